@@ -1,0 +1,43 @@
+/**
+ * Structured logging. Secrets are removed by pino's `redact` configuration, so no call site has to
+ * remember to scrub them.
+ */
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+/** Paths pino censors wherever they appear in a log record. */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'config.discord.token',
+  'config.discord.clientSecret',
+  'config.valentina.apiKey',
+  'apiKey',
+  '*.apiKey',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  '*.client_secret',
+  'access_token',
+  '*.access_token',
+  'code',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers.Authorization',
+  'headers["X-API-KEY"]',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+];
+
+export type { Logger };
+
+export function createLogger(level: LoggerOptions['level'] = 'info', destination?: NodeJS.WritableStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service: 'valentina-bot' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+}

@@ -1,0 +1,117 @@
+/**
+ * Starts a real `redis-server` child process on a free loopback port, for the test suite and the
+ * local sandbox. Never a mock: the bot's queues and caches run against the real thing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RedisServerOptions {
+  /** Port to bind; a free one is picked when omitted. */
+  port?: number;
+  /** Append-only persistence, for durability tests. */
+  appendOnly?: boolean;
+  /** Data directory; a fresh temporary one when omitted (and removed on stop). */
+  dir?: string;
+}
+
+export interface RedisServerHandle {
+  url: string;
+  port: number;
+  dir: string;
+  /** Stops the server (SIGTERM, then SIGKILL after 3 s). */
+  stop(): Promise<void>;
+}
+
+export class RedisServerMissingError extends Error {
+  override readonly name = 'RedisServerMissingError';
+  constructor() {
+    super('redis-server was not found on PATH. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`, macOS: `brew install redis`).');
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves true when something answers Redis PING on host:port. */
+export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  const port = options.port ?? (await freePort());
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'vbot-redis-'));
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--save', '',
+    '--appendonly', options.appendOnly ? 'yes' : 'no',
+    '--appendfsync', 'always',
+    '--daemonize', 'no',
+    '--loglevel', 'warning',
+  ];
+  let child: ChildProcess;
+  try {
+    child = await new Promise<ChildProcess>((resolve, reject) => {
+      const proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      proc.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'ENOENT' ? new RedisServerMissingError() : error),
+      );
+      proc.once('spawn', () => resolve(proc));
+    });
+  } catch (error) {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+  const deadline = Date.now() + 10_000;
+  while (!(await pingRedis(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start on port ${port}: ${stderr.trim() || 'no output'}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

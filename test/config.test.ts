@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const base = {
+  DISCORD_TOKEN: 'bot-token-secret',
+  DISCORD_CLIENT_ID: '123456789012345678',
+  DISCORD_CLIENT_SECRET: 'oauth-secret',
+  VALENTINA_API_KEY: 'api-key-secret',
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(base);
+    expect(config.discord.apiUrl).toBe('https://discord.com/api');
+    expect(config.valentina.apiUrl).toBe('https://api.valentina-noir.com');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.http.port).toBe(8080);
+    expect(config.roles).toEqual(['gateway', 'worker', 'http']);
+    expect(config.discord.registerCommands).toBeUndefined();
+  });
+
+  it('names a missing variable in one line', () => {
+    const { DISCORD_TOKEN: _omit, ...rest } = base;
+    expect(() => loadConfig(rest)).toThrow(new ConfigError('Configuration error: DISCORD_TOKEN is required but not set'));
+  });
+
+  it('names a malformed variable without echoing secrets', () => {
+    let message = '';
+    try {
+      loadConfig({ ...base, HTTP_PORT: 'eighty' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Configuration error: HTTP_PORT /);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('secret');
+  });
+
+  it('parses registration, roles and shards', () => {
+    const config = loadConfig({
+      ...base,
+      REGISTER_COMMANDS: 'guild:223456789012345678',
+      BOT_ROLES: 'gateway,http',
+      SHARD_COUNT: '2',
+      SHARD_IDS: '1',
+      DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
+    });
+    expect(config.discord.registerCommands).toEqual({ scope: 'guild', guildId: '223456789012345678' });
+    expect(config.roles).toEqual(['gateway', 'http']);
+    expect(config.discord.shardIds).toEqual([1]);
+    expect(config.discord.apiUrl).toBe('http://127.0.0.1:9999/api');
+  });
+
+  it('refuses an unknown role', () => {
+    expect(() => loadConfig({ ...base, BOT_ROLES: 'gateway,cook' })).toThrow(/^Configuration error: BOT_ROLES /);
+  });
+});
