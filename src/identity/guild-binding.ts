@@ -1,0 +1,101 @@
+/**
+ * Guild bindings: which Valentina company a Discord server plays in, and where the bot posts.
+ * Stored in Redis as JSON (durable with AOF), validated with zod whenever it is read.
+ */
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { identityKeys, type IdentityKeys } from './keys.js';
+
+const snowflake = z.string().regex(/^\d{15,21}$/);
+
+export const GuildBindingSchema = z.object({
+  version: z.literal(1),
+  guildId: snowflake,
+  companyId: z.string().uuid(),
+  companyName: z.string(),
+  approvalsChannelId: snowflake,
+  defaultCampaignId: z.string().uuid().nullable(),
+  defaultCampaignName: z.string().nullable(),
+  auditChannelId: snowflake.nullable(),
+  /** Whether approval requests may show the applicant's email (default hidden). */
+  showEmailInApprovals: z.boolean().default(false),
+  updatedBy: snowflake,
+  updatedAt: z.string().datetime(),
+});
+
+export type GuildBinding = z.infer<typeof GuildBindingSchema>;
+export type GuildBindingInput = Omit<GuildBinding, 'version' | 'updatedAt' | 'showEmailInApprovals'> & {
+  showEmailInApprovals?: boolean;
+};
+
+export class GuildBindingStore {
+  private readonly keys: IdentityKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly logger?: Logger,
+  ) {
+    this.keys = identityKeys(prefix);
+  }
+
+  async get(guildId: string): Promise<GuildBinding | null> {
+    const raw = await this.redis.get(this.keys.guildBinding(guildId));
+    if (raw === null) return null;
+    return this.parse(guildId, raw);
+  }
+
+  /** Creates or replaces the binding, keeping the company → guilds index in step. */
+  async set(input: GuildBindingInput, now: Date = new Date()): Promise<GuildBinding> {
+    const binding = GuildBindingSchema.parse({ ...input, version: 1, updatedAt: now.toISOString() });
+    const previous = await this.get(binding.guildId);
+    const tx = this.redis.multi();
+    if (previous && previous.companyId !== binding.companyId) {
+      tx.srem(this.keys.guildsByCompany(previous.companyId), binding.guildId);
+    }
+    tx.set(this.keys.guildBinding(binding.guildId), JSON.stringify(binding));
+    tx.sadd(this.keys.guildsByCompany(binding.companyId), binding.guildId);
+    tx.sadd(this.keys.boundGuilds(), binding.guildId);
+    await tx.exec();
+    return binding;
+  }
+
+  async delete(guildId: string): Promise<void> {
+    const previous = await this.get(guildId);
+    const tx = this.redis.multi().del(this.keys.guildBinding(guildId)).srem(this.keys.boundGuilds(), guildId);
+    if (previous) tx.srem(this.keys.guildsByCompany(previous.companyId), guildId);
+    await tx.exec();
+  }
+
+  /** Every guild bound to the company (a company may be played in several servers). */
+  async guildsForCompany(companyId: string): Promise<GuildBinding[]> {
+    const ids = await this.redis.smembers(this.keys.guildsByCompany(companyId));
+    return this.getMany(ids);
+  }
+
+  /** Every bound guild, for jobs that walk all companies (reconciliation). */
+  async all(): Promise<GuildBinding[]> {
+    return this.getMany(await this.redis.smembers(this.keys.boundGuilds()));
+  }
+
+  private async getMany(guildIds: string[]): Promise<GuildBinding[]> {
+    if (guildIds.length === 0) return [];
+    const raws = await this.redis.mget(guildIds.map((id) => this.keys.guildBinding(id)));
+    const bindings: GuildBinding[] = [];
+    raws.forEach((raw, index) => {
+      const binding = raw === null ? null : this.parse(guildIds[index] ?? '?', raw);
+      if (binding) bindings.push(binding);
+    });
+    return bindings;
+  }
+
+  private parse(guildId: string, raw: string): GuildBinding | null {
+    try {
+      return GuildBindingSchema.parse(JSON.parse(raw));
+    } catch (error) {
+      this.logger?.warn({ guildId, err: error }, 'stored guild binding is unreadable; treating the guild as not set up');
+      return null;
+    }
+  }
+}
