@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { caller, type Caller } from './client.js';
+
+let fake: FakeValentina;
+let call: Caller;
+
+beforeAll(async () => {
+  fake = await startFakeValentina();
+  call = caller(fake);
+});
+afterAll(() => fake.close());
+
+const users = () => fake.fixture.users;
+const chicago = () => `/companies/${fake.fixture.companies.chicago}`;
+
+describe('On-Behalf-Of resolution (§2.2), in order', () => {
+  it('rule 1: absent on a required endpoint → 400 missing header (403 on character routes)', async () => {
+    const rolls = await call('GET', `${chicago()}/dicerolls`);
+    expect(rolls.status).toBe(400);
+    expect(String(rolls.body.detail)).toMatch(/^Missing required header parameter 'on-behalf-of'/);
+    expect(rolls.body.invalid_parameters).toEqual([{ field: 'body', message: 'One or more fields did not pass validation.' }]);
+    const sheet = await call('GET', `${chicago()}/characters/${fake.fixture.characters.lucien}`);
+    expect(sheet.status).toBe(403);
+    expect(sheet.body.detail).toBe('On-Behalf-Of header is required');
+  });
+
+  it('rule 2: absent on an optional endpoint → proceeds', async () => {
+    expect((await call('GET', `${chicago()}/users/${users().mara.id}/quickrolls`)).status).toBe(200);
+  });
+
+  it('rule 3: not a UUID → 404 naming the value', async () => {
+    const res = await call('GET', `${chicago()}/users`, { obo: 'mara' });
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toBe("User 'mara' not found");
+  });
+
+  it('rule 4: a UUID of no user → 404', async () => {
+    const ghost = '0197e3d0-ffff-7fff-8fff-ffffffffffff';
+    const res = await call('GET', `${chicago()}/dicerolls`, { obo: ghost });
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toBe(`User '${ghost}' not found`);
+  });
+
+  it('rule 5: UNAPPROVED → 403, even on an optional endpoint', async () => {
+    const res = await call('GET', `${chicago()}/users`, { obo: users().nadia.id });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toBe('User has not been approved yet');
+  });
+
+  it('rule 6: DEACTIVATED → 403, identify included', async () => {
+    const res = await call('GET', `${chicago()}/users/${users().mara.id}/notes`, { obo: users().otto.id });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toBe('User account is deactivated');
+    fake.discordTokens.set('tok-otto', { id: '1', username: 'x', email: 'x@example.com', verified: true });
+    const identify = await call('POST', `${chicago()}/auth/identify`, {
+      obo: users().otto.id,
+      body: { provider: 'discord', token: 'tok-otto' },
+    });
+    expect(identify.status).toBe(403);
+  });
+
+  it('rule 7: a user of another company → 404 Acting user not found', async () => {
+    const res = await call('POST', `${chicago()}/dicerolls`, { obo: users().maraAnarch.id, body: {} });
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toBe('Acting user not found');
+  });
+
+  it('the company guard runs before the acting-user rules', async () => {
+    const res = await call('GET', `/companies/${fake.fixture.companies.sabbat}/users`, { obo: 'garbage' });
+    expect(res.status).toBe(403);
+  });
+
+  it('campaign routes never read the header', async () => {
+    expect((await call('GET', `${chicago()}/campaigns`, { obo: 'garbage' })).status).toBe(200);
+  });
+});
