@@ -14,7 +14,7 @@ afterEach(() => fake.close());
 const ids = () => fake.fixture;
 const xpPath = (kind: string, user = ids().users.mara.id) =>
   `/companies/${ids().companies.chicago}/users/${user}/experience/${kind}`;
-const asCeleste = (amount: number, campaign = ids().campaigns.main) => ({
+const asCeleste = (amount: number, campaign: string = ids().campaigns.main) => ({
   obo: ids().users.celeste.id,
   body: { amount, campaign_id: campaign },
 });
