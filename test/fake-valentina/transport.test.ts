@@ -153,3 +153,33 @@ describe('lookup and health', () => {
     expect(res.body.uptime).toMatch(/^\d+d \d+h \d+m \d+s$/);
   });
 });
+
+describe('seeding', () => {
+  it('starts empty with seed: false and serves rows created through the store', async () => {
+    const empty = await startFakeValentina({ seed: false, apiKey: 'k' });
+    try {
+      const emptyCall = caller(empty);
+      expect((await emptyCall<{ total: number }>('GET', '/companies')).body.total).toBe(0);
+      const company = empty.store.createCompany({ name: 'Camarilla Tower', settings: { permission_grant_xp: 'PLAYER' } });
+      const hidden = await emptyCall('GET', `/companies/${company.id}`);
+      expect(hidden.status).toBe(403);
+      empty.store.grantAccess(company.id, 'USER');
+      const admin = empty.store.createUser({ company_id: company.id, username: 'regent', email: 'regent@example.com', role: 'ADMIN' });
+      const users = await emptyCall<{ items: { id: string }[] }>('GET', `/companies/${company.id}/users`, { obo: admin.id });
+      expect(users.body.items.map((x) => x.id)).toEqual([admin.id]);
+      const shown = await emptyCall('GET', `/companies/${company.id}`);
+      expect(shown.body).toMatchObject({ name: 'Camarilla Tower', num_users: 1, settings: { permission_grant_xp: 'PLAYER' } });
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('bumps resources_modified_at on audited writes but not on dice rolls', async () => {
+    const before = (await call('GET', chicago())).body.resources_modified_at;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await call('POST', `${chicago()}/dicerolls`, { obo: ids().users.mara.id, body: {} });
+    expect((await call('GET', chicago())).body.resources_modified_at).toBe(before);
+    await call('POST', `${chicago()}/users/${ids().users.mara.id}/notes`, { body: { title: 'Ledger', content: 'Three boons.' } });
+    expect((await call('GET', chicago())).body.resources_modified_at).not.toBe(before);
+  });
+});

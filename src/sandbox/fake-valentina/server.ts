@@ -7,14 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { IdempotencyCache } from './idempotency.js';
 import { isUuid, requestId as newRequestId } from './ids.js';
-import { ApiError, BODY_PLACEHOLDER, forbidden, notFound, problemBody, validationError } from './problem.js';
+import { resolveActor } from './guards.js';
+import { ApiError, forbidden, notFound, problemBody, validationError } from './problem.js';
 import { RateLimiter, type BucketConfig } from './rate-limit.js';
-import { compile, matchRoute, type CompiledRoute, type OboMode, type RouteContext } from './router.js';
+import { compile, matchRoute, type CompiledRoute, type RouteContext } from './router.js';
 import { ALL_ROUTES } from './routes/index.js';
 import type { DiceSource } from './dice.js';
 import type { DiscordVerifier } from './discord.js';
 import type { FaultController, FaultRule } from './faults.js';
-import type { CompanyRow, UserRow } from './model.js';
+import type { CompanyRow } from './model.js';
 import type { RequestLog } from './request-log.js';
 import type { FakeStore } from './store.js';
 
@@ -90,26 +91,6 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
   const idempotency = new IdempotencyCache(deps.now);
   const { store } = deps;
 
-  function resolveActor(mode: OboMode, header: string | undefined, company: CompanyRow | null, path: string): UserRow | null {
-    if (mode === 'none') return null;
-    if (header === undefined) {
-      if (mode === 'required') {
-        throw new ApiError(400, `Missing required header parameter 'on-behalf-of' for path ${path}`, {
-          invalid_parameters: BODY_PLACEHOLDER,
-        });
-      }
-      if (mode === 'required403') throw forbidden('On-Behalf-Of header is required');
-      return null;
-    }
-    if (!isUuid(header)) throw notFound(`User '${header}' not found`);
-    const user = store.getUser(header.toLowerCase());
-    if (!user || user.archived) throw notFound(`User '${header}' not found`);
-    if (user.role === 'UNAPPROVED' && mode !== 'identify') throw forbidden('User has not been approved yet');
-    if (user.role === 'DEACTIVATED') throw forbidden('User account is deactivated');
-    if (company && user.company_id !== company.id) throw notFound('Acting user not found');
-    return user;
-  }
-
   async function runRoute(
     route: CompiledRoute,
     params: Record<string, string>,
@@ -123,7 +104,7 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
       if (!company) throw forbidden();
     }
     const oboHeader = req.headers['on-behalf-of'];
-    const actor = resolveActor(route.obo, Array.isArray(oboHeader) ? oboHeader[0] : oboHeader, company, url.pathname);
+    const actor = resolveActor(store, route.obo, Array.isArray(oboHeader) ? oboHeader[0] : oboHeader, company, url.pathname);
     const invalid = Object.entries(params)
       .filter(([name, value]) => !SPECIAL_PARAMS.has(name) && !isUuid(value))
       .map(([name]) => ({ field: name, message: 'Invalid UUID' }));

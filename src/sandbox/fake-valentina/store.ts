@@ -31,6 +31,9 @@ import type {
   UserRow,
 } from './model.js';
 
+/** A seed whose id may be left out (a fresh UUID v7 is generated). */
+export type NewRow<T extends { id: string }> = Omit<T, 'id'> & { id?: string };
+
 export const DEFAULT_SETTINGS: Omit<CompanySettings, 'id'> = {
   character_autogen_xp_cost: 10,
   character_autogen_num_choices: 3,
@@ -99,7 +102,7 @@ export class FakeStore {
 
   // ---- companies and developer access ----
 
-  createCompany(seed: SeedCompany): CompanyRow {
+  createCompany(seed: NewRow<SeedCompany>): CompanyRow {
     const at = this.stamp();
     const row: CompanyRow = {
       description: null,
@@ -109,6 +112,7 @@ export class FakeStore {
       resources_modified_at: at,
       archived: false,
       ...seed,
+      id: seed.id ?? this.newId(),
       settings: { id: this.newId(), ...DEFAULT_SETTINGS, ...seed.settings },
     };
     this.companies.set(row.id, row);
@@ -140,7 +144,7 @@ export class FakeStore {
 
   // ---- users ----
 
-  createUser(seed: SeedUser): UserRow {
+  createUser(seed: NewRow<SeedUser>): UserRow {
     const at = this.stamp();
     const row: UserRow = {
       name_first: null,
@@ -156,6 +160,7 @@ export class FakeStore {
       date_created: at,
       date_modified: at,
       ...seed,
+      id: seed.id ?? this.newId(),
     };
     this.users.set(row.id, row);
     return row;
@@ -189,7 +194,7 @@ export class FakeStore {
 
   // ---- campaigns and experience ----
 
-  createCampaign(seed: SeedCampaign): CampaignRow {
+  createCampaign(seed: NewRow<SeedCampaign>): CampaignRow {
     const at = this.stamp();
     const row: CampaignRow = {
       description: null,
@@ -202,6 +207,7 @@ export class FakeStore {
       date_created: at,
       date_modified: at,
       ...seed,
+      id: seed.id ?? this.newId(),
     };
     this.campaigns.set(row.id, row);
     return row;
@@ -227,7 +233,7 @@ export class FakeStore {
 
   // ---- characters and traits ----
 
-  createCharacter(seed: SeedCharacter): CharacterRow {
+  createCharacter(seed: NewRow<SeedCharacter>): CharacterRow {
     const at = this.stamp();
     const row: CharacterRow = {
       name_nick: null,
@@ -256,12 +262,13 @@ export class FakeStore {
       date_created: at,
       date_modified: at,
       ...seed,
+      id: seed.id ?? this.newId(),
     };
     this.characters.set(row.id, row);
     return row;
   }
 
-  createTrait(seed: SeedTrait): TraitRow {
+  createTrait(seed: NewRow<SeedTrait>): TraitRow {
     const at = this.stamp();
     const row: TraitRow = {
       description: null,
@@ -282,15 +289,16 @@ export class FakeStore {
       date_created: at,
       date_modified: at,
       ...seed,
+      id: seed.id ?? this.newId(),
     };
     this.traits.set(row.id, row);
     return row;
   }
 
   /** Creates or replaces a character's trait value (timestamps kept in the `+00:00` form). */
-  setCharacterTrait(seed: SeedCharacterTrait): CharacterTraitRow {
+  setCharacterTrait(seed: NewRow<SeedCharacterTrait>): CharacterTraitRow {
     const at = offsetTimestamp(this.stamp());
-    const row: CharacterTraitRow = { date_created: at, date_modified: at, ...seed };
+    const row: CharacterTraitRow = { date_created: at, date_modified: at, ...seed, id: seed.id ?? this.newId() };
     row.date_created = offsetTimestamp(row.date_created);
     row.date_modified = offsetTimestamp(row.date_modified);
     this.characterTraits.set(row.id, row);
@@ -309,14 +317,21 @@ export class FakeStore {
 
   // ---- quickrolls, notes, dice rolls ----
 
-  createQuickroll(seed: SeedQuickroll): QuickrollRow {
+  createQuickroll(seed: NewRow<SeedQuickroll>): QuickrollRow {
     const at = this.stamp();
-    const row: QuickrollRow = { description: null, archived: false, date_created: at, date_modified: at, ...seed };
+    const row: QuickrollRow = {
+      description: null,
+      archived: false,
+      date_created: at,
+      date_modified: at,
+      ...seed,
+      id: seed.id ?? this.newId(),
+    };
     this.quickrolls.set(row.id, row);
     return row;
   }
 
-  createNote(seed: SeedNote): NoteRow {
+  createNote(seed: NewRow<SeedNote>): NoteRow {
     const at = this.stamp();
     const row: NoteRow = {
       user_id: null,
@@ -326,13 +341,14 @@ export class FakeStore {
       date_created: at,
       date_modified: at,
       ...seed,
+      id: seed.id ?? this.newId(),
     };
     this.notes.set(row.id, row);
     return row;
   }
 
   /** Stores a roll whose faces are known; the result is scored with the API's arithmetic. */
-  createDiceRoll(seed: SeedDiceRoll): DiceRollRow {
+  createDiceRoll(seed: NewRow<SeedDiceRoll>): DiceRollRow {
     const at = this.stamp();
     const { player_roll, desperation_roll = [], ...rest } = seed;
     const diceSize = rest.dice_size ?? 10;
@@ -346,6 +362,7 @@ export class FakeStore {
       date_created: at,
       date_modified: at,
       ...rest,
+      id: rest.id ?? this.newId(),
       dice_size: diceSize,
       difficulty,
       num_dice: player_roll.length,

@@ -59,7 +59,7 @@ export const identityRoutes: Route[] = [
     pattern: '/companies/:company_id/auth/identify',
     obo: 'identify',
     identify: true,
-    audit: true,
+    // Audited by hand: a matched login that changed nothing does not count as a write.
     handle: async (ctx) => {
       const { store, company } = ctx;
       const body = parseBody(ctx, identifyBody);
@@ -70,7 +70,10 @@ export const identityRoutes: Route[] = [
 
       const matched = users.find((u) => u.discord_profile?.id === profile.id);
       if (matched) {
-        if (!sameProfile(matched.discord_profile, profile)) store.updateUser(matched, { discord_profile: profile });
+        if (!sameProfile(matched.discord_profile, profile)) {
+          store.updateUser(matched, { discord_profile: profile });
+          store.touchCompany(company.id);
+        }
         return { status: 200, body: { resolution: 'matched', user: userJson(store, matched) } };
       }
       if (profile.email && profile.verified) {
@@ -79,6 +82,7 @@ export const identityRoutes: Route[] = [
         const [only] = sameEmail;
         if (sameEmail.length === 1 && only) {
           store.updateUser(only, { discord_profile: profile });
+          store.touchCompany(company.id);
           return { status: 200, body: { resolution: 'linked', user: userJson(store, only) } };
         }
       }
@@ -94,6 +98,7 @@ export const identityRoutes: Route[] = [
         role: 'UNAPPROVED',
         discord_profile: profile,
       });
+      store.touchCompany(company.id);
       return { status: 200, body: { resolution: 'created', user: userJson(store, created) } };
     },
   },
