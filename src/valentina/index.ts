@@ -1,0 +1,11 @@
+export { ValentinaClient } from './client.js';
+export * from './errors.js';
+export * from './schemas.js';
+export type { ActingOptions, ActorOptions, RequestOptions, ResponseInfo, ValentinaClientOptions } from './transport.js';
+export { iteratePages, collectPages, type PageQuery } from './pagination.js';
+export { XP_PER_COOL_POINT, type ExperienceChange } from './services/experience.js';
+export type { QuickrollInput } from './services/quickrolls.js';
+export type { QuickrollRollInput, DiceRollInput, DiceRollFilters } from './services/dicerolls.js';
+export type { CharacterFilters, TraitFilters } from './services/characters.js';
+export type { IdentifyInput } from './services/identity.js';
+export type { LookupQuery, UserInclude, UserCreateInput, UserUpdateInput, UserListFilters } from './services/users.js';

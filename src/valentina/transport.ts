@@ -1,0 +1,323 @@
+/**
+ * HTTP transport of the Valentina client: one keep-alive undici Pool, the API's headers, zod
+ * validation of every response, typed errors, and retries that never apply a write twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { errorForStatus, ValentinaError, ValentinaNetworkError, ValentinaResponseError, type ValentinaErrorCode } from './errors.js';
+
+export const API_ROOT = '/api/v1';
+
+/** Options every client method accepts. */
+export interface RequestOptions {
+  /** Idempotency key for POST/PATCH; one is generated when omitted so the write can be retried safely. */
+  idempotencyKey?: string;
+  /** Absolute deadline (epoch ms): no attempt starts that cannot finish before it. */
+  deadline?: number;
+  /** Aborts the call (and any pending retry). */
+  signal?: AbortSignal;
+  /** Per-attempt timeout in milliseconds (default: the client's `timeoutMs`). */
+  timeoutMs?: number;
+}
+
+/** Options of endpoints where the acting user may be given. */
+export interface ActingOptions extends RequestOptions {
+  onBehalfOf?: string;
+}
+
+/** Options of endpoints where the contract requires the acting user. */
+export interface ActorOptions extends RequestOptions {
+  onBehalfOf: string;
+}
+
+export interface ResponseInfo {
+  method: string;
+  endpoint: string;
+  status: number;
+  durationMs: number;
+  attempt: number;
+  requestId: string | undefined;
+}
+
+/** Client options and their defaults, documented in one place. */
+export interface ValentinaClientOptions {
+  /** API origin without `/api/v1`, e.g. `https://api.valentina-noir.com`. */
+  baseUrl: string;
+  /** Developer API key (sent as `X-API-KEY`; never logged). */
+  apiKey: string;
+  logger?: Logger;
+  /** Per-attempt timeout. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for retryable failures. Default 3. */
+  maxRetries?: number;
+  /** First backoff step. Default 200 ms (doubles each retry, full jitter). */
+  baseDelayMs?: number;
+  /** Longest single wait between attempts. Default 10 000 ms. */
+  maxDelayMs?: number;
+  /** Keep-alive connections in the pool. Default 16. */
+  connections?: number;
+  /** Called after every attempt that got an HTTP answer or failed on the network (for metrics). */
+  onResponse?: (info: ResponseInfo) => void;
+  /** Source of randomness for backoff jitter (tests). */
+  random?: () => number;
+}
+
+export interface CallSpec<S extends z.ZodTypeAny> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Templated path after `/api/v1`, e.g. `/companies/{cid}/users/{uid}`. */
+  template: string;
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  body?: unknown;
+  onBehalfOf?: string | undefined;
+  /** Schema of the success body; `null` for 204 responses. */
+  schema: S | null;
+  options?: RequestOptions;
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED',
+]);
+
+export class Transport {
+  private readonly pool: Pool;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: ValentinaClientOptions) {
+    const origin = new URL(options.baseUrl);
+    this.pool = new Pool(origin.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.baseDelayMs = options.baseDelayMs ?? 200;
+    this.maxDelayMs = options.maxDelayMs ?? 10_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  async call<S extends z.ZodTypeAny>(spec: CallSpec<S>): Promise<z.infer<S>> {
+    const opts = spec.options ?? {};
+    const isWrite = spec.method === 'POST' || spec.method === 'PATCH';
+    const idempotencyKey = isWrite ? (opts.idempotencyKey ?? randomUUID()) : undefined;
+    const endpoint = `${spec.method} ${spec.template}`;
+    const path = API_ROOT + buildPath(spec.template, spec.params ?? {}) + buildQuery(spec.query);
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const headers: Record<string, string> = { 'x-api-key': this.options.apiKey, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.onBehalfOf) headers['on-behalf-of'] = spec.onBehalfOf;
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const timeout = Math.max(1, Math.min(opts.timeoutMs ?? this.timeoutMs, opts.deadline ? opts.deadline - Date.now() : Infinity));
+      let error: ValentinaError;
+      try {
+        return await this.attempt(spec, endpoint, path, headers, body, timeout, attempt, opts.signal);
+      } catch (caught) {
+        if (!(caught instanceof ValentinaError)) throw caught;
+        error = caught;
+      }
+      if (!error.retryable || attempt > this.maxRetries || opts.signal?.aborted) throw error;
+      const delay = this.delayFor(error, attempt);
+      if (opts.deadline !== undefined && Date.now() + delay >= opts.deadline) throw error;
+      this.options.logger?.debug({ endpoint, attempt, delayMs: Math.round(delay), status: error.status }, 'retrying Valentina request');
+      await sleep(delay, opts.signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Backoff before the next attempt: the API's own wait for 429s, else exponential with full jitter. */
+  delayFor(error: ValentinaError, attempt: number): number {
+    const exponential = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+    const jittered = this.random() * exponential;
+    const asked = (error as { retryAfterMs?: number }).retryAfterMs;
+    if (typeof asked === 'number') return Math.min(Math.max(asked, 0) + jittered * 0.1, 60_000);
+    return jittered;
+  }
+
+  private async attempt<S extends z.ZodTypeAny>(
+    spec: CallSpec<S>,
+    endpoint: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    attempt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<z.infer<S>> {
+    const started = performance.now();
+    const report = (status: number, requestId: string | undefined) => {
+      const durationMs = performance.now() - started;
+      this.options.onResponse?.({ method: spec.method, endpoint: spec.template, status, durationMs, attempt, requestId });
+      this.options.logger?.debug({ endpoint, status, ms: Math.round(durationMs), requestId, attempt }, 'valentina request');
+    };
+    let response: Awaited<ReturnType<Pool['request']>>;
+    let text: string;
+    // undici's own header/body timeouts run on a coarse timer; a per-attempt abort is exact.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), timeoutMs);
+    try {
+      response = await this.pool.request({
+        method: spec.method,
+        path,
+        headers,
+        body,
+        signal: signal ? AbortSignal.any([signal, timer.signal]) : timer.signal,
+      });
+      text = await response.body.text();
+    } catch (cause) {
+      report(0, undefined);
+      const code = (cause as { code?: string }).code ?? '';
+      if (signal?.aborted) throw cause;
+      const timedOut = timer.signal.aborted || code.includes('TIMEOUT');
+      if (!timedOut && !RETRYABLE_NETWORK_CODES.has(code) && !(cause instanceof TypeError)) throw cause;
+      throw new ValentinaNetworkError({
+        method: spec.method,
+        endpoint: spec.template,
+        detail: timedOut ? `no answer within ${timeoutMs} ms` : `connection failed (${code || 'network error'})`,
+        timedOut,
+        cause,
+      });
+    } finally {
+      clearTimeout(timeout);
+    }
+    const headerRequestId = single(response.headers['x-request-id']);
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      report(response.statusCode, headerRequestId);
+      return this.parseSuccess(spec, text, headerRequestId);
+    }
+    const problem = parseProblem(text);
+    const requestId = problem.request_id ?? headerRequestId;
+    report(response.statusCode, requestId);
+    throw errorForStatus({
+      status: response.statusCode,
+      title: problem.title,
+      detail: problem.detail ?? `HTTP ${response.statusCode}`,
+      requestId,
+      code: problem.code,
+      invalidParameters: problem.invalid_parameters,
+      method: spec.method,
+      endpoint: spec.template,
+      retryAfterMs: response.statusCode === 429 ? retryAfterMs(problem.retry_after, response.headers) : undefined,
+    });
+  }
+
+  private parseSuccess<S extends z.ZodTypeAny>(spec: CallSpec<S>, text: string, requestId: string | undefined): z.infer<S> {
+    if (spec.schema === null) return undefined as z.infer<S>;
+    let json: unknown;
+    try {
+      json = text.length === 0 ? null : JSON.parse(text);
+    } catch (cause) {
+      throw new ValentinaResponseError({ status: 200, detail: 'response is not JSON', requestId, method: spec.method, endpoint: spec.template, cause });
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
+    throw new ValentinaResponseError({
+      status: 200,
+      detail: `unexpected response shape at ${where}: ${issue?.message ?? 'invalid'}`,
+      requestId,
+      method: spec.method,
+      endpoint: spec.template,
+    });
+  }
+}
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  request_id?: string;
+  code?: ValentinaErrorCode;
+  invalid_parameters?: Array<{ field: string; message: string }>;
+  retry_after?: number;
+}
+
+/** Reads an RFC 9457 body; tolerates the plain `{"status_code":500,"detail":...}` and non-JSON bodies. */
+export function parseProblem(text: string): Problem {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return {};
+    const v = value as Record<string, unknown>;
+    const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+    const params = Array.isArray(v.invalid_parameters)
+      ? v.invalid_parameters.filter(
+          (p): p is { field: string; message: string } =>
+            typeof p === 'object' && p !== null && typeof (p as { field?: unknown }).field === 'string' && typeof (p as { message?: unknown }).message === 'string',
+        )
+      : undefined;
+    const problem: Problem = {};
+    const title = str('title');
+    const detail = str('detail');
+    const requestId = str('request_id');
+    const code = str('code');
+    if (title !== undefined) problem.title = title;
+    if (detail !== undefined) problem.detail = detail;
+    if (requestId !== undefined) problem.request_id = requestId;
+    if (code !== undefined) problem.code = code as ValentinaErrorCode;
+    if (params) problem.invalid_parameters = params;
+    if (typeof v.retry_after === 'number') problem.retry_after = v.retry_after;
+    return problem;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * How long a 429 asks us to wait, in ms: the largest of the body's `retry_after`, the `t` of every
+ * bucket in the `RateLimit` header, and a `Retry-After` header if one is ever sent.
+ */
+export function retryAfterMs(bodyRetryAfter: number | undefined, headers: Record<string, string | string[] | undefined>): number {
+  const candidates: number[] = [];
+  if (typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter)) candidates.push(bodyRetryAfter);
+  const rateLimit = single(headers['ratelimit']);
+  if (rateLimit) {
+    for (const match of rateLimit.matchAll(/;\s*t=(\d+(?:\.\d+)?)/g)) candidates.push(Number(match[1]));
+  }
+  const retryAfter = single(headers['retry-after']);
+  if (retryAfter && /^\d+(\.\d+)?$/.test(retryAfter.trim())) candidates.push(Number(retryAfter));
+  return candidates.length === 0 ? 1_000 : Math.ceil(Math.max(...candidates) * 1000);
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function buildPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${template}`);
+    return encodeURIComponent(value);
+  });
+}
+
+export function buildQuery(query: CallSpec<z.ZodTypeAny>['query']): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
+    else search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
