@@ -1,0 +1,64 @@
+/**
+ * A small read-through cache in Redis for lists that autocomplete and pickers need fast (campaigns,
+ * companies, quickrolls, characters). Values are validated with zod when read; concurrent misses in
+ * one process share one load.
+ */
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+
+export class CachedJson<S extends z.ZodTypeAny> {
+  private readonly inFlight = new Map<string, Promise<z.infer<S>>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly schema: S,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** The cached value, or `load()`'s result stored for the TTL. */
+  async get(key: string, load: () => Promise<z.infer<S>>): Promise<z.infer<S>> {
+    const cached = await this.peek(key);
+    if (cached !== undefined) return cached;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const promise = (async () => {
+      const value = this.schema.parse(await load()) as z.infer<S>;
+      await this.redis.set(key, JSON.stringify(value), 'EX', this.ttlSeconds);
+      return value;
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  /** The cached value without loading (undefined on a miss or an unreadable entry). */
+  async peek(key: string): Promise<z.infer<S> | undefined> {
+    const raw = await this.redis.get(key);
+    if (raw === null) return undefined;
+    try {
+      const parsed = this.schema.safeParse(JSON.parse(raw));
+      return parsed.success ? (parsed.data as z.infer<S>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: z.infer<S>): Promise<void> {
+    await this.redis.set(key, JSON.stringify(this.schema.parse(value)), 'EX', this.ttlSeconds);
+  }
+
+  async invalidate(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+}
+
+/** Autocomplete matching: any part of the name, case- and accent-insensitive; prefix matches first. */
+export function matchChoices<T extends { name: string }>(items: readonly T[], query: string, limit = 25): T[] {
+  const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  const q = fold(query.trim());
+  if (!q) return items.slice(0, limit);
+  const scored = items
+    .map((item) => ({ item, at: fold(item.name).indexOf(q) }))
+    .filter((s) => s.at >= 0)
+    .sort((a, b) => (a.at === 0 ? 0 : 1) - (b.at === 0 ? 0 : 1) || a.item.name.localeCompare(b.item.name));
+  return scored.slice(0, limit).map((s) => s.item);
+}

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchChoices } from '../../src/cache/cached-json.js';
+import { CompanyDirectory } from '../../src/cache/directory.js';
+import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { FIXTURE_IDS as ids } from '../../src/sandbox/fixture.js';
+import { ValentinaClient } from '../../src/valentina/index.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
+
+describe('CompanyDirectory', () => {
+  const redis = new Redis(redisUrl());
+  let fake: FakeValentina;
+  let client: ValentinaClient;
+  beforeAll(async () => {
+    fake = await startFakeValentina();
+    client = new ValentinaClient({ baseUrl: fake.url, apiKey: fake.apiKey });
+  });
+  afterAll(async () => {
+    await client.close();
+    await fake.close();
+    await redis.quit();
+  });
+
+  it('serves campaign autocomplete from cache after the first load', async () => {
+    const directory = new CompanyDirectory({ redis, prefix: uniquePrefix('dir'), valentina: client });
+    fake.clearRequests();
+    const first = await directory.campaignChoices(ids.companies.chicago, 'loop');
+    expect(first.map((c) => c.value)).toEqual([ids.campaigns.main]);
+    await Promise.all([directory.campaignChoices(ids.companies.chicago, ''), directory.campaignChoices(ids.companies.chicago, 'req')]);
+    expect(fake.countRequests({ path: /\/campaigns/ })).toBe(1);
+  });
+
+  it('lists only companies the key reaches', async () => {
+    const directory = new CompanyDirectory({ redis, prefix: uniquePrefix('dir'), valentina: client });
+    const names = (await directory.companies()).map((c) => c.name);
+    expect(names).toContain('Chicago by Night');
+    expect(names).not.toContain('Sabbat Shadows');
+    expect((await directory.companySummary(ids.companies.chicago)).permissionGrantXp).toBe('STORYTELLER');
+  });
+});
+
+describe('matchChoices', () => {
+  const items = [{ name: 'Requiem for the Loop' }, { name: 'Loop Garou' }, { name: 'Éclat' }];
+  it('matches any part of the name, prefixes first, accents folded', () => {
+    expect(matchChoices(items, 'loop').map((i) => i.name)).toEqual(['Loop Garou', 'Requiem for the Loop']);
+    expect(matchChoices(items, 'ecl').map((i) => i.name)).toEqual(['Éclat']);
+    expect(matchChoices(items, '')).toHaveLength(3);
+    expect(matchChoices(items, 'zzz')).toEqual([]);
+  });
+});
