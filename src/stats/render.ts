@@ -30,8 +30,8 @@ export async function renderStatsChart(input: StatsChartInput): Promise<Buffer> 
 }
 
 /**
- * Loads the bundled font ahead of the first chart (the one-off registration costs ~10 ms), e.g. at
- * start-up. Throws ChartFontError when the font files are missing from the deployment.
+ * Registers the bundled font ahead of the first chart, e.g. at start-up, so a deployment without
+ * the font files fails early: throws ChartFontError when they are missing.
  */
 export function warmUpStatsChart(): void {
   ensureChartFont();
