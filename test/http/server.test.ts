@@ -1,0 +1,95 @@
+/**
+ * The operator-facing HTTP endpoints of a running app (HTTP and worker roles: no Discord needed):
+ * liveness, readiness against a real Redis and the fake Valentina, metrics, and mounted routes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { json } from '../../src/http/server.js';
+import { uniquePrefix } from '../support/redis.js';
+
+let redis: RedisServerHandle;
+let fake: FakeValentina;
+let app: App;
+let baseUrl: string;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  fake = await startFakeValentina();
+  const config = loadConfig({
+    DISCORD_TOKEN: 'unused-token',
+    DISCORD_CLIENT_ID: '1180000000000000001',
+    DISCORD_CLIENT_SECRET: 'unused-secret',
+    VALENTINA_API_URL: fake.url,
+    VALENTINA_API_KEY: fake.apiKey,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: uniquePrefix('http'),
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    BOT_ROLES: 'http,worker',
+    LOG_LEVEL: 'silent',
+  });
+  app = createApp(config, createLogger('silent'));
+  app.routes.add('GET', '/oauth/discord/callback', ({ url }) => json(200, { state: url.searchParams.get('state') }));
+  await app.start();
+  if (!app.http) throw new Error('the http role did not start a server');
+  baseUrl = app.http.url;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+  await redis?.stop();
+});
+
+async function get(path: string): Promise<{ status: number; type: string | null; text: string }> {
+  const response = await fetch(`${baseUrl}${path}`);
+  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+}
+
+describe('HTTP endpoints', () => {
+  it('answers /healthz with 200 JSON', async () => {
+    const health = await get('/healthz');
+    expect(health.status).toBe(200);
+    expect(health.type).toMatch(/application\/json/);
+    expect(JSON.parse(health.text)).toMatchObject({ status: 'ok' });
+  });
+
+  it('is ready when Redis and Valentina answer', async () => {
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', checks: { redis: 'ok', valentina: 'ok' } });
+  });
+
+  it('serves Prometheus metrics, counting Valentina requests by endpoint and status', async () => {
+    await get('/readyz');
+    const metrics = await get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.type).toMatch(/text\/plain/);
+    expect(metrics.text).toMatch(/^# TYPE interactions_total counter$/m);
+    expect(metrics.text).toMatch(/^# TYPE interaction_latency_seconds histogram$/m);
+    expect(metrics.text).toMatch(/^valentina_requests_total\{[^}]*endpoint="GET \/health"[^}]*status="200"[^}]*\} [1-9]/m);
+    expect(metrics.text).not.toContain(fake.apiKey);
+  });
+
+  it('serves routes that features mount, and 404s the rest', async () => {
+    const callback = await get('/oauth/discord/callback?state=abc&code=xyz');
+    expect(callback.status).toBe(200);
+    expect(JSON.parse(callback.text)).toEqual({ state: 'abc' });
+    expect((await get('/nope')).status).toBe(404);
+  });
+
+  it('reports 503 naming Redis when Redis stops', async () => {
+    await redis.stop();
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(503);
+    const body = JSON.parse(ready.text) as { status: string; failed: string[] };
+    expect(body.status).toBe('not ready');
+    expect(body.failed).toEqual(['redis']);
+    // Liveness does not depend on Redis: the process itself is fine.
+    expect((await get('/healthz')).status).toBe(200);
+  });
+});
