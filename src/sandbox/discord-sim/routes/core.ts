@@ -1,0 +1,141 @@
+/** Gateway discovery, users, applications, guild and channel reads, DM channel creation. */
+import { z } from 'zod';
+import type { SimContext } from '../context.js';
+import { DiscordApiError, invalidFormBody, type SimRequest, type SimRoute } from '../http.js';
+import type { SimChannel, SimGuild } from '../model.js';
+import { apiChannel, apiGuild, apiMember, apiRole, apiUser } from '../serialize.js';
+
+export const unknownGuild = () => new DiscordApiError(404, 10004, 'Unknown Guild');
+export const unknownChannel = () => new DiscordApiError(404, 10003, 'Unknown Channel');
+const unknownUser = () => new DiscordApiError(404, 10013, 'Unknown User');
+const unknownMember = () => new DiscordApiError(404, 10007, 'Unknown Member');
+
+export function guildParam(ctx: SimContext, req: SimRequest): SimGuild {
+  const guild = ctx.store.guilds.get(req.params.guild ?? '');
+  if (!guild) throw unknownGuild();
+  return guild;
+}
+
+/** A channel the bot can see: DM channels and guild channels it has ViewChannel in. */
+export function channelParam(ctx: SimContext, req: SimRequest): SimChannel {
+  const channel = ctx.store.channels.get(req.params.channel ?? '');
+  if (!channel) throw unknownChannel();
+  if (channel.guildId && !channel.bot.botCanView) throw new DiscordApiError(403, 50001, 'Missing Access');
+  return channel;
+}
+
+const dmSchema = z.looseObject({ recipient_id: z.string() });
+
+export function coreRoutes(ctx: SimContext): SimRoute[] {
+  const { store } = ctx;
+  const application = () => ({
+    id: ctx.config.applicationId,
+    name: store.user(store.botUserId).username,
+    icon: null,
+    description: '',
+    bot_public: true,
+    bot_require_code_grant: false,
+    flags: 0,
+    bot: apiUser(store.user(store.botUserId)),
+    owner: apiUser(store.user(store.botUserId)),
+    verify_key: '0'.repeat(64),
+    team: null,
+    approximate_guild_count: store.guilds.size,
+    install_params: { scopes: ['bot', 'applications.commands'], permissions: '0' },
+  });
+  return [
+    { method: 'GET', pattern: '/gateway', auth: 'none', handle: () => ({ status: 200, body: { url: ctx.gateway.url } }) },
+    {
+      method: 'GET',
+      pattern: '/gateway/bot',
+      auth: 'bot',
+      handle: () => ({
+        status: 200,
+        body: {
+          url: ctx.gateway.url,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: Math.max(0, 1000 - ctx.gateway.identifyCount), reset_after: 86_400_000, max_concurrency: 1 },
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/users/@me',
+      auth: 'either',
+      handle: (req) => {
+        if (req.auth?.kind === 'bearer') return { status: 200, body: ctx.oauth.userForToken(req.auth.token) };
+        return { status: 200, body: { ...apiUser(store.user(store.botUserId)), verified: true, mfa_enabled: false, email: null, locale: 'en-US' } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/users/:user',
+      auth: 'bot',
+      handle: (req) => {
+        const user = store.users.get(req.params.user ?? '');
+        if (!user) throw unknownUser();
+        return { status: 200, body: apiUser(user) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/users/@me/channels',
+      auth: 'bot',
+      handle: (req) => {
+        const parsed = dmSchema.safeParse(req.json);
+        if (!parsed.success) throw invalidFormBody('recipient_id: required');
+        if (!store.users.has(parsed.data.recipient_id)) throw unknownUser();
+        return { status: 200, body: apiChannel(store, store.dmChannelFor(parsed.data.recipient_id)) };
+      },
+    },
+    { method: 'GET', pattern: '/applications/@me', auth: 'bot', handle: () => ({ status: 200, body: application() }) },
+    { method: 'GET', pattern: '/oauth2/applications/@me', auth: 'bot', handle: () => ({ status: 200, body: application() }) },
+    {
+      method: 'GET',
+      pattern: '/guilds/:guild',
+      auth: 'bot',
+      handle: (req) => {
+        const guild = guildParam(ctx, req);
+        const counts = req.query.get('with_counts') === 'true';
+        const members = store.membersOf(guild.id).length;
+        return {
+          status: 200,
+          body: { ...apiGuild(store, guild), ...(counts ? { approximate_member_count: members, approximate_presence_count: 0 } : {}) },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/guilds/:guild/members/:user',
+      auth: 'bot',
+      handle: (req) => {
+        const guild = guildParam(ctx, req);
+        const member = store.members.get(`${guild.id}:${req.params.user ?? ''}`);
+        if (!member) throw unknownMember();
+        return { status: 200, body: apiMember(store, member) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/guilds/:guild/channels',
+      auth: 'bot',
+      handle: (req) => ({
+        status: 200,
+        body: guildParam(ctx, req).channelIds.map((id) => apiChannel(store, store.channel(id))),
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/guilds/:guild/roles',
+      auth: 'bot',
+      handle: (req) => ({
+        status: 200,
+        body: guildParam(ctx, req).roleIds.flatMap((id) => {
+          const role = store.roles.get(id);
+          return role ? [apiRole(role, store.botUserId)] : [];
+        }),
+      }),
+    },
+    { method: 'GET', pattern: '/channels/:channel', auth: 'bot', handle: (req) => ({ status: 200, body: apiChannel(store, channelParam(ctx, req)) }) },
+  ];
+}

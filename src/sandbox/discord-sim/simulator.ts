@@ -1,0 +1,228 @@
+/** The test-facing simulator object (see index.ts for an overview). */
+import type { Server } from 'node:http';
+import type {
+  AddGuildInput,
+  AddMemberInput,
+  AddUserInput,
+  AutocompleteChoice,
+  AutocompleteInput,
+  ComponentInput,
+  DiscordSimulator,
+  FaultControls,
+  GatewayControls,
+  InteractionHandle,
+  ModalSubmitInput,
+  OAuthControls,
+  SelectMenuInput,
+  SendDmInput,
+  SetChannelPermissionsInput,
+  SlashCommandInput,
+  WaitForMessageInput,
+  WaitOptions,
+} from './api.js';
+import type { SimContext } from './context.js';
+import type { FaultInjector } from './faults.js';
+import { Intents } from './gateway.js';
+import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
+import type { SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
+import { apiChannel, apiMember, apiRole, guildCreatePayload } from './serialize.js';
+
+export class Simulator implements DiscordSimulator {
+  readonly apiUrl: string;
+  readonly gateway: GatewayControls;
+  readonly oauth: OAuthControls;
+  readonly faults: FaultControls;
+  /** Bot messages already handed out by waitForMessage. */
+  readonly #consumed = new Set<string>();
+
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly server: Server,
+    faults: FaultInjector,
+    readonly unknownRoutes: UnknownRoute[],
+  ) {
+    this.apiUrl = `${ctx.origin()}/api`;
+    const gateway = ctx.gateway;
+    this.gateway = {
+      disconnect: (options) => gateway.disconnect(options),
+      get identifyCount() {
+        return gateway.identifyCount;
+      },
+      get resumeCount() {
+        return gateway.resumeCount;
+      },
+      get connections() {
+        return gateway.connections;
+      },
+      waitForReady: (options) => gateway.waitForReady(options),
+      waitForResume: (options) => gateway.waitForResume(options?.timeoutMs),
+    };
+    this.oauth = {
+      authorize: (input) => ctx.oauth.authorize(input),
+      issueToken: (userId, scopes) => ctx.oauth.issueToken(userId, scopes),
+    };
+    this.faults = { inject: (rule) => faults.inject(rule), clear: () => faults.clear() };
+  }
+
+  get gatewayUrl(): string {
+    return this.ctx.gateway.url;
+  }
+
+  get botUser(): SimUser {
+    return this.ctx.store.user(this.ctx.store.botUserId);
+  }
+
+  get applicationId(): string {
+    return this.ctx.config.applicationId;
+  }
+
+  get violations(): Violation[] {
+    return this.ctx.violations;
+  }
+
+  addUser(input: AddUserInput): SimUser {
+    return this.ctx.store.addUser(input);
+  }
+
+  addGuild(input: AddGuildInput): SimGuild {
+    const guild = this.ctx.store.addGuild(input);
+    this.ctx.gateway.dispatchTo(guild.id, 'GUILD_CREATE', guildCreatePayload(this.ctx.store, guild));
+    return guild;
+  }
+
+  addMember(guildId: string, userId: string, input: AddMemberInput = {}): void {
+    const member = this.ctx.store.addMember(guildId, userId, input);
+    for (const roleId of member.roles) {
+      const role = this.ctx.store.roles.get(roleId);
+      if (role?.name === `perms-${userId}`) {
+        this.ctx.gateway.dispatchTo(guildId, 'GUILD_ROLE_CREATE', { guild_id: guildId, role: apiRole(role, this.ctx.store.botUserId) }, Intents.Guilds);
+      }
+    }
+    this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_ADD', { ...apiMember(this.ctx.store, member), guild_id: guildId }, Intents.GuildMembers);
+  }
+
+  setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void {
+    const channel = this.ctx.store.channel(channelId);
+    if (channel.guildId === null) throw new Error('discord-sim: DM channels have no permission overwrites');
+    channel.bot = {
+      botCanView: input.botCanView ?? channel.bot.botCanView,
+      botCanSend: input.botCanSend ?? channel.bot.botCanSend,
+      botCanEmbed: input.botCanEmbed ?? channel.bot.botCanEmbed,
+    };
+    this.ctx.gateway.dispatchTo(channel.guildId, 'CHANNEL_UPDATE', apiChannel(this.ctx.store, channel), Intents.Guilds);
+  }
+
+  commands(filter: { guildId?: string } = {}): SimCommand[] {
+    return [...(filter.guildId === undefined ? this.ctx.store.globalCommands : (this.ctx.store.guildCommands.get(filter.guildId) ?? []))];
+  }
+
+  slashCommand(input: SlashCommandInput): Promise<InteractionHandle> {
+    return Promise.resolve().then(() => slashCommand(this.ctx, input));
+  }
+
+  autocomplete(input: AutocompleteInput, options?: WaitOptions): Promise<AutocompleteChoice[]> {
+    return Promise.resolve().then(() => autocomplete(this.ctx, input, options));
+  }
+
+  clickButton(input: ComponentInput): Promise<InteractionHandle> {
+    return Promise.resolve().then(() => clickButton(this.ctx, input));
+  }
+
+  selectMenu(input: SelectMenuInput): Promise<InteractionHandle> {
+    return Promise.resolve().then(() => selectMenu(this.ctx, input));
+  }
+
+  submitModal(input: ModalSubmitInput): Promise<InteractionHandle> {
+    return Promise.resolve().then(() => submitModal(this.ctx, input));
+  }
+
+  async sendDM(user: SimUser | string, content: string, input: SendDmInput = {}): Promise<SimMessage> {
+    const { store, nextId, now } = this.ctx;
+    const author = store.user(typeof user === 'string' ? user : user.id);
+    const channel = store.dmChannelFor(author.id);
+    const message: SimMessage = {
+      id: nextId(),
+      channelId: channel.id,
+      guildId: null,
+      authorId: author.id,
+      content,
+      embeds: [],
+      components: [],
+      flags: 0,
+      attachments: (input.attachments ?? []).map((file) => {
+        const id = nextId();
+        return {
+          id,
+          filename: file.filename,
+          contentType: file.contentType ?? null,
+          size: file.data.length,
+          description: null,
+          data: file.data,
+          url: `${this.ctx.origin()}/attachments/${channel.id}/${id}/${encodeURIComponent(file.filename)}`,
+        };
+      }),
+      timestamp: new Date(now()).toISOString(),
+      editedTimestamp: null,
+      nonce: null,
+      interactionId: null,
+      webhookId: null,
+      referencedMessageId: null,
+      deleted: false,
+    };
+    store.addMessage(message);
+    this.ctx.gateway.dispatchMessage('MESSAGE_CREATE', message);
+    return Promise.resolve(message);
+  }
+
+  waitForMessage(input: WaitForMessageInput = {}): Promise<SimMessage> {
+    const { store } = this.ctx;
+    const dmChannel = input.dmUserId === undefined ? undefined : store.dmChannelFor(input.dmUserId).id;
+    const matches = (m: SimMessage) =>
+      m.authorId === store.botUserId &&
+      !m.deleted &&
+      !this.#consumed.has(m.id) &&
+      (input.channelId === undefined || m.channelId === input.channelId) &&
+      (dmChannel === undefined || m.channelId === dmChannel) &&
+      (input.predicate === undefined || input.predicate(m));
+    const existing = [...store.messages.values()].find(matches);
+    if (existing) {
+      this.#consumed.add(existing.id);
+      return Promise.resolve(existing);
+    }
+    const timeoutMs = input.timeoutMs ?? 5_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        store.off('message', listener);
+        reject(new Error(`discord-sim: the bot sent no matching message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (message: SimMessage) => {
+        if (!matches(message)) return;
+        clearTimeout(timer);
+        store.off('message', listener);
+        this.#consumed.add(message.id);
+        resolve(message);
+      };
+      store.on('message', listener);
+    });
+  }
+
+  channelMessages(channelId: string): SimMessage[] {
+    return this.ctx.store.channelMessages(channelId);
+  }
+
+  dmMessages(userId: string): SimMessage[] {
+    const channelId = this.ctx.store.dmChannels.get(userId);
+    return channelId === undefined ? [] : this.ctx.store.channelMessages(channelId);
+  }
+
+  reactions(messageId: string): Map<string, string[]> {
+    return new Map(this.ctx.store.reactions.get(messageId) ?? []);
+  }
+
+  async close(): Promise<void> {
+    this.ctx.interactions.close();
+    await this.ctx.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,234 @@
+/** In-memory state of the simulated Discord: users, guilds, channels, members, messages, commands. */
+import { EventEmitter } from 'node:events';
+import { PermissionFlagsBits } from 'discord.js';
+import type { AddGuildInput, AddMemberInput, AddUserInput } from './api.js';
+import type { SimChannel, SimCommand, SimGuild, SimMember, SimMessage, SimRole, SimUser } from './model.js';
+import type { SnowflakeFactory } from './snowflake.js';
+
+export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+
+/** What @everyone may do in a fresh guild. */
+export const EVERYONE_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.AddReactions |
+  PermissionFlagsBits.UseApplicationCommands |
+  PermissionFlagsBits.UseExternalEmojis;
+
+/** What the bot's managed role grants. */
+export const BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageMessages;
+
+export interface StoreEvents {
+  /** A message was created or changed (by anyone). */
+  message: [message: SimMessage];
+}
+
+export class SimStore extends EventEmitter<StoreEvents> {
+  readonly users = new Map<string, SimUser>();
+  readonly guilds = new Map<string, SimGuild>();
+  readonly channels = new Map<string, SimChannel>();
+  readonly roles = new Map<string, SimRole>();
+  /** `${guildId}:${userId}` → member */
+  readonly members = new Map<string, SimMember>();
+  readonly messages = new Map<string, SimMessage>();
+  /** DM recipient id → DM channel id */
+  readonly dmChannels = new Map<string, string>();
+  readonly globalCommands: SimCommand[] = [];
+  readonly guildCommands = new Map<string, SimCommand[]>();
+  /** message id → emoji → user ids */
+  readonly reactions = new Map<string, Map<string, string[]>>();
+
+  constructor(
+    readonly nextId: SnowflakeFactory,
+    readonly botUserId: string,
+  ) {
+    super();
+  }
+
+  addUser(input: AddUserInput): SimUser {
+    const id = input.id ?? this.nextId();
+    const user: SimUser = {
+      id,
+      username: input.username,
+      globalName: input.globalName ?? null,
+      bot: input.bot ?? false,
+      email: input.email === undefined ? `${input.username}@example.test` : input.email,
+      verified: input.verified ?? true,
+      avatar: input.avatar ?? null,
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  user(id: string): SimUser {
+    const user = this.users.get(id);
+    if (!user) throw new Error(`discord-sim: unknown user ${id}`);
+    return user;
+  }
+
+  addGuild(input: AddGuildInput): SimGuild {
+    const id = input.id ?? this.nextId();
+    if (this.guilds.has(id)) throw new Error(`discord-sim: guild ${id} already exists`);
+    const ownerId = input.ownerId ?? this.addUser({ username: `${input.name.toLowerCase().replace(/\W+/g, '-')}-owner` }).id;
+    const guild: SimGuild = { id, name: input.name, ownerId, defaultChannelId: '', channelIds: [], roleIds: [] };
+    this.guilds.set(id, guild);
+    this.addRole(guild, { id, name: '@everyone', permissions: EVERYONE_PERMISSIONS, managed: false });
+    const botRole = this.addRole(guild, { name: 'bot', permissions: BOT_ROLE_PERMISSIONS, managed: true });
+    guild.defaultChannelId = this.addChannel(guild, { name: 'general' }).id;
+    for (const channel of input.channels ?? []) this.addChannel(guild, channel);
+    this.addMember(id, ownerId, {});
+    this.addMember(id, this.botUserId, {});
+    this.memberOf(id, this.botUserId).roles.push(botRole.id);
+    return guild;
+  }
+
+  guild(id: string): SimGuild {
+    const guild = this.guilds.get(id);
+    if (!guild) throw new Error(`discord-sim: unknown guild ${id}`);
+    return guild;
+  }
+
+  addRole(guild: SimGuild, input: { id?: string; name: string; permissions: bigint; managed: boolean }): SimRole {
+    const role: SimRole = {
+      id: input.id ?? this.nextId(),
+      guildId: guild.id,
+      name: input.name,
+      permissions: input.permissions,
+      position: guild.roleIds.length,
+      managed: input.managed,
+    };
+    this.roles.set(role.id, role);
+    guild.roleIds.push(role.id);
+    return role;
+  }
+
+  addChannel(guild: SimGuild, input: { id?: string; name: string; type?: number }): SimChannel {
+    const channel: SimChannel = {
+      id: input.id ?? this.nextId(),
+      name: input.name,
+      type: input.type ?? 0,
+      guildId: guild.id,
+      position: guild.channelIds.length,
+      recipientId: null,
+      bot: { botCanView: true, botCanSend: true, botCanEmbed: true },
+    };
+    this.channels.set(channel.id, channel);
+    guild.channelIds.push(channel.id);
+    return channel;
+  }
+
+  channel(id: string): SimChannel {
+    const channel = this.channels.get(id);
+    if (!channel) throw new Error(`discord-sim: unknown channel ${id}`);
+    return channel;
+  }
+
+  /** The DM channel between the bot and `userId`, created on first use. */
+  dmChannelFor(userId: string): SimChannel {
+    const existing = this.dmChannels.get(userId);
+    if (existing) return this.channel(existing);
+    const channel: SimChannel = {
+      id: this.nextId(),
+      name: '',
+      type: 1,
+      guildId: null,
+      position: 0,
+      recipientId: userId,
+      bot: { botCanView: true, botCanSend: true, botCanEmbed: true },
+    };
+    this.channels.set(channel.id, channel);
+    this.dmChannels.set(userId, channel.id);
+    return channel;
+  }
+
+  addMember(guildId: string, userId: string, input: AddMemberInput): SimMember {
+    const guild = this.guild(guildId);
+    this.user(userId);
+    const roles = [...(input.roles ?? [])];
+    for (const roleId of roles) {
+      if (this.roles.get(roleId)?.guildId !== guildId) throw new Error(`discord-sim: role ${roleId} is not in guild ${guildId}`);
+    }
+    if (input.permissions !== undefined) {
+      roles.push(this.addRole(guild, { name: `perms-${userId}`, permissions: input.permissions, managed: false }).id);
+    }
+    const member: SimMember = {
+      guildId,
+      userId,
+      roles,
+      joinedAt: new Date().toISOString(),
+      nick: input.nick ?? null,
+    };
+    this.members.set(`${guildId}:${userId}`, member);
+    return member;
+  }
+
+  memberOf(guildId: string, userId: string): SimMember {
+    const member = this.members.get(`${guildId}:${userId}`);
+    if (!member) throw new Error(`discord-sim: user ${userId} is not a member of guild ${guildId}`);
+    return member;
+  }
+
+  membersOf(guildId: string): SimMember[] {
+    return [...this.members.values()].filter((m) => m.guildId === guildId);
+  }
+
+  /** Guild-level permissions of a member (roles + @everyone; owner and Administrator get all). */
+  guildPermissions(guildId: string, userId: string): bigint {
+    const guild = this.guild(guildId);
+    if (guild.ownerId === userId) return ALL_PERMISSIONS;
+    const member = this.memberOf(guildId, userId);
+    let permissions = this.roles.get(guildId)?.permissions ?? 0n;
+    for (const roleId of member.roles) permissions |= this.roles.get(roleId)?.permissions ?? 0n;
+    return permissions & PermissionFlagsBits.Administrator ? ALL_PERMISSIONS : permissions;
+  }
+
+  /** Bits denied to the bot in a channel by its channel switches. */
+  botChannelDenies(channel: SimChannel): bigint {
+    let deny = 0n;
+    if (!channel.bot.botCanView) deny |= PermissionFlagsBits.ViewChannel;
+    if (!channel.bot.botCanSend) deny |= PermissionFlagsBits.SendMessages;
+    if (!channel.bot.botCanEmbed) deny |= PermissionFlagsBits.EmbedLinks;
+    return deny;
+  }
+
+  /** Permissions of a member in a channel (guild permissions with the channel's overwrites). */
+  channelPermissions(channel: SimChannel, userId: string): bigint {
+    if (!channel.guildId) return EVERYONE_PERMISSIONS;
+    const base = this.guildPermissions(channel.guildId, userId);
+    if (base & PermissionFlagsBits.Administrator) return base;
+    return userId === this.botUserId ? base & ~this.botChannelDenies(channel) : base;
+  }
+
+  addMessage(message: SimMessage): SimMessage {
+    this.messages.set(message.id, message);
+    this.emit('message', message);
+    return message;
+  }
+
+  updateMessage(message: SimMessage): void {
+    this.emit('message', message);
+  }
+
+  channelMessages(channelId: string): SimMessage[] {
+    return [...this.messages.values()].filter((m) => m.channelId === channelId && !m.deleted);
+  }
+
+  commandsFor(guildId: string | undefined): SimCommand[] {
+    if (guildId === undefined) return this.globalCommands;
+    let list = this.guildCommands.get(guildId);
+    if (!list) {
+      list = [];
+      this.guildCommands.set(guildId, list);
+    }
+    return list;
+  }
+
+  /** A registered command by name: guild commands first, then global ones. */
+  findCommand(name: string, guildId: string | undefined): SimCommand | undefined {
+    const inGuild = guildId === undefined ? undefined : this.guildCommands.get(guildId)?.find((c) => c.name === name);
+    return inGuild ?? this.globalCommands.find((c) => c.name === name);
+  }
+}
