@@ -1,0 +1,23 @@
+/** Starts the simulator and a real discord.js Client connected to it. */
+import { Client, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { startDiscordSimulator, type DiscordSimulator, type DiscordSimulatorOptions } from '../../src/sandbox/discord-sim/index.js';
+
+export const BOT_TOKEN = 'sim-bot-token';
+export const APP_ID = '1100000000000000001';
+
+export async function startSim(options: Partial<DiscordSimulatorOptions> = {}): Promise<DiscordSimulator> {
+  return startDiscordSimulator({ botToken: BOT_TOKEN, applicationId: APP_ID, heartbeatIntervalMs: 1_000, ...options });
+}
+
+export async function connectClient(sim: DiscordSimulator, options: Partial<ClientOptions> = {}): Promise<Client> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages, GatewayIntentBits.GuildMessages],
+    partials: [Partials.Channel],
+    rest: { api: sim.apiUrl, retries: 2, timeout: 5_000 },
+    ...options,
+  });
+  const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
+  await client.login(BOT_TOKEN);
+  await ready;
+  return client;
+}
