@@ -1,0 +1,185 @@
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  MessageFlags,
+  ModalBuilder,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type Client,
+  type Interaction,
+} from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DiscordSimulator, SimGuild, SimUser } from '../../src/sandbox/discord-sim/index.js';
+import { connectClient, startSim } from './harness.js';
+
+let sim: DiscordSimulator;
+let client: Client;
+let guild: SimGuild;
+let mara: SimUser;
+let handler: (interaction: Interaction) => Promise<void>;
+
+const commands = [
+  new SlashCommandBuilder()
+    .setName('xp')
+    .setDescription('Experience')
+    .addSubcommand((s) =>
+      s
+        .setName('add')
+        .setDescription('Add XP')
+        .addUserOption((o) => o.setName('user').setDescription('Who').setRequired(true))
+        .addIntegerOption((o) => o.setName('amount').setDescription('How much').setRequired(true)),
+    ),
+  new SlashCommandBuilder()
+    .setName('roll')
+    .setDescription('Roll dice')
+    .addStringOption((o) => o.setName('campaign').setDescription('Campaign').setAutocomplete(true)),
+  new SlashCommandBuilder().setName('ping').setDescription('Ping'),
+].map((c) => c.toJSON());
+
+beforeEach(async () => {
+  sim = await startSim();
+  guild = sim.addGuild({ name: 'Night Table' });
+  mara = sim.addUser({ username: 'mara', globalName: 'Mara' });
+  sim.addMember(guild.id, mara.id, { permissions: PermissionFlagsBits.ManageGuild });
+  client = await connectClient(sim);
+  await client.application?.commands.set(commands);
+  client.on('interactionCreate', (interaction) => {
+    void handler(interaction);
+  });
+});
+
+afterEach(async () => {
+  await client.destroy();
+  await sim.close();
+});
+
+describe('interactions through a real client', () => {
+  it('builds a chat input interaction with typed options, resolved users and permissions', async () => {
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const target = interaction.options.getUser('user', true);
+      const amount = interaction.options.getInteger('amount', true);
+      const canManage = interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
+      const botCanSend = interaction.appPermissions.has(PermissionFlagsBits.SendMessages);
+      await interaction.reply(
+        `${interaction.options.getSubcommand()} ${amount} to ${target.username} manage=${canManage} send=${botCanSend} guild=${interaction.inGuild()}`,
+      );
+    };
+    const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: mara.id, amount: 5 } });
+    expect((await ix.initialResponse()).type).toBe(4);
+    const reply = await ix.reply();
+    expect(reply.content).toBe('add 5 to mara manage=true send=true guild=true');
+    expect(reply.ephemeral).toBe(false);
+    expect(sim.channelMessages(guild.defaultChannelId).map((m) => m.content)).toContain(reply.content);
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('shows a deferred reply once edited, follow-ups, and the ephemeral flag', async () => {
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await new Promise((r) => setTimeout(r, 50));
+      await interaction.editReply('done thinking');
+      await interaction.followUp({ content: 'one more thing', flags: MessageFlags.Ephemeral });
+    };
+    const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' });
+    expect((await ix.initialResponse()).type).toBe(5);
+    const reply = await ix.reply();
+    expect(reply.content).toBe('done thinking');
+    expect(reply.ephemeral).toBe(true);
+    const followUp = await ix.waitForFollowUp();
+    expect(followUp.content).toBe('one more thing');
+    expect(ix.followUps).toHaveLength(1);
+    expect(ix.original?.content).toBe('done thinking');
+  });
+
+  it('works in DMs: no member, a DM channel and user context', async () => {
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply(`dm=${interaction.channel?.isDMBased() ?? 'none'} member=${interaction.member === null} ctx=${interaction.context}`);
+    };
+    const ix = await sim.slashCommand({ user: mara, command: 'ping' });
+    expect((await ix.reply()).content).toBe('dm=true member=true ctx=1');
+  });
+
+  it('answers autocomplete with the choices the bot returned', async () => {
+    handler = async (interaction) => {
+      if (!interaction.isAutocomplete()) return;
+      const typed = interaction.options.getFocused();
+      await interaction.respond(['Chicago', 'Chiba', 'Berlin'].filter((c) => c.startsWith(typed)).map((c) => ({ name: c, value: c.toLowerCase() })));
+    };
+    const choices = await sim.autocomplete({ user: mara, guildId: guild.id, command: 'roll', options: { campaign: 'Chi' }, focused: 'campaign' });
+    expect(choices).toEqual([
+      { name: 'Chicago', value: 'chicago' },
+      { name: 'Chiba', value: 'chiba' },
+    ]);
+  });
+
+  it('lets a user click a button that updates the message', async () => {
+    handler = async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('confirm:1').setLabel('Confirm').setStyle(ButtonStyle.Success),
+        );
+        await interaction.reply({ content: 'Sure?', components: [row] });
+      } else if (interaction.isButton()) {
+        await interaction.update({ content: `confirmed by ${interaction.user.username} (${interaction.customId})`, components: [] });
+      }
+    };
+    const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' });
+    const prompt = await ix.reply();
+    const click = await sim.clickButton({ user: mara, message: prompt.message, customId: 'confirm:1' });
+    expect((await click.initialResponse()).type).toBe(7);
+    const updated = await click.reply();
+    expect(updated.content).toBe('confirmed by mara (confirm:1)');
+    expect(updated.message.id).toBe(prompt.message.id);
+    expect(updated.components).toEqual([]);
+  });
+
+  it('delivers select menu values', async () => {
+    handler = async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        const menu = new StringSelectMenuBuilder()
+          .setCustomId('pick')
+          .addOptions({ label: 'Brujah', value: 'brujah' }, { label: 'Toreador', value: 'toreador' });
+        await interaction.reply({ content: 'Pick', components: [new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu)] });
+      } else if (interaction.isStringSelectMenu()) {
+        await interaction.reply({ content: `picked ${interaction.values.join(',')}`, flags: MessageFlags.Ephemeral });
+      }
+    };
+    const prompt = await (await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' })).reply();
+    const select = await sim.selectMenu({ user: mara, message: prompt.message, customId: 'pick', values: ['toreador'] });
+    const reply = await select.reply();
+    expect(reply.content).toBe('picked toreador');
+    expect(reply.ephemeral).toBe(true);
+    await expect(sim.selectMenu({ user: mara, message: prompt.message, customId: 'pick', values: ['nosferatu'] })).rejects.toThrow(/no option/);
+  });
+
+  it('shows a modal and submits its fields', async () => {
+    handler = async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        const modal = new ModalBuilder()
+          .setCustomId('note:new')
+          .setTitle('New note')
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder().setCustomId('title').setLabel('Title').setStyle(TextInputStyle.Short),
+            ),
+          );
+        await interaction.showModal(modal);
+      } else if (interaction.isModalSubmit()) {
+        await interaction.reply(`saved "${interaction.fields.getTextInputValue('title')}"`);
+      }
+    };
+    const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' });
+    const shown = await ix.initialResponse();
+    expect(shown.type).toBe(9);
+    expect(shown.data?.title).toBe('New note');
+    const submit = await sim.submitModal({ user: mara, guildId: guild.id, customId: 'note:new', fields: { title: 'Elysium' } });
+    expect((await submit.reply()).content).toBe('saved "Elysium"');
+  });
+});
