@@ -1,0 +1,182 @@
+/**
+ * The bot as an operator runs it: `node dist/src/main.js` against the Discord simulator, the fake
+ * Valentina and a real Redis. Covers start-up (gateway + command registration), the basic commands,
+ * component routing, autocomplete, DMs, a resumed gateway connection and a clean SIGTERM.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REST } from '@discordjs/rest';
+import { Routes } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimComponent, SimMessage } from '../../src/sandbox/discord-sim/model.js';
+import { REPO_ROOT, startStack, type Stack } from '../support/bot-process.js';
+
+const EXPIRED = 'This button has expired — run the command again.';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function deployCommands(env: Record<string, string>): Promise<string> {
+  const tsx = join(REPO_ROOT, 'node_modules/.bin/tsx');
+  const { stdout } = await promisify(execFile)(tsx, ['scripts/deploy-commands.ts'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+  });
+  return stdout;
+}
+
+function buttons(message: SimMessage): SimComponent[] {
+  return message.components.flatMap((row) => row.components ?? []);
+}
+
+function buttonLabelled(message: SimMessage, label: string): SimComponent {
+  const button = buttons(message).find((b) => b.label === label);
+  if (!button?.custom_id) throw new Error(`no button "${label}" in ${JSON.stringify(message.components)}`);
+  return button;
+}
+
+describe('the bot process', () => {
+  it('registers its commands in the guild on start-up', () => {
+    const names = stack.sim.commands({ guildId: stack.guild.id }).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['ping', 'help']));
+  });
+
+  it('answers /ping in a guild', async () => {
+    const inGuild = await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'ping' });
+    const guildReply = await inGuild.reply();
+    expect(guildReply.content).toMatch(/pong/i);
+    expect(guildReply.ephemeral).toBe(true);
+
+  });
+
+  it('deploys its commands globally with scripts/deploy-commands.ts, and answers /ping in DMs', async () => {
+    const output = await deployCommands(stack.bot.env);
+    expect(output).toMatch(/Registered 2 commands globally/);
+    expect(output).toContain('/ping');
+    expect(stack.sim.commands().map((c) => c.name)).toEqual(expect.arrayContaining(['ping', 'help']));
+
+    const inDm = await stack.sim.slashCommand({ user: stack.users.bastien, command: 'ping' });
+    const reply = await inDm.reply();
+    expect(reply.content).toMatch(/pong/i);
+  });
+
+  it('lists the registry in /help and routes its buttons', async () => {
+    const handle = await stack.sim.slashCommand({ user: stack.users.celeste, guildId: stack.guild.id, command: 'help' });
+    const reply = await handle.reply();
+    const text = JSON.stringify(reply.embeds);
+    expect(text).toContain('/ping');
+    expect(text).toContain('/help');
+
+    const click = await stack.sim.clickButton({
+      user: stack.users.celeste,
+      guildId: stack.guild.id,
+      message: reply.message,
+      customId: buttonLabelled(reply.message, '/ping').custom_id as string,
+    });
+    const detail = await click.reply();
+    expect(detail.embeds[0]?.title).toBe('/ping');
+    expect(JSON.stringify(detail.embeds)).toMatch(/DMs/);
+  });
+
+  it('shows the details of one command with /help command:', async () => {
+    const handle = await stack.sim.slashCommand({
+      user: stack.users.viktor,
+      guildId: stack.guild.id,
+      command: 'help',
+      options: { command: 'ping' },
+    });
+    const reply = await handle.reply();
+    expect(reply.embeds[0]?.title).toBe('/ping');
+    expect(reply.ephemeral).toBe(true);
+  });
+
+  it('completes command names for /help command:', async () => {
+    const choices = await stack.sim.autocomplete({
+      user: stack.users.mara,
+      guildId: stack.guild.id,
+      command: 'help',
+      options: { command: 'pi' },
+      focused: 'command',
+    });
+    expect(choices.map((c) => c.value)).toEqual(['ping']);
+  });
+
+  it('politely rejects buttons from an older version of the bot, or of a shape it does not know', async () => {
+    const handle = await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'help' });
+    const current = buttonLabelled((await handle.reply()).message, '/ping').custom_id as string;
+    const stale = current.replace(/^v\d+\|/, 'v9|');
+    expect(stale).not.toBe(current);
+
+    // A message an earlier deployment posted, whose buttons carry ids this version no longer reads.
+    const rest = new REST({ api: stack.sim.apiUrl, version: '10' }).setToken(stack.bot.env.DISCORD_TOKEN as string);
+    const channelId = stack.guild.defaultChannelId;
+    const posted = (await rest.post(Routes.channelMessages(channelId), {
+      body: {
+        content: 'Commands',
+        components: [
+          {
+            type: 1,
+            components: [
+              { type: 2, style: 2, label: 'old', custom_id: stale },
+              { type: 2, style: 2, label: 'legacy', custom_id: 'help-next-page' },
+            ],
+          },
+        ],
+      },
+    })) as { id: string };
+    const message = stack.sim.channelMessages(channelId).find((m) => m.id === posted.id);
+    if (!message) throw new Error('the posted message is not in the channel');
+
+    for (const customId of [stale, 'help-next-page']) {
+      const click = await stack.sim.clickButton({ user: stack.users.mara, guildId: stack.guild.id, message, customId });
+      const answer = await click.reply();
+      expect(answer.content).toBe(EXPIRED);
+      expect(answer.ephemeral).toBe(true);
+    }
+  });
+
+  it('answers a direct message with a pointer to /help', async () => {
+    await stack.sim.sendDM(stack.users.nadia, 'hello? how do I use this?');
+    const answer = await stack.sim.waitForMessage({ dmUserId: stack.users.nadia.id });
+    expect(answer.content).toContain('/help');
+  });
+
+  it('resumes after a gateway disconnect and keeps answering', async () => {
+    const identifies = stack.sim.gateway.identifyCount;
+    const resumed = stack.sim.gateway.waitForResume({ timeoutMs: 15_000 });
+    stack.sim.gateway.disconnect({ resumable: true });
+    await resumed;
+
+    const handle = await stack.sim.slashCommand({ user: stack.users.otto, guildId: stack.guild.id, command: 'ping' });
+    expect((await handle.reply()).content).toMatch(/pong/i);
+    expect(stack.sim.gateway.identifyCount).toBe(identifies);
+  });
+
+  it('serves readiness and metrics while running', async () => {
+    const ready = await fetch(`${stack.bot.httpUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { gateway: 'ok', redis: 'ok', valentina: 'ok' } });
+    const metrics = await (await fetch(`${stack.bot.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/interactions_total\{[^}]*command="ping"[^}]*\} [1-9]/);
+  });
+
+  it('broke no Discord rule along the way', () => {
+    expect(stack.sim.violations).toEqual([]);
+  });
+
+  it('exits 0 within 5 s of SIGTERM', async () => {
+    const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5_000).unref());
+    const exit = await Promise.race([stack.bot.stop('SIGTERM'), deadline]);
+    expect(exit).toMatchObject({ code: 0 });
+    // Nothing logged at error level or above during the whole run, shutdown included.
+    expect(stack.bot.logs.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+  });
+});

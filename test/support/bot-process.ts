@@ -1,0 +1,272 @@
+/**
+ * The whole stack for end-to-end tests: the Discord simulator, the fake Valentina API (standard
+ * fixture), the shared real Redis under a unique prefix, a guild whose members are the fixture's
+ * Discord users — and the bot itself, started as a child process exactly as `npm start` runs it
+ * (`node dist/src/main.js`, configured only through its environment). Run `npm run build` first.
+ *
+ *   const stack = await startStack();
+ *   const handle = await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'ping' });
+ *   expect((await handle.reply()).content).toContain('Pong');
+ *   await stack.close();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { startDiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator, DiscordSimulatorOptions } from '../../src/sandbox/discord-sim/api.js';
+import type { SimGuild, SimUser } from '../../src/sandbox/discord-sim/model.js';
+import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../src/sandbox/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { freePort } from '../../src/sandbox/redis-server.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BOT_ENTRY = join(REPO_ROOT, 'dist/src/main.js');
+
+/** Fixture users that have a Discord account and belong to Chicago by Night. */
+export const GUILD_MEMBERS = ['viktor', 'celeste', 'mara', 'bastien', 'nadia', 'otto'] as const;
+export type GuildMemberName = (typeof GUILD_MEMBERS)[number];
+
+export const SIM_BOT_TOKEN = 'sim-bot-token.e2e';
+export const SIM_APPLICATION_ID = '1180000000000000001';
+export const SIM_CLIENT_SECRET = 'sim-client-secret';
+
+export interface StackOptions {
+  /** Options for the fake Valentina (its `discordApiUrl` defaults to the simulator). */
+  fake?: FakeValentinaOptions;
+  /** Extra simulator options (token and application id are the harness's). */
+  sim?: Partial<Omit<DiscordSimulatorOptions, 'botToken' | 'applicationId'>>;
+  /** Extra or overriding environment for the bot process. */
+  env?: Record<string, string>;
+  /** Redis to use; default the test suite's shared server (`redisUrl()`). */
+  redisUrl?: string;
+  /** Key prefix; default a fresh unique one. */
+  redisPrefix?: string;
+  /** Wait for this many registered guild commands; default: any (at least one). */
+  expectedCommands?: number;
+  /** How long start-up may take before failing with the bot's logs; default 20 s. */
+  startTimeoutMs?: number;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Milliseconds from the stop signal to the exit. */
+  ms: number;
+}
+
+export interface BotProcess {
+  /** `http://127.0.0.1:PORT` of the bot's health/metrics server. */
+  readonly httpUrl: string;
+  readonly pid: number | undefined;
+  /** Everything the bot wrote to stdout and stderr, line by line (LOG_LEVEL=warn by default). */
+  readonly logs: string[];
+  /** The environment the bot runs with (secrets included: never print it). */
+  readonly env: Record<string, string>;
+  /** Sends `signal` (default SIGTERM) and resolves when the process exited. */
+  stop(signal?: NodeJS.Signals): Promise<ExitInfo>;
+  /** Stops (if running) and starts a fresh process with the same environment; resolves when ready. */
+  restart(): Promise<void>;
+  /** Resolves when the current process exits, however it happens. */
+  readonly exited: Promise<ExitInfo>;
+}
+
+export interface Stack {
+  sim: DiscordSimulator;
+  fake: FakeValentina;
+  guild: SimGuild;
+  users: Record<GuildMemberName, SimUser>;
+  bot: BotProcess;
+  redis: { url: string; prefix: string; client: Redis };
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  if (!existsSync(BOT_ENTRY)) throw new Error(`${BOT_ENTRY} is missing: run \`npm run build\` first`);
+  const redisUrl = options.redisUrl ?? (await import('./redis.js')).redisUrl();
+  const prefix = options.redisPrefix ?? `e2e-${randomBytes(4).toString('hex')}`;
+
+  const sim = await startDiscordSimulator({
+    heartbeatIntervalMs: 1_000,
+    ...options.sim,
+    botToken: SIM_BOT_TOKEN,
+    applicationId: SIM_APPLICATION_ID,
+    clientSecret: SIM_CLIENT_SECRET,
+  });
+  const cleanup: Array<() => Promise<unknown>> = [() => sim.close()];
+  try {
+    const fake = await startFakeValentina({ discordApiUrl: sim.apiUrl, ...options.fake });
+    cleanup.push(() => fake.close());
+
+    const users = {} as Record<GuildMemberName, SimUser>;
+    for (const name of GUILD_MEMBERS) {
+      const id = FIXTURE_IDS.users[name].discordId;
+      if (id === null) throw new Error(`fixture user ${name} has no Discord account`);
+      users[name] = sim.addUser({ id, username: name, globalName: capitalize(name) });
+    }
+    const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users.viktor.id });
+    for (const name of GUILD_MEMBERS) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
+
+    const httpPort = await freePort();
+    const env: Record<string, string> = {
+      DISCORD_TOKEN: SIM_BOT_TOKEN,
+      DISCORD_API_URL: sim.apiUrl,
+      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
+      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
+      VALENTINA_API_URL: fake.url,
+      VALENTINA_API_KEY: fake.apiKey,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(httpPort),
+      PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+      REGISTER_COMMANDS: `guild:${guild.id}`,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const bot = new ChildBot(env, async () => {
+      await waitFor('the guild commands to be registered', options.startTimeoutMs ?? 20_000, () => {
+        const count = sim.commands({ guildId: guild.id }).length;
+        return options.expectedCommands === undefined ? count > 0 : count === options.expectedCommands;
+      });
+      await sim.gateway.waitForReady({ timeoutMs: options.startTimeoutMs ?? 20_000 });
+    });
+    cleanup.push(() => bot.stop('SIGKILL'));
+    await bot.start(options.startTimeoutMs ?? 20_000);
+
+    const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    await client.connect();
+    cleanup.push(async () => {
+      await client.quit().catch(() => client.disconnect());
+    });
+
+    return {
+      sim,
+      fake,
+      guild,
+      users,
+      bot,
+      redis: { url: redisUrl, prefix, client },
+      async close() {
+        await runCleanup(cleanup);
+      },
+    };
+  } catch (error) {
+    await runCleanup(cleanup);
+    throw error;
+  }
+}
+
+/** Starts `node dist/src/main.js` with a clean environment and supervises it. */
+class ChildBot implements BotProcess {
+  readonly logs: string[] = [];
+  readonly httpUrl: string;
+  private child: ChildProcess | undefined;
+  private exit: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null, ms: 0 });
+  private stoppedAt = 0;
+
+  constructor(
+    readonly env: Record<string, string>,
+    private readonly waitUntilServing: () => Promise<void>,
+  ) {
+    this.httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get exited(): Promise<ExitInfo> {
+    return this.exit;
+  }
+
+  async start(timeoutMs: number): Promise<void> {
+    const child = spawn(process.execPath, [BOT_ENTRY], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.stoppedAt = 0;
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        this.logs.push(...lines.filter((line) => line.length > 0));
+      });
+    }
+    this.exit = new Promise<ExitInfo>((resolveExit) => {
+      child.once('exit', (code, signal) => {
+        resolveExit({ code, signal, ms: this.stoppedAt ? Date.now() - this.stoppedAt : 0 });
+      });
+    });
+    const died = this.exit.then((info) => {
+      throw new Error(`the bot exited during start-up (code ${info.code}, signal ${info.signal}):\n${this.tail()}`);
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await waitFor('the bot to answer /healthz', timeoutMs, () => ping(`${this.httpUrl}/healthz`));
+          await this.waitUntilServing();
+        })(),
+        died,
+      ]);
+    } catch (error) {
+      if (error instanceof Error && !error.message.includes('exited during start-up')) error.message += `\n${this.tail()}`;
+      throw error;
+    } finally {
+      died.catch(() => undefined);
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return this.exit;
+    this.stoppedAt = Date.now();
+    child.kill(signal);
+    return this.exit;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start(20_000);
+  }
+
+  private tail(): string {
+    return this.logs.slice(-40).join('\n');
+  }
+}
+
+async function ping(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `probe` until it is true, failing with a message naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, timeoutMs: number, probe: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function runCleanup(steps: Array<() => Promise<unknown>>): Promise<void> {
+  for (const step of steps.reverse()) {
+    await step().catch(() => undefined);
+  }
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
