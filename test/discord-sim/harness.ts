@@ -1,5 +1,5 @@
 /** Starts the simulator and a real discord.js Client connected to it. */
-import { Client, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { Client, GatewayIntentBits, Partials, type ClientOptions, type Guild } from 'discord.js';
 import { startDiscordSimulator, type DiscordSimulator, type DiscordSimulatorOptions } from '../../src/sandbox/discord-sim/index.js';
 
 export const BOT_TOKEN = 'sim-bot-token';
@@ -20,4 +20,18 @@ export async function connectClient(sim: DiscordSimulator, options: Partial<Clie
   await client.login(BOT_TOKEN);
   await ready;
   return client;
+}
+
+/** Resolves once the client has the guild cached (GUILD_CREATE processed). */
+export async function guildArrived(client: Client, guildId: string): Promise<Guild> {
+  const cached = client.guilds.cache.get(guildId);
+  if (cached) return cached;
+  return new Promise((resolve) => {
+    const listener = (guild: Guild) => {
+      if (guild.id !== guildId) return;
+      client.off('guildCreate', listener);
+      resolve(guild);
+    };
+    client.on('guildCreate', listener);
+  });
 }

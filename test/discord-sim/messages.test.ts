@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import { AttachmentBuilder, EmbedBuilder, type Client, type Message } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
-import { connectClient, startSim } from './harness.js';
+import { connectClient, guildArrived, startSim } from './harness.js';
 
 let sim: DiscordSimulator;
 let client: Client;
@@ -57,7 +58,7 @@ describe('messages, DMs and attachments', () => {
 
   it('dedupes a repeated nonce with enforce_nonce and returns the first message', async () => {
     const guild = sim.addGuild({ name: 'Table' });
-    await new Promise((r) => setTimeout(r, 50));
+    await guildArrived(client, guild.id);
     const channel = await client.channels.fetch(guild.defaultChannelId);
     if (!channel?.isSendable()) throw new Error('channel not sendable');
     const first = await channel.send({ content: 'XP awarded', nonce: 'job-42', enforceNonce: true });
@@ -71,9 +72,15 @@ describe('messages, DMs and attachments', () => {
   it('refuses to post where the bot may not send and drops embeds without Embed Links', async () => {
     const guild = sim.addGuild({ name: 'Table', channels: [{ name: 'locked' }] });
     const locked = guild.channelIds[1] ?? '';
-    sim.setChannelPermissions(locked, { botCanSend: false });
-    sim.setChannelPermissions(guild.defaultChannelId, { botCanEmbed: false });
-    await new Promise((r) => setTimeout(r, 50));
+    await guildArrived(client, guild.id);
+    for (const [channelId, switches] of [
+      [locked, { botCanSend: false }],
+      [guild.defaultChannelId, { botCanEmbed: false }],
+    ] as const) {
+      const updated = once(client, 'channelUpdate');
+      sim.setChannelPermissions(channelId, switches);
+      await updated;
+    }
     const lockedChannel = client.channels.cache.get(locked);
     if (!lockedChannel || lockedChannel.isDMBased() || !lockedChannel.isSendable()) throw new Error('missing channel');
     const me = lockedChannel.guild.members.me;

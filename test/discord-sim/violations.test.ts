@@ -94,3 +94,33 @@ describe('rules Discord enforces on the bot', () => {
     expect(rules()).toEqual(expect.arrayContaining(['embed-title', 'buttons-per-row']));
   });
 });
+
+describe('interaction token lifetime', () => {
+  it('refuses edits after 15 minutes', async () => {
+    let offset = 0;
+    const clocked = await startSim({ now: () => Date.now() + offset });
+    const bot = await connectClient(clocked);
+    try {
+      await bot.application?.commands.set([new SlashCommandBuilder().setName('slow').setDescription('Slow').toJSON()]);
+      const edited = new Promise<unknown>((resolve) => {
+        bot.on('interactionCreate', (interaction) => {
+          if (!interaction.isChatInputCommand()) return;
+          void interaction
+            .deferReply()
+            .then(() => {
+              offset = 16 * 60_000;
+              return interaction.editReply('finally');
+            })
+            .then(() => resolve(undefined), resolve);
+        });
+      });
+      const someone = clocked.addUser({ username: 'ivo' });
+      await clocked.slashCommand({ user: someone, command: 'slow' });
+      expect(await edited).toMatchObject({ code: 50027 });
+      expect(clocked.violations.map((v) => v.rule)).toEqual(['interaction-token-expired']);
+    } finally {
+      await bot.destroy();
+      await clocked.close();
+    }
+  });
+});

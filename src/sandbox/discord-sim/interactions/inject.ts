@@ -98,6 +98,7 @@ function newRecord(ctx: SimContext, type: number, label: string, where: Where, s
     originalSettled: false,
     followUpIds: [],
     deadlineTimer: null,
+    deadlineMissed: false,
   });
 }
 

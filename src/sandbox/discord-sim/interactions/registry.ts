@@ -26,6 +26,8 @@ export interface InteractionRecord {
   originalSettled: boolean;
   followUpIds: string[];
   deadlineTimer: NodeJS.Timeout | null;
+  /** Set once the missed deadline has been recorded as a violation. */
+  deadlineMissed: boolean;
 }
 
 interface RegistryEvents {
@@ -56,7 +58,8 @@ export class InteractionRegistry extends EventEmitter<RegistryEvents> {
     this.#records.set(record.id, record);
     record.deadlineTimer = setTimeout(() => {
       record.deadlineTimer = null;
-      if (record.response === null) {
+      if (record.response === null && !record.deadlineMissed) {
+        record.deadlineMissed = true;
         this.violations.push({
           rule: 'initial-response-deadline',
           detail: `${record.label}: no initial response within ${this.deadlineMs} ms`,

@@ -96,7 +96,10 @@ function callback(ctx: SimContext, req: SimRequest): RouteResult {
     throw new DiscordApiError(400, 40060, 'Interaction has already been acknowledged.');
   }
   if (elapsed > ctx.config.initialResponseDeadlineMs) {
-    ctx.violations.push({ rule: 'initial-response-deadline', detail: `${record.label}: callback after ${elapsed} ms` });
+    if (!record.deadlineMissed) {
+      ctx.violations.push({ rule: 'initial-response-deadline', detail: `${record.label}: callback after ${elapsed} ms` });
+    }
+    record.deadlineMissed = true;
     throw unknownInteraction();
   }
   if (!(ALLOWED[record.type] ?? []).includes(parsed.data.type)) {
