@@ -12,10 +12,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { OptionValue, SlashCommandInput } from '../src/sandbox/discord-sim/index.js';
-import { startRedisServer } from '../src/sandbox/redis-server.js';
-import { GUILD_MEMBERS, REPO_ROOT, SIM_BOT_TOKEN, startStack, waitFor, type Stack } from '../test/support/bot-process.js';
+import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type SimGuild, type SimUser, type SlashCommandInput } from '../src/sandbox/discord-sim/index.js';
+import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
+import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
 import { percentile, printTable } from './bench-utils.js';
+
+const REPO_ROOT = join(import.meta.dirname, '..');
+const BOT_TOKEN = 'bench-bot-token';
+const APPLICATION_ID = '1180000000000000002';
+const MEMBERS = ['viktor', 'celeste', 'mara', 'bastien'] as const;
+
+interface Stack {
+  sim: DiscordSimulator;
+  guild: SimGuild;
+  users: SimUser[];
+}
 
 interface Scenario {
   name: string;
@@ -56,8 +68,7 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(CONCURRENCY) || CONCURREN
 }
 
 function inputFor(stack: Stack, scenario: Scenario, i: number): SlashCommandInput {
-  const member = GUILD_MEMBERS[i % GUILD_MEMBERS.length] ?? 'mara';
-  return { user: stack.users[member], guildId: stack.guild.id, command: scenario.command, ...(scenario.options ? { options: scenario.options } : {}) };
+  return { user: stack.users[i % stack.users.length] as SimUser, guildId: stack.guild.id, command: scenario.command, ...(scenario.options ? { options: scenario.options } : {}) };
 }
 
 async function once(stack: Stack, scenario: Scenario, i: number): Promise<number> {
@@ -90,46 +101,85 @@ async function benchTarget(target: string, stack: Stack, scenarios: Scenario[]):
   return rows;
 }
 
-/** Starts scripts/pong-bot.ts against the stack's simulator; resolves once its gateway session is up. */
-async function startPongBot(stack: Stack): Promise<ChildProcess> {
+/**
+ * Starts a bot process against the simulator and resolves once its gateway session is up. `ready`
+ * adds target-specific conditions (e.g. commands registered).
+ */
+async function startProcess(stack: Stack, args: string[], env: Record<string, string>, ready: () => boolean = () => true): Promise<ChildProcess> {
   const identifies = stack.sim.gateway.identifyCount;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/pong-bot.ts')], {
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DISCORD_TOKEN: SIM_BOT_TOKEN,
-      DISCORD_API_URL: stack.sim.apiUrl,
-      DISCORD_CLIENT_ID: stack.sim.applicationId,
-      GUILD_ID: stack.guild.id,
-    },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitFor('the pong bot to identify', 20_000, () => stack.sim.gateway.identifyCount > identifies || child.exitCode !== null);
-  if (child.exitCode !== null) throw new Error(`pong bot exited with code ${child.exitCode}`);
-  await stack.sim.gateway.waitForReady({ timeoutMs: 20_000 });
+  const deadline = Date.now() + 30_000;
+  while (!(stack.sim.gateway.identifyCount > identifies && ready())) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not connect within 30 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stack.sim.gateway.waitForReady({ timeoutMs: 30_000 });
   return child;
+}
+
+function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
+  const botEntry = join(REPO_ROOT, 'dist/src/main.js');
+  if (!existsSync(botEntry)) throw new Error('dist/src/main.js is missing: run `npm run build` first');
   const redis = await startRedisServer();
-  const stack = await startStack({ redisUrl: redis.url, sim: { heartbeatIntervalMs: 5_000 } });
+  const sim = await startDiscordSimulator({ botToken: BOT_TOKEN, applicationId: APPLICATION_ID, heartbeatIntervalMs: 5_000 });
+  const fake = await startFakeValentina({ discordApiUrl: sim.apiUrl, rateLimits: false });
+  const users = MEMBERS.map((name) => sim.addUser({ id: FIXTURE_IDS.users[name].discordId ?? undefined, username: name }));
+  const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users[0]?.id });
+  for (const user of users.slice(1)) sim.addMember(guild.id, user.id);
+  const stack: Stack = { sim, guild, users };
+  const port = await freePort();
+  let bot: ChildProcess | undefined;
   try {
-    console.log(`Benchmarking ${N} interactions per run (node ${process.version}, pid of bot ${stack.bot.pid})`);
+    bot = await startProcess(
+      stack,
+      [botEntry],
+      {
+        DISCORD_TOKEN: BOT_TOKEN,
+        DISCORD_API_URL: sim.apiUrl,
+        DISCORD_CLIENT_ID: APPLICATION_ID,
+        DISCORD_CLIENT_SECRET: 'sim-client-secret',
+        VALENTINA_API_URL: fake.url,
+        VALENTINA_API_KEY: fake.apiKey,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: 'bench',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(port),
+        REGISTER_COMMANDS: `guild:${guild.id}`,
+        LOG_LEVEL: 'warn',
+      },
+      () => sim.commands({ guildId: guild.id }).length > 0,
+    );
+    console.log(`Benchmarking ${N} interactions per run (node ${process.version}, concurrency ${CONCURRENCY})`);
     const rows = await benchTarget('bot', stack, SCENARIOS);
-
-    const exit = await stack.bot.stop('SIGTERM');
-    if (exit.code !== 0) console.warn(`the bot exited with code ${exit.code} after the run`);
+    const code = await stopProcess(bot);
+    if (code !== 0) console.warn(`the bot exited with code ${code} after SIGTERM`);
 
     const baseline: Row[] = [];
-    if (existsSync(join(REPO_ROOT, 'scripts/pong-bot.ts'))) {
-      const pong = await startPongBot(stack);
+    const pongBot = join(REPO_ROOT, 'scripts/pong-bot.ts');
+    if (existsSync(pongBot)) {
+      const pong = await startProcess(stack, ['--import', 'tsx', pongBot], {
+        DISCORD_TOKEN: BOT_TOKEN,
+        DISCORD_API_URL: sim.apiUrl,
+      });
       try {
         baseline.push(...(await benchTarget('pong-bot', stack, SCENARIOS.filter((s) => s.baseline))));
       } finally {
-        pong.kill('SIGTERM');
+        await stopProcess(pong);
       }
     } else {
       console.warn('scripts/pong-bot.ts is missing: no baseline');
@@ -142,20 +192,23 @@ async function main(): Promise<void> {
     );
     if (baseline.length > 0) {
       printTable(
-        'Bot ÷ pong-bot (1.00 = no overhead; throughput ratio < 1 means slower)',
+        'Bot ÷ pong-bot (latency ×: 1.00 = no overhead; throughput × < 1 = slower)',
         ['scenario', 'mode', 'p50 ×', 'p99 ×', 'throughput ×'],
         baseline.flatMap((base) => {
           const own = rows.find((r) => r.scenario === base.scenario && r.mode === base.mode);
           if (!own) return [];
-          return [[base.scenario, base.mode, (own.figures.p50 / base.figures.p50).toFixed(2), (own.figures.p99 / base.figures.p99).toFixed(2), (own.figures.perSecond / base.figures.perSecond).toFixed(2)]];
+          const ratio = (a: number, b: number) => (a / b).toFixed(2);
+          return [[base.scenario, base.mode, ratio(own.figures.p50, base.figures.p50), ratio(own.figures.p99, base.figures.p99), ratio(own.figures.perSecond, base.figures.perSecond)]];
         }),
       );
     }
-    if (stack.sim.violations.length > 0) {
-      console.warn(`\n${stack.sim.violations.length} Discord rule violations, e.g. ${JSON.stringify(stack.sim.violations.slice(0, 3))}`);
+    if (sim.violations.length > 0) {
+      console.warn(`\n${sim.violations.length} Discord rule violations, e.g. ${JSON.stringify(sim.violations.slice(0, 3))}`);
     }
   } finally {
-    await stack.close();
+    if (bot) await stopProcess(bot);
+    await sim.close();
+    await fake.close();
     await redis.stop();
   }
 }
