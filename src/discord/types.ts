@@ -1,0 +1,71 @@
+/**
+ * The shapes every command module and component handler is written against. Later features extend
+ * {@link BotDeps} with what they need (identity resolver, queues, …); handlers receive it as an
+ * argument, so tests hand in real fakes.
+ */
+import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
+  BaseMessageOptions,
+  ChatInputCommandInteraction,
+  MessageComponentInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { BotMetrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import type { ValentinaClient } from '../valentina/index.js';
+
+export interface BotDeps {
+  config: Config;
+  logger: Logger;
+  /** Plain connection (no ioredis keyPrefix); keys are built as `${config.redis.prefix}:…`. */
+  redis: Redis;
+  valentina: ValentinaClient;
+  metrics: BotMetrics;
+  /** The command registry, for commands that describe the others (`/help`). */
+  commands: readonly CommandModule[];
+}
+
+/** What a handler wants shown. `ephemeral` defaults to the command's {@link CommandModule.visibility}. */
+export interface ReplyMessage extends Pick<BaseMessageOptions, 'content' | 'embeds' | 'components' | 'files' | 'allowedMentions'> {
+  ephemeral?: boolean;
+}
+
+/** A component handler either changes the message its component sits on, or answers with a new one. */
+export type ComponentReply = { update: ReplyMessage } | { reply: ReplyMessage };
+
+export type ComponentInteraction = MessageComponentInteraction | ModalSubmitInteraction;
+
+/** A choice list for autocomplete; at most 25 are sent. */
+export type Choices = ApplicationCommandOptionChoiceData<string | number>[];
+
+/**
+ * A component handler bound to one custom id route. Built with `componentRoute()` (components.ts),
+ * which decodes the id with the route's schema before the handler runs.
+ */
+export interface ComponentRoute {
+  readonly name: string;
+  readonly version: number;
+  run(interaction: ComponentInteraction, customId: string, deps: BotDeps): Promise<ComponentReply | 'stale' | 'malformed' | 'unknown'>;
+}
+
+/** Anything that renders to a chat-input command body: a SlashCommandBuilder in any of its states. */
+export interface CommandDefinition {
+  readonly name: string;
+  readonly description: string;
+  toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody;
+}
+
+export interface CommandModule {
+  data: CommandDefinition;
+  /** How answers and automatic deferrals show; default `ephemeral`. */
+  visibility?: 'ephemeral' | 'public';
+  /** Returns what to show; the router sends it in time (see respond.ts). Throw `UserError` for user mistakes. */
+  execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage>;
+  /** Must be quick: the router answers `[]` if it throws or is late. */
+  autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<Choices>;
+  components?: readonly ComponentRoute[];
+}
