@@ -1,0 +1,9 @@
+/**
+ * The command registry: every slash command the bot registers and answers, in the order `/help`
+ * lists them. Adding a command means writing its module and adding it here — nothing else.
+ */
+import type { CommandModule } from '../src/discord/types.js';
+import { help } from './help.js';
+import { ping } from './ping.js';
+
+export const commands: readonly CommandModule[] = [ping, help];

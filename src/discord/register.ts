@@ -1,0 +1,43 @@
+/**
+ * Registers the command registry with Discord: one bulk overwrite (PUT), either for one guild (instant,
+ * for development and single-server deployments) or globally. Used at start-up when REGISTER_COMMANDS
+ * is set and by `scripts/deploy-commands.ts`.
+ */
+import { REST } from '@discordjs/rest';
+import { Routes } from 'discord.js';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { CommandModule } from './types.js';
+
+export type RegistrationScope = { scope: 'global' } | { scope: 'guild'; guildId: string };
+
+const RegisteredCommandsSchema = z.array(
+  z.object({ id: z.string(), name: z.string(), description: z.string().optional() }).loose(),
+);
+export type RegisteredCommand = z.infer<typeof RegisteredCommandsSchema>[number];
+
+export function createRest(config: Pick<Config, 'discord'>): REST {
+  return new REST({ api: config.discord.apiUrl, version: '10' }).setToken(config.discord.token);
+}
+
+export function commandBodies(commands: readonly CommandModule[]) {
+  return commands.map((command) => command.data.toJSON());
+}
+
+/** Replaces the application's commands in `scope` with the registry; resolves with what Discord stored. */
+export async function registerCommands(options: {
+  rest: Pick<REST, 'put'>;
+  applicationId: string;
+  scope: RegistrationScope;
+  commands: readonly CommandModule[];
+}): Promise<RegisteredCommand[]> {
+  const { rest, applicationId, scope, commands } = options;
+  const route =
+    scope.scope === 'guild' ? Routes.applicationGuildCommands(applicationId, scope.guildId) : Routes.applicationCommands(applicationId);
+  const stored = await rest.put(route, { body: commandBodies(commands) });
+  return RegisteredCommandsSchema.parse(stored);
+}
+
+export function describeScope(scope: RegistrationScope): string {
+  return scope.scope === 'guild' ? `guild ${scope.guildId}` : 'globally';
+}
