@@ -1,7 +1,7 @@
 import { PermissionFlagsBits, SlashCommandBuilder, type Client } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
-import { APP_ID, connectClient, startSim } from './harness.js';
+import { APP_ID, connectClient, guildArrived, startSim } from './harness.js';
 
 let sim: DiscordSimulator;
 let client: Client | undefined;
@@ -43,6 +43,12 @@ describe('discord simulator basics', () => {
 
     await expect(client.application?.commands.set([{ name: 'Bad Name', description: 'x' }])).rejects.toThrow(/Invalid Form Body/);
     expect(sim.violations.map((v) => v.rule)).toContain('command-definition');
+    expect(sim.commands().map((c) => c.name)).toEqual(['xp']);
+
+    const guild = sim.addGuild({ name: 'Table' });
+    await guildArrived(client, guild.id);
+    await client.application?.commands.set([{ name: 'gm', description: 'Storyteller tools' }], guild.id);
+    expect(sim.commands({ guildId: guild.id }).map((c) => [c.name, c.guild_id])).toEqual([['gm', guild.id]]);
     expect(sim.commands().map((c) => c.name)).toEqual(['xp']);
   });
 });

@@ -1,5 +1,6 @@
 import {
   ActionRowBuilder,
+  AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
   MessageFlags,
@@ -21,6 +22,7 @@ let client: Client;
 let guild: SimGuild;
 let mara: SimUser;
 let handler: (interaction: Interaction) => Promise<void>;
+const PNG = Buffer.from('89504e470d0a1a0a', 'hex');
 
 const commands = [
   new SlashCommandBuilder()
@@ -83,7 +85,7 @@ describe('interactions through a real client', () => {
       if (!interaction.isChatInputCommand()) return;
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       await new Promise((r) => setTimeout(r, 50));
-      await interaction.editReply('done thinking');
+      await interaction.editReply({ content: 'done thinking', files: [new AttachmentBuilder(PNG, { name: 'card.png' })] });
       await interaction.followUp({ content: 'one more thing', flags: MessageFlags.Ephemeral });
     };
     const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' });
@@ -91,6 +93,7 @@ describe('interactions through a real client', () => {
     const reply = await ix.reply();
     expect(reply.content).toBe('done thinking');
     expect(reply.ephemeral).toBe(true);
+    expect(reply.attachments.map((a) => [a.filename, a.data.equals(PNG)])).toEqual([['card.png', true]]);
     const followUp = await ix.waitForFollowUp();
     expect(followUp.content).toBe('one more thing');
     expect(ix.followUps).toHaveLength(1);
