@@ -1,0 +1,21 @@
+/**
+ * Redis connections and naming for BullMQ. BullMQ needs `maxRetriesPerRequest: null` on the
+ * connections its workers block on, and forbids ioredis' `keyPrefix`: queues are namespaced with
+ * BullMQ's own `prefix` instead, derived from the deployment's REDIS_PREFIX.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export function createQueueConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+}
+
+/** BullMQ's key prefix for this deployment. */
+export function queuePrefix(redisPrefix: string): string {
+  return `${redisPrefix}:bull`;
+}
+
+export const QUEUE_NAMES = {
+  deliveries: 'deliveries',
+  approvals: 'approvals',
+  notes: 'notes',
+} as const;
