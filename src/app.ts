@@ -11,6 +11,7 @@ import { commands as registry } from '../commands/index.js';
 import type { Config } from './config.js';
 import { createDiscordClient, sweepDirectMessageChannels } from './discord/client.js';
 import { createDirectMessageHandler } from './discord/direct-messages.js';
+import { loggableError } from './discord/errors.js';
 import { describeScope, registerCommands } from './discord/register.js';
 import { InteractionRouter } from './discord/router.js';
 import type { BotDeps, CommandModule } from './discord/types.js';
@@ -96,7 +97,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     discord.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
     discord.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
     discord.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
-    discord.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+    discord.on(Events.Error, (error) => logger.error({ err: loggableError(error) }, 'discord client error'));
     discord.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
     sweepTimer = setInterval(() => sweepDirectMessageChannels(discord), DM_CHANNEL_SWEEP_MS).unref();
 
@@ -108,7 +109,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         logger.info({ scope: describeScope(scope), commands: registered.map((c) => c.name) }, 'registered commands');
       } catch (error) {
         // The commands registered earlier keep working; serving them beats not starting at all.
-        logger.error({ err: error, scope: describeScope(scope) }, 'command registration failed');
+        logger.error({ err: loggableError(error), scope: describeScope(scope) }, 'command registration failed');
       }
     }
     await discord.login(config.discord.token);

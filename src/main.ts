@@ -2,22 +2,24 @@
  * `npm start`: load the configuration, create the logger and run the app until SIGTERM/SIGINT.
  * A configuration error prints its one line to stderr and exits 1.
  */
-import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createApp, type App } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loggableError } from './discord/errors.js';
+import { createLogger, type Logger } from './logger.js';
 import { installProcessHandlers } from './shutdown.js';
 
-let config: Config;
+let logger: Logger;
+let app: App;
 try {
-  config = loadConfig();
+  const config = loadConfig();
+  logger = createLogger(config.logLevel);
+  app = createApp(config, logger);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
 
-const logger = createLogger(config.logLevel);
-const app = createApp(config, logger);
 installProcessHandlers({ logger, stop: () => app.stop() });
 process.on('uncaughtException', (error) => {
   logger.fatal({ err: error }, 'uncaught exception; stopping');
@@ -27,7 +29,7 @@ process.on('uncaughtException', (error) => {
 try {
   await app.start();
 } catch (error) {
-  logger.fatal({ err: error }, 'start-up failed');
+  logger.fatal({ err: loggableError(error) }, 'start-up failed');
   await app.stop();
   process.exit(1);
 }

@@ -4,7 +4,7 @@
  * caches for everything the bot never reads back, and sweepers for what it does keep for a while.
  */
 import { ChannelType, Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 
 /** How long a swept item may stay cached, and how often sweepers run (seconds). */
 const SWEEP = {
@@ -17,6 +17,8 @@ const SWEEP = {
 
 export function discordClientOptions(config: Config): ClientOptions {
   const { shardIds, shardCount } = config.discord;
+  // discord.js would otherwise take the number of listed shards as the total.
+  if (shardIds && !shardCount) throw new ConfigError('Configuration error: SHARD_IDS needs SHARD_COUNT (the total number of shards)');
   const sharding: Pick<ClientOptions, 'shards' | 'shardCount'> = shardIds
     ? { shards: shardIds, ...(shardCount ? { shardCount } : {}) }
     : shardCount

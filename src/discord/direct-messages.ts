@@ -4,6 +4,7 @@
  * chatty user does not get the same answer to every line.
  */
 import { ChannelType, type Message } from 'discord.js';
+import { loggableError } from './errors.js';
 import type { BotDeps } from './types.js';
 
 export const DM_HINT =
@@ -20,7 +21,7 @@ export function createDirectMessageHandler(deps: Pick<BotDeps, 'redis' | 'config
       await message.channel.send({ content: DM_HINT });
       deps.logger.info({ kind: 'dm', userId: message.author.id, outcome: 'ok' }, 'direct message');
     } catch (error) {
-      deps.logger.warn({ kind: 'dm', userId: message.author.id, err: error }, 'could not answer a direct message');
+      deps.logger.warn({ kind: 'dm', userId: message.author.id, err: loggableError(error) }, 'could not answer a direct message');
     }
   };
 }

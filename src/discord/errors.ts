@@ -91,3 +91,24 @@ export function describeError(error: unknown, reference: () => string = newError
     reference: ref,
   };
 }
+
+/** Interaction and webhook tokens in Discord URLs (`/interactions/<id>/<token>/…`, `/webhooks/<app>/<token>/…`). */
+const URL_TOKEN = /\/(interactions|webhooks)\/(\d+)\/[^/?#]+/g;
+
+/**
+ * An error as it may be logged: Discord REST errors carry the request URL, which holds the
+ * interaction token, and the request body; both are replaced by a token-free route.
+ */
+export function loggableError(error: unknown): unknown {
+  if (!(error instanceof Error) || typeof (error as { url?: unknown }).url !== 'string') return error;
+  const { url, status, code, method } = error as Error & { url: string; status?: unknown; code?: unknown; method?: unknown };
+  return {
+    type: error.name,
+    message: error.message.replace(URL_TOKEN, '/$1/$2/[redacted]'),
+    status,
+    discordCode: code,
+    method,
+    route: url.replace(URL_TOKEN, '/$1/$2/[redacted]'),
+    stack: error.stack?.replace(URL_TOKEN, '/$1/$2/[redacted]'),
+  };
+}

@@ -8,7 +8,7 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { InteractionKind, InteractionOutcome } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
-import { describeError } from './errors.js';
+import { describeError, loggableError } from './errors.js';
 import { Responder, type UpdateTarget } from './respond.js';
 import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute } from './types.js';
 
@@ -191,7 +191,7 @@ export class InteractionRouter {
     try {
       await responder.reply({ content: described.message, ephemeral: true });
     } catch (replyError) {
-      this.options.deps.logger.warn({ err: replyError }, 'could not show an error to the user');
+      this.options.deps.logger.warn({ err: loggableError(replyError) }, 'could not show an error to the user');
     }
     return finished;
   }
@@ -210,8 +210,8 @@ export class InteractionRouter {
       ms: Math.round(ms),
       ...(finished.reference ? { reference: finished.reference } : {}),
     };
-    if (finished.outcome === 'error') logger.error({ ...line, err: finished.error }, 'interaction failed');
-    else if (finished.outcome === 'upstream_error') logger.warn({ ...line, err: finished.error }, 'interaction');
+    if (finished.outcome === 'error') logger.error({ ...line, err: loggableError(finished.error) }, 'interaction failed');
+    else if (finished.outcome === 'upstream_error') logger.warn({ ...line, err: loggableError(finished.error) }, 'interaction');
     else logger.info(line, 'interaction');
   }
 }
