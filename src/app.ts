@@ -1,83 +1,116 @@
 /**
  * Wires the bot together by role (BOT_ROLES):
  *   gateway — the Discord client, the interaction router and DMs;
- *   worker  — queue workers (each registers its close() in `closers`);
+ *   worker  — queue workers (today the delivery worker); each adds its close() to `closers`;
  *   http    — /healthz, /readyz, /metrics and the routes features mount.
- * Redis, the Valentina client and metrics are shared by every role.
+ * Redis, the Valentina client, the identity stores, the delivery queue (producer side) and metrics
+ * are shared by every role.
  */
-import { Events, Status, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
 import { Redis } from 'ioredis';
 import { commands as registry } from '../commands/index.js';
 import type { Config } from './config.js';
-import { createDiscordClient, sweepDirectMessageChannels } from './discord/client.js';
-import { createDirectMessageHandler } from './discord/direct-messages.js';
-import { loggableError } from './discord/errors.js';
-import { describeScope, registerCommands } from './discord/register.js';
+import { createDiscordClient } from './discord/client.js';
+import { replyWithHelpHint } from './discord/direct-messages.js';
+import { startGateway, type RunningGateway } from './discord/gateway.js';
+import { createRest } from './discord/register.js';
 import { InteractionRouter } from './discord/router.js';
-import type { BotDeps, CommandModule } from './discord/types.js';
+import type { BotDeps, CommandModule, DirectMessageHandler } from './discord/types.js';
 import { cachedCheck, mountHealthRoutes, redisCheck, type NamedCheck } from './http/health.js';
 import { createMetrics } from './http/metrics.js';
 import { RouteTable, startHttpServer, type RunningHttpServer } from './http/server.js';
+import { GuildBindingStore } from './identity/guild-binding.js';
+import { OAuthStateStore } from './identity/oauth-state.js';
+import { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
+import { createQueueConnection, QUEUE_NAMES, queuePrefix } from './queue/connection.js';
+import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
 import { ValentinaClient } from './valentina/index.js';
 
 /** In-flight interactions get this long to finish on shutdown; the whole stop stays well under 5 s. */
 export const DRAIN_TIMEOUT_MS = 2_500;
+/** Each queue worker gets this long to finish its active jobs before it is closed hard. */
+const WORKER_CLOSE_TIMEOUT_MS = 1_000;
 const VALENTINA_HEALTH_TTL_MS = 5_000;
-const DM_CHANNEL_SWEEP_MS = 30 * 60_000;
+
+export interface AppOptions {
+  /** The command registry; default `commands/index.ts`. */
+  commands?: readonly CommandModule[];
+  /** See respond.ts; default DEFER_AFTER_MS (0 defers every interaction at once). */
+  deferAfterMs?: number;
+  /** What a DM to the bot does; default a pointer to `/help`. */
+  onDirectMessage?: DirectMessageHandler;
+}
 
 export interface App {
   readonly deps: BotDeps;
   /** Features mount HTTP routes here before `start()`. */
   readonly routes: RouteTable;
+  /** Set once started with the `http` role. */
   readonly http: RunningHttpServer | undefined;
+  /** Set with the `gateway` role. */
   readonly client: Client | undefined;
-  /** Things closed on shutdown after in-flight interactions finished (queue workers, …). */
+  /** Registers something to close on shutdown, after in-flight interactions finished. */
   onShutdown(close: () => Promise<void>): void;
   start(): Promise<void>;
   /** Idempotent; never rejects. */
   stop(): Promise<void>;
 }
 
-export function gatewayReady(client: Client): boolean {
-  return client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
-}
-
-export interface AppOptions {
-  /** The command registry; default `commands/index.ts`. */
-  commands?: readonly CommandModule[];
-  /** See respond.ts; default DEFER_AFTER_MS. */
-  deferAfterMs?: number;
+function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const commands = options.commands ?? registry;
   const roles = new Set(config.roles);
+  const prefix = config.redis.prefix;
   const metrics = createMetrics();
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 });
+
+  // ioredis and BullMQ repeat the same error on every reconnect attempt: log each distinct one once.
   let lastRedisError = '';
-  redis.on('error', (error: Error) => {
-    // ioredis repeats the same error on every reconnect attempt; log each distinct one once.
+  const onRedisError = (error: Error) => {
     if (error.message !== lastRedisError) logger.warn({ err: error }, 'redis connection error');
     lastRedisError = error.message;
-  });
+  };
+  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 });
+  redis.on('error', onRedisError);
   redis.on('ready', () => (lastRedisError = ''));
+  const queueConnection = createQueueConnection(config.redis.url, { lazyConnect: true });
+  queueConnection.on('error', onRedisError);
+
   const valentina = new ValentinaClient({
     baseUrl: config.valentina.apiUrl,
     apiKey: config.valentina.apiKey,
     logger: logger.child({ component: 'valentina' }),
     onResponse: (info) => metrics.recordValentinaResponse(info),
   });
-  const deps: BotDeps = { config, logger, redis, valentina, metrics, commands };
+  const deps: BotDeps = {
+    config,
+    logger,
+    redis,
+    valentina,
+    metrics,
+    bindings: new GuildBindingStore(redis, prefix, logger),
+    resolver: new IdentityResolver({ client: valentina, redis, prefix, logger }),
+    oauthStates: new OAuthStateStore(redis, prefix),
+    deliveries: new DeliveryQueue({ connection: queueConnection, prefix: queuePrefix(prefix) }),
+    commands,
+  };
+  deps.deliveries.queue.on('error', onRedisError);
+
   const routes = new RouteTable();
   const closers: Array<() => Promise<void>> = [];
   const client = roles.has('gateway') ? createDiscordClient(config) : undefined;
   const router = client ? new InteractionRouter({ commands, deps, deferAfterMs: options.deferAfterMs }) : undefined;
+  let gateway: RunningGateway | undefined;
   let http: RunningHttpServer | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
 
-  const checks: NamedCheck[] = [
+  const checks: NamedCheck[] = [];
+  if (client) checks.push({ name: 'gateway', check: async () => (gateway?.ready() ? true : 'not connected') });
+  checks.push(
     { name: 'redis', check: redisCheck(redis) },
     {
       name: 'valentina',
@@ -86,33 +119,30 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         return health.database_status === 'online' && health.cache_status === 'online' ? true : 'degraded';
       }, VALENTINA_HEALTH_TTL_MS),
     },
-  ];
-  if (client) checks.unshift({ name: 'gateway', check: async () => (gatewayReady(client) ? true : 'not connected') });
-  checks.push({ name: 'accepting', check: async () => (stopping ? 'shutting down' : true) });
+    { name: 'accepting', check: async () => (stopping ? 'shutting down' : true) },
+  );
 
-  async function startGateway(discord: Client, interactions: InteractionRouter): Promise<void> {
-    discord.on(Events.InteractionCreate, (interaction) => void interactions.handle(interaction));
-    discord.on(Events.MessageCreate, createDirectMessageHandler(deps));
-    discord.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
-    discord.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
-    discord.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
-    discord.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
-    discord.on(Events.Error, (error) => logger.error({ err: loggableError(error) }, 'discord client error'));
-    discord.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
-    sweepTimer = setInterval(() => sweepDirectMessageChannels(discord), DM_CHANNEL_SWEEP_MS).unref();
-
-    const scope = config.discord.registerCommands;
-    if (scope) {
-      discord.rest.setToken(config.discord.token);
-      try {
-        const registered = await registerCommands({ rest: discord.rest, applicationId: config.discord.clientId, scope, commands });
-        logger.info({ scope: describeScope(scope), commands: registered.map((c) => c.name) }, 'registered commands');
-      } catch (error) {
-        // The commands registered earlier keep working; serving them beats not starting at all.
-        logger.error({ err: loggableError(error), scope: describeScope(scope) }, 'command registration failed');
-      }
-    }
-    await discord.login(config.discord.token);
+  function startWorkers(): void {
+    // One block per queue: start the worker, register its close and its depth.
+    const workerConnection = createQueueConnection(config.redis.url);
+    workerConnection.on('error', onRedisError);
+    const deliveryWorker = startDeliveryWorker({
+      connection: workerConnection,
+      prefix: queuePrefix(prefix),
+      rest: createRest(config),
+      logger: logger.child({ component: 'deliveries' }),
+    });
+    deliveryWorker.on('error', onRedisError);
+    closers.push(async () => {
+      // Lets the active jobs finish; with Redis gone, close() never resolves, so the connection is cut.
+      const closed = deliveryWorker.close().catch(() => undefined);
+      await withTimeout(closed, WORKER_CLOSE_TIMEOUT_MS);
+      workerConnection.disconnect();
+      await withTimeout(closed, 200);
+    });
+    metrics.registerQueueDepth(QUEUE_NAMES.deliveries, () =>
+      deps.deliveries.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+    );
   }
 
   async function closeQuietly(what: string, close: () => Promise<unknown>): Promise<void> {
@@ -127,14 +157,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     router?.stopAccepting();
     const left = router ? await router.drain(DRAIN_TIMEOUT_MS) : 0;
     if (left > 0) logger.warn({ left }, 'interactions still running at shutdown');
-    clearInterval(sweepTimer);
     await Promise.all(closers.map((close) => closeQuietly('a queue worker', close)));
-    if (client) await closeQuietly('the gateway', () => client.destroy());
+    if (gateway) await closeQuietly('the gateway', () => gateway!.close());
+    else if (client) await closeQuietly('the gateway', () => client.destroy());
     if (http) await closeQuietly('the http server', () => http!.close(500));
-    await closeQuietly('redis', async () => {
-      if (redis.status === 'ready') await Promise.race([redis.quit(), new Promise((r) => setTimeout(r, 500))]);
-      redis.disconnect();
-    });
+    await closeQuietly('the delivery queue', () => withTimeout(deps.deliveries.close(), 500));
+    for (const connection of [redis, queueConnection]) {
+      await closeQuietly('redis', async () => {
+        if (connection.status === 'ready') await withTimeout(connection.quit(), 500);
+        connection.disconnect();
+      });
+    }
     await closeQuietly('the valentina client', () => valentina.close());
     logger.info('stopped');
   }
@@ -158,11 +191,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         http = await startHttpServer({ host: config.http.host, port: config.http.port, routes, logger });
         logger.info({ url: http.url }, 'http server listening');
       }
-      if (roles.has('worker')) {
-        // Queue workers start here (deliveries, approvals, …): start each one, then
-        // `closers.push(() => worker.close())` and `metrics.registerQueueDepth(name, …)`.
+      if (roles.has('worker')) startWorkers();
+      if (client && router) {
+        gateway = await startGateway({ client, router, deps, onDirectMessage: options.onDirectMessage ?? replyWithHelpHint });
       }
-      if (client && router) await startGateway(client, router);
     },
     stop() {
       stopping ??= shutdown();

@@ -8,6 +8,7 @@ import type {
   AutocompleteInteraction,
   BaseMessageOptions,
   ChatInputCommandInteraction,
+  Message,
   MessageComponentInteraction,
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -15,7 +16,11 @@ import type {
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { BotMetrics } from '../http/metrics.js';
+import type { GuildBindingStore } from '../identity/guild-binding.js';
+import type { OAuthStateStore } from '../identity/oauth-state.js';
+import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryQueue } from '../queue/deliveries.js';
 import type { ValentinaClient } from '../valentina/index.js';
 
 export interface BotDeps {
@@ -25,9 +30,20 @@ export interface BotDeps {
   redis: Redis;
   valentina: ValentinaClient;
   metrics: BotMetrics;
+  /** Guild ↔ company bindings (named to fit `IdentityContextDeps` in src/identity/context.ts). */
+  bindings: GuildBindingStore;
+  /** Discord user → Valentina user, cached. */
+  resolver: IdentityResolver;
+  /** Single-use OAuth `state` tokens of the link flow. */
+  oauthStates: OAuthStateStore;
+  /** Messages that must reach Discord exactly once (enqueue from any role; the worker role delivers). */
+  deliveries: DeliveryQueue;
   /** The command registry, for commands that describe the others (`/help`). */
   commands: readonly CommandModule[];
 }
+
+/** Handles a message sent to the bot in DMs (never called for bots' own messages or guild messages). */
+export type DirectMessageHandler = (message: Message, deps: BotDeps) => Promise<void>;
 
 /** What a handler wants shown. `ephemeral` defaults to the command's {@link CommandModule.visibility}. */
 export interface ReplyMessage extends Pick<BaseMessageOptions, 'content' | 'embeds' | 'components' | 'files' | 'allowedMentions'> {

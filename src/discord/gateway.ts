@@ -1,0 +1,70 @@
+/**
+ * The gateway side of the bot: the discord.js client's events wired to the interaction router and
+ * the DM handler, connection state in the logs, command registration before login, and the
+ * readiness of every shard.
+ */
+import { Events, Status, type Client } from 'discord.js';
+import { sweepDirectMessageChannels } from './client.js';
+import { loggableError } from './errors.js';
+import { describeScope, registerCommands } from './register.js';
+import type { InteractionRouter } from './router.js';
+import type { BotDeps, DirectMessageHandler } from './types.js';
+
+const DM_CHANNEL_SWEEP_MS = 30 * 60_000;
+
+export interface GatewayOptions {
+  client: Client;
+  router: InteractionRouter;
+  deps: BotDeps;
+  onDirectMessage: DirectMessageHandler;
+}
+
+export interface RunningGateway {
+  /** Every shard is connected and READY (false while reconnecting or resuming). */
+  ready(): boolean;
+  /** Closes every shard; the router should be drained first. */
+  close(): Promise<void>;
+}
+
+export function shardsReady(client: Client): boolean {
+  return client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+}
+
+export async function startGateway({ client, router, deps, onDirectMessage }: GatewayOptions): Promise<RunningGateway> {
+  const { config, logger } = deps;
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.MessageCreate, (message) => {
+    if (message.author.bot || message.inGuild()) return;
+    onDirectMessage(message, deps).catch((error: unknown) =>
+      logger.warn({ kind: 'dm', userId: message.author.id, err: loggableError(error) }, 'direct message handler failed'),
+    );
+  });
+  client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
+  client.on(Events.Error, (error) => logger.error({ err: loggableError(error) }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  const sweepTimer = setInterval(() => sweepDirectMessageChannels(client), DM_CHANNEL_SWEEP_MS).unref();
+
+  const scope = config.discord.registerCommands;
+  if (scope) {
+    client.rest.setToken(config.discord.token);
+    try {
+      const registered = await registerCommands({ rest: client.rest, applicationId: config.discord.clientId, scope, commands: deps.commands });
+      logger.info({ scope: describeScope(scope), commands: registered.map((command) => command.name) }, 'registered commands');
+    } catch (error) {
+      // The commands registered earlier keep working; serving them beats not starting at all.
+      logger.error({ err: loggableError(error), scope: describeScope(scope) }, 'command registration failed');
+    }
+  }
+  await client.login(config.discord.token);
+
+  return {
+    ready: () => shardsReady(client),
+    async close() {
+      clearInterval(sweepTimer);
+      await client.destroy();
+    },
+  };
+}
