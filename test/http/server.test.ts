@@ -33,7 +33,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   app = createApp(config, createLogger('silent'));
-  app.routes.add('GET', '/oauth/discord/callback', ({ url }) => json(200, { state: url.searchParams.get('state') }));
+  app.routes.add('GET', '/feature/echo', ({ url }) => json(200, { state: url.searchParams.get('state') }));
   await app.start();
   if (!app.http) throw new Error('the http role did not start a server');
   baseUrl = app.http.url;
@@ -72,13 +72,17 @@ describe('HTTP endpoints', () => {
     expect(metrics.text).toMatch(/^# TYPE interactions_total counter$/m);
     expect(metrics.text).toMatch(/^# TYPE interaction_latency_seconds histogram$/m);
     expect(metrics.text).toMatch(/^valentina_requests_total\{[^}]*endpoint="GET \/health"[^}]*status="200"[^}]*\} [1-9]/m);
+    // The worker role reports its delivery queue (empty here).
+    expect(metrics.text).toMatch(/^queue_depth\{queue="deliveries"\} 0$/m);
     expect(metrics.text).not.toContain(fake.apiKey);
   });
 
   it('serves routes that features mount, and 404s the rest', async () => {
-    const callback = await get('/oauth/discord/callback?state=abc&code=xyz');
-    expect(callback.status).toBe(200);
-    expect(JSON.parse(callback.text)).toEqual({ state: 'abc' });
+    const mounted = await get('/feature/echo?state=abc');
+    expect(mounted.status).toBe(200);
+    expect(JSON.parse(mounted.text)).toEqual({ state: 'abc' });
+    // The account-linking callback is mounted by the app itself.
+    expect((await get('/oauth/discord/callback?state=unknown&code=xyz')).status).not.toBe(404);
     expect((await get('/nope')).status).toBe(404);
   });
 
