@@ -26,6 +26,9 @@ import type { Logger } from './logger.js';
 import { createQueueConnection, QUEUE_NAMES, queuePrefix } from './queue/connection.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
 import { ValentinaClient } from './valentina/index.js';
+import { CompanyDirectory } from './cache/directory.js';
+import { httpRoutes } from './http/routes.js';
+import { workers } from './queue/workers.js';
 
 /** In-flight interactions get this long to finish on shutdown; the whole stop stays well under 5 s. */
 export const DRAIN_TIMEOUT_MS = 2_500;
@@ -96,6 +99,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     resolver: new IdentityResolver({ client: valentina, redis, prefix, logger }),
     oauthStates: new OAuthStateStore(redis, prefix),
     deliveries: new DeliveryQueue({ connection: queueConnection, prefix: queuePrefix(prefix) }),
+    directory: new CompanyDirectory({ redis, prefix, valentina }),
+    rest: createRest(config),
+    queueConnection,
     commands,
   };
   deps.deliveries.queue.on('error', onRedisError);
@@ -143,6 +149,18 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     metrics.registerQueueDepth(QUEUE_NAMES.deliveries, () =>
       deps.deliveries.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
     );
+    for (const module of workers) {
+      const connection = createQueueConnection(config.redis.url);
+      connection.on('error', onRedisError);
+      const running = Promise.resolve(module.start(deps, connection));
+      running.catch((error: unknown) => logger.error({ err: error, worker: module.name }, 'queue worker failed to start'));
+      closers.push(async () => {
+        const closed = running.then((worker) => worker.close()).catch(() => undefined);
+        await withTimeout(closed, WORKER_CLOSE_TIMEOUT_MS);
+        connection.disconnect();
+      });
+      if (module.depth) metrics.registerQueueDepth(module.name, () => module.depth!(deps));
+    }
   }
 
   async function closeQuietly(what: string, close: () => Promise<unknown>): Promise<void> {
@@ -188,6 +206,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       redis.connect().catch(() => undefined);
       if (roles.has('http')) {
         mountHealthRoutes(routes, { checks, metrics });
+        for (const route of httpRoutes) routes.add(route.method, route.path, route.handler(deps));
         http = await startHttpServer({ host: config.http.host, port: config.http.port, routes, logger });
         logger.info({ url: http.url }, 'http server listening');
       }

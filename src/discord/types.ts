@@ -15,6 +15,8 @@ import type {
 } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import type { REST } from '@discordjs/rest';
+import type { CompanyDirectory } from '../cache/directory.js';
 import type { BotMetrics } from '../http/metrics.js';
 import type { GuildBindingStore } from '../identity/guild-binding.js';
 import type { OAuthStateStore } from '../identity/oauth-state.js';
@@ -38,6 +40,12 @@ export interface BotDeps {
   oauthStates: OAuthStateStore;
   /** Messages that must reach Discord exactly once (enqueue from any role; the worker role delivers). */
   deliveries: DeliveryQueue;
+  /** Cached companies and campaigns, for pickers and autocomplete. */
+  directory: CompanyDirectory;
+  /** Discord REST with the bot token, for messages outside an interaction (DMs, follow-ups of the link flow). */
+  rest: REST;
+  /** ioredis connection with BullMQ's settings, for feature queues (producer side). */
+  queueConnection: Redis;
   /** The command registry, for commands that describe the others (`/help`). */
   commands: readonly CommandModule[];
 }

@@ -1,0 +1,51 @@
+/**
+ * HTTP routes features mount on the bot's server (processes with the `http` role), next to /healthz,
+ * /readyz and /metrics. Append an entry per route.
+ */
+import type { BotDeps } from '../discord/types.js';
+import { handleOAuthCallback, OAUTH_CALLBACK_PATH } from '../identity/link-flow.js';
+import { renderLinkPage } from '../identity/link-page.js';
+import { onAccountCreated } from '../identity/hooks.js';
+import type { HttpMethod, RouteHandler } from './server.js';
+
+export interface HttpRouteModule {
+  method: HttpMethod;
+  path: string;
+  handler(deps: BotDeps): RouteHandler;
+}
+
+export const httpRoutes: HttpRouteModule[] = [
+  {
+    method: 'GET',
+    path: OAUTH_CALLBACK_PATH,
+    handler: (deps) => async (request) => {
+      const page = await handleOAuthCallback(request.url.searchParams, {
+        discord: {
+          apiUrl: deps.config.discord.apiUrl,
+          clientId: deps.config.discord.clientId,
+          clientSecret: deps.config.discord.clientSecret,
+          applicationId: deps.config.discord.clientId,
+        },
+        publicUrl: deps.config.http.publicUrl,
+        states: deps.oauthStates,
+        resolver: deps.resolver,
+        valentina: deps.valentina,
+        redis: deps.redis,
+        prefix: deps.config.redis.prefix,
+        logger: deps.logger.child({ component: 'link' }),
+        rest: deps.rest,
+        onCreated: (user, state) => onAccountCreated(user, state, deps),
+      });
+      return {
+        status: page.status,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        },
+        body: renderLinkPage(page),
+      };
+    },
+  },
+];
