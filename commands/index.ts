@@ -5,5 +5,6 @@
 import type { CommandModule } from '../src/discord/types.js';
 import { help } from './help.js';
 import { ping } from './ping.js';
+import { stats } from './stats.js';
 
-export const commands: readonly CommandModule[] = [ping, help];
+export const commands: readonly CommandModule[] = [ping, help, stats];

@@ -29,6 +29,7 @@ import { ValentinaClient } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
 import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
+import { lazyChartPool } from './stats/lazy-pool.js';
 
 /** In-flight interactions get this long to finish on shutdown; the whole stop stays well under 5 s. */
 export const DRAIN_TIMEOUT_MS = 2_500;
@@ -89,6 +90,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger: logger.child({ component: 'valentina' }),
     onResponse: (info) => metrics.recordValentinaResponse(info),
   });
+  const charts = lazyChartPool({ size: 1, timeoutMs: 5_000 });
   const deps: BotDeps = {
     config,
     logger,
@@ -102,6 +104,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     directory: new CompanyDirectory({ redis, prefix, valentina }),
     rest: createRest(config),
     queueConnection,
+    charts,
     commands,
   };
   deps.deliveries.queue.on('error', onRedisError);
@@ -187,6 +190,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
     }
     await closeQuietly('the valentina client', () => valentina.close());
+    await closeQuietly('the chart renderer', () => charts.close());
     logger.info('stopped');
   }
 

@@ -18,6 +18,7 @@ import type { Config } from '../config.js';
 import type { REST } from '@discordjs/rest';
 import type { CompanyDirectory } from '../cache/directory.js';
 import type { BotMetrics } from '../http/metrics.js';
+import type { ChartWorkerPool } from '../stats/worker-pool.js';
 import type { GuildBindingStore } from '../identity/guild-binding.js';
 import type { OAuthStateStore } from '../identity/oauth-state.js';
 import type { IdentityResolver } from '../identity/resolver.js';
@@ -46,6 +47,8 @@ export interface BotDeps {
   rest: REST;
   /** ioredis connection with BullMQ's settings, for feature queues (producer side). */
   queueConnection: Redis;
+  /** Renders `/stats` charts in a worker thread (started on first use). */
+  charts: Pick<ChartWorkerPool, 'render'>;
   /** The command registry, for commands that describe the others (`/help`). */
   commands: readonly CommandModule[];
 }

@@ -1,0 +1,83 @@
+/** `/stats` end to end: figures from Valentina, a chart a person can open, and a friendly empty state. */
+import { loadImage } from '@napi-rs/canvas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { ValentinaClient } from '../../src/valentina/index.js';
+import { startStack, type Stack } from '../support/bot-process.js';
+
+describe('/stats', () => {
+  let stack: Stack;
+  let valentina: ValentinaClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const channelId = stack.guild.defaultChannelId;
+    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
+      guildId: stack.guild.id,
+      companyId: FIXTURE_IDS.companies.chicago,
+      companyName: 'Chicago by Night',
+      approvalsChannelId: channelId,
+      defaultCampaignId: FIXTURE_IDS.campaigns.main,
+      defaultCampaignName: 'Requiem for the Loop',
+      auditChannelId: null,
+      updatedBy: stack.users.viktor.id,
+    });
+    valentina = new ValentinaClient({ baseUrl: stack.fake.url, apiKey: stack.fake.apiKey });
+  });
+  afterAll(async () => {
+    await valentina?.close();
+    await stack?.close();
+  });
+
+  const run = (user: keyof Stack['users'], subcommand: string, options: Record<string, string | number | boolean> = {}) =>
+    stack.sim.slashCommand({ user: stack.users[user], guildId: stack.guild.id, command: 'stats', subcommand, options }).then((ix) => ix.reply());
+
+  it('shows my figures publicly with a chart that decodes', async () => {
+    const expected = await valentina.users.statistics(FIXTURE_IDS.companies.chicago, FIXTURE_IDS.users.mara.id);
+    expect(expected.total_rolls).toBeGreaterThan(0);
+    const reply = await run('mara', 'me');
+    expect(reply.ephemeral).toBe(false);
+    const embed = reply.embeds[0]!;
+    expect(embed.title).toContain(`${expected.total_rolls} rolls`);
+    const field = (name: string) => embed.fields?.find((f) => f.name === name)?.value;
+    expect(field('Rolls')).toBe(String(expected.total_rolls));
+    expect(field('Success')).toContain(`(${expected.successes})`);
+    expect(field('Botch')).toContain(`(${expected.botches})`);
+    expect(embed.image?.url).toBe('attachment://stats.png');
+    const png = reply.attachments.find((a) => a.filename === 'stats.png');
+    expect(png).toBeDefined();
+    expect(png!.size).toBeGreaterThan(10_000);
+    expect(png!.size).toBeLessThan(1_000_000);
+    const image = await loadImage(png!.data);
+    expect([image.width, image.height]).toEqual([1000, 500]);
+  });
+
+  it('answers privately when asked, for another player and for the company', async () => {
+    const mine = await run('mara', 'me', { private: true, top: 3 });
+    expect(mine.ephemeral).toBe(true);
+    const other = await run('bastien', 'user', { user: stack.users.mara.id });
+    expect(other.embeds[0]!.title).toMatch(/rolls$/);
+    const company = await run('celeste', 'company');
+    const expected = await valentina.companies.statistics(FIXTURE_IDS.companies.chicago);
+    expect(company.embeds[0]!.title).toBe(`Chicago by Night — ${expected.total_rolls} rolls`);
+    expect(company.attachments).toHaveLength(1);
+  });
+
+  it('shows a friendly empty state instead of a chart of zeros', async () => {
+    const expected = await valentina.users.statistics(FIXTURE_IDS.companies.chicago, FIXTURE_IDS.users.viktor.id);
+    expect(expected.total_rolls).toBe(0);
+    const reply = await run('viktor', 'me');
+    expect(reply.embeds[0]!.description).toContain('No rolls yet');
+    expect(reply.attachments).toHaveLength(0);
+  });
+
+  it('tells an unlinked target and leaves Discord with no violations', async () => {
+    const stranger = stack.sim.addUser({ username: 'stranger' });
+    stack.sim.addMember(stack.guild.id, stranger.id);
+    const reply = await run('mara', 'user', { user: stranger.id });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toContain("hasn't linked");
+    expect(stack.sim.violations).toEqual([]);
+  });
+});
