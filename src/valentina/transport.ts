@@ -113,17 +113,27 @@ export class Transport {
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
 
     let attempt = 0;
+    let lastError: ValentinaError | undefined;
     for (;;) {
       attempt += 1;
-      const timeout = Math.max(1, Math.min(opts.timeoutMs ?? this.timeoutMs, opts.deadline ? opts.deadline - Date.now() : Infinity));
+      const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+      if (left <= 0) {
+        throw lastError ?? new ValentinaNetworkError({ method: spec.method, endpoint: spec.template, detail: 'deadline passed before the request was sent', timedOut: true });
+      }
+      const timeout = Math.min(opts.timeoutMs ?? this.timeoutMs, left);
       let error: ValentinaError;
       try {
         return await this.attempt(spec, endpoint, path, headers, body, timeout, attempt, opts.signal);
       } catch (caught) {
         if (!(caught instanceof ValentinaError)) throw caught;
         error = caught;
+        lastError = caught;
       }
-      if (!error.retryable || attempt > this.maxRetries || opts.signal?.aborted) throw error;
+      // A write we stopped waiting for may still be running on the server, which has no in-flight
+      // lock per idempotency key: retrying now could apply it twice. Only retry writes whose attempt
+      // has definitely ended (an HTTP answer, or a connection the server closed or refused).
+      const mayStillRun = isWrite && error instanceof ValentinaNetworkError && error.timedOut;
+      if (!error.retryable || mayStillRun || attempt > this.maxRetries || opts.signal?.aborted) throw error;
       const delay = this.delayFor(error, attempt);
       if (opts.deadline !== undefined && Date.now() + delay >= opts.deadline) throw error;
       this.options.logger?.debug({ endpoint, attempt, delayMs: Math.round(delay), status: error.status }, 'retrying Valentina request');
