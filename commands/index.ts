@@ -6,5 +6,7 @@ import type { CommandModule } from '../src/discord/types.js';
 import { help } from './help.js';
 import { ping } from './ping.js';
 import { stats } from './stats.js';
+import { xp } from './xp.js';
+import { cp } from './cp.js';
 
-export const commands: readonly CommandModule[] = [ping, help, stats];
+export const commands: readonly CommandModule[] = [ping, help, xp, cp, stats];

@@ -1,0 +1,54 @@
+/** `/xp add|remove|show` — experience per campaign, changed exactly once and recorded for the table. */
+import {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  SlashCommandBuilder,
+  type SlashCommandSubcommandBuilder,
+} from 'discord.js';
+import type { BotDeps, Choices, CommandModule } from '../src/discord/types.js';
+import { changeExperience, MAX_AMOUNT } from '../src/experience/grant.js';
+import { showExperience } from '../src/experience/show.js';
+
+/** The options `/xp add`, `/xp remove` and `/cp add` share. */
+export function changeOptions(sub: SlashCommandSubcommandBuilder, verb: string): SlashCommandSubcommandBuilder {
+  return sub
+    .addUserOption((o) => o.setName('user').setDescription(`Whose ${verb}`).setRequired(true))
+    .addIntegerOption((o) => o.setName('amount').setDescription(`How much (1–${MAX_AMOUNT})`).setRequired(true).setMinValue(1).setMaxValue(MAX_AMOUNT))
+    .addStringOption((o) => o.setName('campaign').setDescription('Campaign (default: the server’s default campaign)').setAutocomplete(true).setMaxLength(100))
+    .addStringOption((o) => o.setName('reason').setDescription('Why, for the record').setMaxLength(500));
+}
+
+/** Campaign autocomplete from the cached company directory; answers nothing outside a set-up server. */
+export async function campaignAutocomplete(guildId: string | null, typed: string, deps: BotDeps): Promise<Choices> {
+  if (!guildId) return [];
+  const binding = await deps.bindings.get(guildId);
+  return binding ? deps.directory.campaignChoices(binding.companyId, typed) : [];
+}
+
+export const xp: CommandModule = {
+  data: new SlashCommandBuilder()
+    .setName('xp')
+    .setDescription('Experience points: grant, spend, or look them up')
+    .setContexts(InteractionContextType.Guild)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .addSubcommand((sub) => changeOptions(sub.setName('add').setDescription('Grant experience to a player'), 'experience'))
+    .addSubcommand((sub) => changeOptions(sub.setName('remove').setDescription('Remove (spend) a player’s experience'), 'experience'))
+    .addSubcommand((sub) =>
+      sub
+        .setName('show')
+        .setDescription('Show current XP, total XP and cool points')
+        .addUserOption((o) => o.setName('user').setDescription('Whose experience (default: yours)'))
+        .addStringOption((o) => o.setName('campaign').setDescription('One campaign (default: all)').setAutocomplete(true).setMaxLength(100)),
+    ),
+  visibility: 'public',
+
+  execute(interaction, deps) {
+    const sub = interaction.options.getSubcommand(true);
+    if (sub === 'show') return showExperience(interaction, deps);
+    return changeExperience(sub === 'add' ? 'xp-add' : 'xp-remove', interaction, deps);
+  },
+
+  autocomplete(interaction, deps) {
+    return campaignAutocomplete(interaction.guildId, interaction.options.getFocused(), deps);
+  },
+};
