@@ -6,7 +6,11 @@ import type { CommandModule } from '../src/discord/types.js';
 import { help } from './help.js';
 import { ping } from './ping.js';
 import { stats } from './stats.js';
+import { setup } from './setup.js';
+import { link } from './link.js';
+import { unlink } from './unlink.js';
+import { whoami } from './whoami.js';
 import { xp } from './xp.js';
 import { cp } from './cp.js';
 
-export const commands: readonly CommandModule[] = [ping, help, xp, cp, stats];
+export const commands: readonly CommandModule[] = [ping, help, setup, link, unlink, whoami, xp, cp, stats];

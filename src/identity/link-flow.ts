@@ -36,7 +36,7 @@ export function redirectUri(publicUrl: string): string {
 }
 
 /** The Discord authorize page `/link` sends the user to. */
-export function authorizeUrl(deps: Pick<LinkFlowDeps, 'discord' | 'publicUrl'>, stateToken: string): string {
+export function authorizeUrl(deps: { discord: { apiUrl: string; clientId: string }; publicUrl: string }, stateToken: string): string {
   const query = new URLSearchParams({
     client_id: deps.discord.clientId,
     response_type: 'code',

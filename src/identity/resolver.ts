@@ -226,6 +226,6 @@ export function describeResolution(resolution: Exclude<Resolution, { status: 'ok
         ? `${subject}'s Valentina account isn't part of **${resolution.guildCompanyName}**, the company this server plays in.`
         : `Your Valentina account belongs to ${resolution.linkedCompanyNames.map((n) => `**${n}**`).join(', ')}, but this server plays in **${resolution.guildCompanyName}**. Run \`/link\` here to join it.`;
     case 'choose_company':
-      return 'You play in several companies. Pick the one to use here with `/notes company`, then try again.';
+      return 'You play in several companies. Run `/whoami` here in DMs and pick the one to use, then try again.';
   }
 }
