@@ -1,0 +1,156 @@
+/**
+ * The local sandbox: the fake Valentina (seeded Chicago chronicle), the Discord simulator, a local
+ * Redis and the real bot process, all on loopback, with a server already set up for the company.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { GuildBindingStore } from '../../identity/guild-binding.js';
+import { startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../discord-sim/index.js';
+import { startFakeValentina, type FakeValentina } from '../fake-valentina/index.js';
+import { FIXTURE_IDS } from '../fixture.js';
+import { freePort, pingRedis, startRedisServer, type RedisServerHandle } from '../redis-server.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BOT_TOKEN = 'sandbox-bot-token';
+const APPLICATION_ID = '1190000000000000001';
+const CLIENT_SECRET = 'sandbox-client-secret';
+
+/** The seeded people of the table, by the name a person types (`as mara`, `@mara`). */
+export const PEOPLE = ['viktor', 'celeste', 'mara', 'bastien', 'nadia', 'otto'] as const;
+export type Person = (typeof PEOPLE)[number];
+
+export interface Sandbox {
+  sim: DiscordSimulator;
+  fake: FakeValentina;
+  guild: SimGuild;
+  users: Record<Person, SimUser>;
+  channels: Record<'general' | 'approvals' | 'xp-log', string>;
+  botUrl: string;
+  logFile: string;
+  close(): Promise<void>;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than the sources. */
+export function ensureBuilt(log: (line: string) => void): void {
+  const entry = join(ROOT, 'dist/src/main.js');
+  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'commands')));
+  if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return;
+  log('Building the bot (npm run build)…');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+async function localRedis(log: (line: string) => void): Promise<{ url: string; server?: RedisServerHandle }> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const { hostname, port } = new URL(url);
+  if (await pingRedis(Number(port || 6379), hostname || '127.0.0.1')) return { url };
+  log('No Redis answering at ' + url + ': starting a private redis-server…');
+  const server = await startRedisServer();
+  return { url: server.url, server };
+}
+
+async function waitFor(what: string, timeoutMs: number, probe: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startSandbox(log: (line: string) => void = () => undefined): Promise<Sandbox> {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    ensureBuilt(log);
+    const redis = await localRedis(log);
+    if (redis.server) cleanup.push(() => redis.server!.stop());
+    const sim = await startDiscordSimulator({ botToken: BOT_TOKEN, applicationId: APPLICATION_ID, clientSecret: CLIENT_SECRET });
+    cleanup.push(() => sim.close());
+    const fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
+    cleanup.push(() => fake.close());
+
+    const users = {} as Record<Person, SimUser>;
+    for (const name of PEOPLE) {
+      const id = FIXTURE_IDS.users[name].discordId!;
+      users[name] = sim.addUser({ id, username: name, globalName: name[0]!.toUpperCase() + name.slice(1) });
+    }
+    const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users.viktor.id, channels: [{ name: 'approvals' }, { name: 'xp-log' }] });
+    for (const name of PEOPLE) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
+    const [general, approvals, xpLog] = guild.channelIds as [string, string, string];
+
+    const prefix = `demo-${randomBytes(3).toString('hex')}`;
+    const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await client.connect();
+    cleanup.push(() => client.quit());
+    await new GuildBindingStore(client, prefix).set({
+      guildId: guild.id,
+      companyId: FIXTURE_IDS.companies.chicago,
+      companyName: 'Chicago by Night',
+      approvalsChannelId: approvals,
+      defaultCampaignId: FIXTURE_IDS.campaigns.main,
+      defaultCampaignName: 'Requiem for the Loop',
+      auditChannelId: xpLog,
+      updatedBy: users.viktor.id,
+    });
+
+    const httpPort = await freePort();
+    mkdirSync(join(ROOT, '.demo'), { recursive: true });
+    const logFile = join(ROOT, '.demo', 'bot.log');
+    const out = createWriteStream(logFile);
+    const bot: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: BOT_TOKEN,
+        DISCORD_API_URL: sim.apiUrl,
+        DISCORD_CLIENT_ID: APPLICATION_ID,
+        DISCORD_CLIENT_SECRET: CLIENT_SECRET,
+        VALENTINA_API_URL: fake.url,
+        VALENTINA_API_KEY: fake.apiKey,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: prefix,
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(httpPort),
+        PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+        REGISTER_COMMANDS: `guild:${guild.id}`,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    bot.stdout?.pipe(out);
+    bot.stderr?.pipe(out);
+    cleanup.push(async () => {
+      if (bot.exitCode !== null) return;
+      const exited = new Promise((r) => bot.once('exit', r));
+      bot.kill('SIGTERM');
+      const timer = setTimeout(() => bot.kill('SIGKILL'), 6_000);
+      await exited;
+      clearTimeout(timer);
+    });
+    await waitFor('the bot to register its commands', 30_000, () => {
+      if (bot.exitCode !== null) throw new Error(`the bot exited (code ${bot.exitCode}); see ${logFile}`);
+      return sim.commands({ guildId: guild.id }).length > 0;
+    });
+    await sim.gateway.waitForReady({ timeoutMs: 30_000 });
+
+    return { sim, fake, guild, users, channels: { general, approvals, 'xp-log': xpLog }, botUrl: `http://127.0.0.1:${httpPort}`, logFile, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * One person at the sandbox's keyboard: turns what they would type in Discord into simulated
+ * interactions as a seeded user, and prints what Discord would show them.
+ */
+import type { SimCommandOption, SimMessage, VisibleReply } from '../discord-sim/index.js';
+import { interactiveComponents, renderMessage } from './render.js';
+import { PEOPLE, type Person, type Sandbox } from './sandbox.js';
+
+export const HELP_TEXT = `Type what you would type in Discord:
+  /xp add user:@mara amount:5 reason:"Great scene"   a slash command (options as name:value; @person, #channel)
+  dm Remember the boon we owe Bastien                 a direct message to the bot
+  click 1                                             press button 1 of the last message
+  select 1 <option>                                   choose an option of menu 1 of the last message
+  show #xp-log                                        the messages in a channel (#general, #approvals, #xp-log)
+  as celeste                                          act as another seeded person (${PEOPLE.join(', ')})
+  help | quit`;
+
+type OptionValue = string | number | boolean;
+
+export function tokenize(line: string): string[] {
+  const tokens: string[] = [];
+  for (const match of line.matchAll(/([\w-]+:)?"([^"]*)"|(\S+)/g)) {
+    tokens.push(match[3] ?? `${match[1] ?? ''}${match[2] ?? ''}`);
+  }
+  return tokens;
+}
+
+export class DemoSession {
+  person: Person = 'mara';
+  private last: SimMessage | undefined;
+  private readonly seen = new Set<string>();
+
+  private readonly print: (text: string) => void;
+
+  constructor(
+    private readonly sandbox: Sandbox,
+    print: (text: string) => void,
+  ) {
+    const names = new Map<string, string>();
+    for (const person of PEOPLE) names.set(sandbox.users[person].id, `@${person}`);
+    for (const [name, id] of Object.entries(sandbox.channels)) names.set(id, `#${name}`);
+    // Mentions read as names, the way Discord shows them.
+    this.print = (text) => print(text.replace(/<[@#]!?(\d+)>/g, (raw, id: string) => names.get(id) ?? raw));
+    this.markAllSeen();
+  }
+
+  private get user() {
+    return this.sandbox.users[this.person];
+  }
+
+  /** Runs one line; returns false when the person asked to quit. */
+  async run(line: string): Promise<boolean> {
+    const text = line.trim();
+    if (!text || text.startsWith('#')) return true;
+    try {
+      if (text === 'quit' || text === 'exit') return false;
+      if (text === 'help') this.print(HELP_TEXT);
+      else if (text.startsWith('as ')) this.switchTo(text.slice(3).trim());
+      else if (text.startsWith('/')) await this.slash(text);
+      else if (text.startsWith('dm ')) await this.dm(text.slice(3));
+      else if (text.startsWith('click ')) await this.click(Number(text.slice(6)));
+      else if (text.startsWith('select ')) await this.select(text.slice(7));
+      else if (text.startsWith('show ')) this.show(text.slice(5).trim());
+      else this.print(`I don't know "${text}". Type help.`);
+    } catch (error) {
+      this.print(`! ${(error as Error).message}`);
+    }
+    await this.printNewMessages();
+    return true;
+  }
+
+  private switchTo(name: string): void {
+    if (!(PEOPLE as readonly string[]).includes(name)) throw new Error(`No seeded person called ${name}. Try: ${PEOPLE.join(', ')}`);
+    this.person = name as Person;
+    this.print(`(you are now ${name})`);
+  }
+
+  private showReply(reply: VisibleReply): void {
+    this.last = reply.message;
+    this.seen.add(reply.message.id);
+    this.print(renderMessage({ who: 'Valentina bot:', ...reply }));
+  }
+
+  private async slash(text: string): Promise<void> {
+    const [head, ...rest] = tokenize(text);
+    const name = head!.slice(1);
+    const { guild, sim } = this.sandbox;
+    const definition = sim.commands({ guildId: guild.id }).find((c) => c.name === name);
+    if (!definition) throw new Error(`/${name} is not a command here. Type / and a name: ${sim.commands({ guildId: guild.id }).map((c) => c.name).join(', ')}`);
+    let options: SimCommandOption[] = definition.options;
+    let subcommandGroup: string | undefined;
+    let subcommand: string | undefined;
+    while (rest.length > 0 && !rest[0]!.includes(':')) {
+      const word = rest.shift()!;
+      const sub = options.find((o) => (o.type === 1 || o.type === 2) && o.name === word);
+      if (!sub) throw new Error(`/${name} has no "${word}". Choose one of: ${options.filter((o) => o.type <= 2).map((o) => o.name).join(', ')}`);
+      if (sub.type === 2) subcommandGroup = word;
+      else subcommand = word;
+      options = sub.options ?? [];
+    }
+    const values: Record<string, OptionValue> = {};
+    const pending: Array<{ option: SimCommandOption; raw: string }> = [];
+    for (const token of rest) {
+      const at = token.indexOf(':');
+      const key = token.slice(0, at);
+      const raw = token.slice(at + 1);
+      const option = options.find((o) => o.name === key);
+      if (!option) throw new Error(`unknown option "${key}"; this command takes: ${options.map((o) => o.name).join(', ')}`);
+      if (option.autocomplete) pending.push({ option, raw });
+      else values[key] = this.convert(option, raw);
+    }
+    for (const { option, raw } of pending) {
+      values[option.name] = raw;
+      const choices = await sim.autocomplete({ user: this.user, guildId: guild.id, command: name, subcommandGroup, subcommand, options: values, focused: option.name });
+      const hit = choices.find((c) => String(c.value) === raw) ?? choices.find((c) => c.name.toLowerCase().includes(raw.toLowerCase())) ?? choices[0];
+      if (hit) values[option.name] = hit.value;
+    }
+    const handle = await sim.slashCommand({ user: this.user, guildId: guild.id, command: name, subcommandGroup, subcommand, options: values });
+    this.showReply(await handle.reply());
+  }
+
+  private convert(option: SimCommandOption, raw: string): OptionValue {
+    if (option.type === 4 || option.type === 10) return Number(raw);
+    if (option.type === 5) return raw === 'true' || raw === 'yes';
+    if (option.type === 6) {
+      const person = raw.replace(/^@/, '') as Person;
+      return this.sandbox.users[person]?.id ?? raw;
+    }
+    if (option.type === 7) return this.sandbox.channels[raw.replace(/^#/, '') as keyof Sandbox['channels']] ?? raw;
+    return raw;
+  }
+
+  private async dm(text: string): Promise<void> {
+    await this.sandbox.sim.sendDM(this.user, text);
+    // Give the bot a moment to react and answer.
+    await new Promise((r) => setTimeout(r, 1_500));
+  }
+
+  private async click(n: number): Promise<void> {
+    if (!this.last) throw new Error('There is no message with buttons yet.');
+    const button = interactiveComponents(this.last).buttons[n - 1];
+    if (!button) throw new Error(`The last message has no button ${n}.`);
+    if (button.url) {
+      this.print(`(opens ${button.url.split('?')[0]} in a browser)`);
+      return;
+    }
+    const handle = await this.sandbox.sim.clickButton({ user: this.user, guildId: this.last.guildId ?? undefined, message: this.last, customId: button.custom_id! });
+    this.showReply(await handle.reply());
+  }
+
+  private async select(args: string): Promise<void> {
+    if (!this.last) throw new Error('There is no message with a menu yet.');
+    const [index, ...choice] = args.split(' ');
+    const menu = interactiveComponents(this.last).selects[Number(index) - 1];
+    if (!menu) throw new Error(`The last message has no menu ${index}.`);
+    const wanted = choice.join(' ').toLowerCase();
+    const option = (menu.options ?? []).find((o) => o.value.toLowerCase() === wanted || o.label.toLowerCase().includes(wanted));
+    if (!option) throw new Error(`Menu ${index} has no option "${wanted}".`);
+    const handle = await this.sandbox.sim.selectMenu({ user: this.user, guildId: this.last.guildId ?? undefined, message: this.last, customId: menu.custom_id!, values: [option.value] });
+    this.showReply(await handle.reply());
+  }
+
+  private show(channel: string): void {
+    const id = this.sandbox.channels[channel.replace(/^#/, '') as keyof Sandbox['channels']];
+    if (!id) throw new Error(`No channel ${channel}; try #general, #approvals or #xp-log.`);
+    const messages = this.sandbox.sim.channelMessages(id).filter((m) => !m.deleted && m.interactionId === null);
+    if (messages.length === 0) this.print(`(${channel} is empty)`);
+    for (const message of messages) {
+      this.seen.add(message.id);
+      this.last = message.components.length > 0 ? message : this.last;
+      this.print(renderMessage({ who: `in ${channel}:`, ...message }));
+    }
+  }
+
+  private markAllSeen(): void {
+    for (const id of Object.values(this.sandbox.channels)) for (const m of this.sandbox.sim.channelMessages(id)) this.seen.add(m.id);
+  }
+
+  /** Messages the bot posted on its own (audit log, approval requests, DMs) since the last command. */
+  private async printNewMessages(): Promise<void> {
+    const { sim, channels } = this.sandbox;
+    // Queued deliveries (the XP log, approval requests, DMs) land a moment after the reply.
+    await new Promise((r) => setTimeout(r, 250));
+    const fresh: Array<{ where: string; message: SimMessage }> = [];
+    for (const [name, id] of Object.entries(channels)) {
+      for (const message of sim.channelMessages(id)) if (!this.seen.has(message.id) && message.interactionId === null) fresh.push({ where: `#${name}`, message });
+    }
+    for (const person of PEOPLE) {
+      for (const message of sim.dmMessages(this.sandbox.users[person].id)) {
+        if (!this.seen.has(message.id) && message.authorId !== this.sandbox.users[person].id) fresh.push({ where: `DM to ${person}`, message });
+      }
+    }
+    for (const { where, message } of fresh) {
+      this.seen.add(message.id);
+      if (message.components.length > 0) this.last = message;
+      this.print(renderMessage({ who: `Valentina bot (${where}):`, ...message }));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/** The scripted tour of `npm run demo -- --tour`: every feature, as the table would use it. */
+import { DemoSession } from './session.js';
+import type { Sandbox } from './sandbox.js';
+
+export const TOUR: readonly string[] = [
+  '# Chicago by Night plays on this server. Mara is a player, Celeste the storyteller, Viktor the admin.',
+  '/ping',
+  'as viktor',
+  '/setup show',
+  'as mara',
+  '/whoami',
+  '# Storytellers grant experience; the table sees it and #xp-log keeps the record.',
+  'as celeste',
+  '/xp add user:@mara amount:5 reason:"Great scene at Elysium"',
+  '/cp add user:@bastien amount:1 reason:"Made the whole table laugh"',
+  '/xp show user:@mara',
+  '# Players cannot grant XP in this company.',
+  'as mara',
+  '/xp add user:@bastien amount:3',
+  '/xp remove user:@mara amount:500',
+  '# Saved dice pools.',
+  '/quickroll list',
+  '/quickroll run quickroll:Shoot comment:"Covering fire"',
+  '# Notes: DM the bot.',
+  'dm Session 14 recap\nThe seneschal owes us a boon.',
+  '/notes list',
+  '/stats me',
+  '/link',
+  '/help',
+];
+
+export async function runTour(sandbox: Sandbox, print: (text: string) => void, lines: readonly string[] = TOUR): Promise<void> {
+  const session = new DemoSession(sandbox, print);
+  const registered = new Set(sandbox.sim.commands({ guildId: sandbox.guild.id }).map((c) => c.name));
+  for (const line of lines) {
+    if (line.startsWith('#')) {
+      print(`\n${line}`);
+      continue;
+    }
+    if (line.startsWith('/') && !registered.has(line.slice(1).split(' ')[0]!)) continue;
+    print(`\n${session.person}> ${line.replace(/\n/g, '\\n')}`);
+    await session.run(line.replace(/\\n/g, '\n'));
+  }
+}
