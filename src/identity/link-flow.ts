@@ -186,7 +186,7 @@ function pageForIdentifyError(error: unknown): LinkPage {
 export function pageForResolution(result: IdentifyResponse): LinkPage {
   const name = result.user.username;
   if (result.resolution === 'created') {
-    return { status: 200, tone: 'pending', title: 'Account created', message: `Welcome, ${name}! Your Valentina account was created and is waiting for approval.`, next: 'A storyteller has been asked to approve you; you will get a DM from the bot when they do.' };
+    return { status: 200, tone: 'pending', title: 'Account created', message: `Welcome, ${name}! Your Valentina account was created and is waiting for approval.`, next: 'The admins of the company have been asked to approve you; the bot will DM you when they decide.' };
   }
   if (result.user.role === 'UNAPPROVED') {
     return { status: 200, tone: 'pending', title: 'Waiting for approval', message: `Your Discord account is linked to ${name}, which is still waiting for approval.`, next: 'You will get a DM from the bot when a storyteller approves you.' };

@@ -4,6 +4,7 @@
  * them on shutdown.
  */
 import type { Redis } from 'ioredis';
+import { approvalWorker } from '../approvals/index.js';
 import type { BotDeps } from '../discord/types.js';
 
 export interface RunningWorker {
@@ -20,4 +21,4 @@ export interface WorkerModule {
   depth?(deps: BotDeps): Promise<number>;
 }
 
-export const workers: WorkerModule[] = [];
+export const workers: WorkerModule[] = [approvalWorker];

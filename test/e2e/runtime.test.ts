@@ -11,6 +11,7 @@ import { Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimComponent, SimMessage } from '../../src/sandbox/discord-sim/model.js';
 import { REPO_ROOT, startStack, type Stack } from '../support/bot-process.js';
+import { commands } from '../../commands/index.js';
 
 const EXPIRED = 'This button has expired — run the command again.';
 
@@ -59,7 +60,7 @@ describe('the bot process', () => {
 
   it('deploys its commands globally with scripts/deploy-commands.ts, and answers /ping in DMs', async () => {
     const output = await deployCommands(stack.bot.env);
-    expect(output).toMatch(/Registered 2 commands globally/);
+    expect(output).toContain(`Registered ${commands.length} commands globally`);
     expect(output).toContain('/ping');
     expect(stack.sim.commands().map((c) => c.name)).toEqual(expect.arrayContaining(['ping', 'help']));
 
