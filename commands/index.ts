@@ -12,7 +12,8 @@ import { unlink } from './unlink.js';
 import { whoami } from './whoami.js';
 import { approvals } from './approvals.js';
 import { quickroll } from './quickroll.js';
+import { notes } from './notes.js';
 import { xp } from './xp.js';
 import { cp } from './cp.js';
 
-export const commands: readonly CommandModule[] = [ping, help, setup, link, unlink, whoami, approvals, xp, cp, quickroll, stats];
+export const commands: readonly CommandModule[] = [ping, help, setup, link, unlink, whoami, approvals, xp, cp, quickroll, notes, stats];

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { commands as registry } from '../commands/index.js';
 import type { Config } from './config.js';
 import { createDiscordClient } from './discord/client.js';
-import { replyWithHelpHint } from './discord/direct-messages.js';
+import { saveNoteFromDm } from './notes/dm-handler.js';
 import { startGateway, type RunningGateway } from './discord/gateway.js';
 import { createRest } from './discord/register.js';
 import { InteractionRouter } from './discord/router.js';
@@ -216,7 +216,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       }
       if (roles.has('worker')) startWorkers();
       if (client && router) {
-        gateway = await startGateway({ client, router, deps, onDirectMessage: options.onDirectMessage ?? replyWithHelpHint });
+        gateway = await startGateway({ client, router, deps, onDirectMessage: options.onDirectMessage ?? saveNoteFromDm });
       }
     },
     stop() {

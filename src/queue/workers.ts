@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { approvalWorker } from '../approvals/index.js';
+import { notesWorker } from '../notes/queue.js';
 import type { BotDeps } from '../discord/types.js';
 
 export interface RunningWorker {
@@ -21,4 +22,4 @@ export interface WorkerModule {
   depth?(deps: BotDeps): Promise<number>;
 }
 
-export const workers: WorkerModule[] = [approvalWorker];
+export const workers: WorkerModule[] = [approvalWorker, notesWorker];

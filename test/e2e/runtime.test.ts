@@ -144,10 +144,11 @@ describe('the bot process', () => {
     }
   });
 
-  it('answers a direct message with a pointer to /help', async () => {
+  it('receives a direct message and answers it (an unapproved user is told why it cannot be a note yet)', async () => {
     await stack.sim.sendDM(stack.users.nadia, 'hello? how do I use this?');
     const answer = await stack.sim.waitForMessage({ dmUserId: stack.users.nadia.id });
-    expect(answer.content).toContain('/help');
+    expect(answer.content).toContain('waiting for approval');
+    expect(answer.content).toContain('notes');
   });
 
   it('resumes after a gateway disconnect and keeps answering', async () => {
