@@ -16,6 +16,8 @@ import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type Si
 import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
 import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
+import { Redis } from 'ioredis';
+import { GuildBindingStore } from '../src/identity/guild-binding.js';
 import { percentile, printTable } from './bench-utils.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..');
@@ -35,6 +37,9 @@ interface Scenario {
   options?: Record<string, OptionValue>;
   /** Whether the bare pong bot answers it too (only /ping). */
   baseline: boolean;
+  /** Index into MEMBERS of the user who runs it; default: rotate through all. */
+  as?: number;
+  subcommand?: string;
 }
 
 /** What gets benched. Later features add their commands here. */
@@ -42,6 +47,10 @@ const SCENARIOS: Scenario[] = [
   { name: '/ping', command: 'ping', baseline: true },
   { name: '/help', command: 'help', baseline: false },
   { name: '/help command:ping', command: 'help', options: { command: 'ping' }, baseline: false },
+  // celeste (storyteller) grants bastien 1 XP: one Valentina write per interaction on a warm cache.
+  { name: '/xp add', command: 'xp', subcommand: 'add', options: { user: FIXTURE_IDS.users.bastien.discordId!, amount: 1 }, baseline: false, as: 1 },
+  { name: '/xp show', command: 'xp', subcommand: 'show', options: {}, baseline: false, as: 2 },
+  { name: '/quickroll run', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot }, baseline: false, as: 2 },
 ];
 
 interface Figures {
@@ -68,7 +77,14 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(CONCURRENCY) || CONCURREN
 }
 
 function inputFor(stack: Stack, scenario: Scenario, i: number): SlashCommandInput {
-  return { user: stack.users[i % stack.users.length] as SimUser, guildId: stack.guild.id, command: scenario.command, ...(scenario.options ? { options: scenario.options } : {}) };
+  const user = stack.users[scenario.as ?? i % stack.users.length] as SimUser;
+  return {
+    user,
+    guildId: stack.guild.id,
+    command: scenario.command,
+    ...(scenario.subcommand ? { subcommand: scenario.subcommand } : {}),
+    ...(scenario.options ? { options: scenario.options } : {}),
+  };
 }
 
 async function once(stack: Stack, scenario: Scenario, i: number): Promise<number> {
@@ -142,6 +158,18 @@ async function main(): Promise<void> {
   const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users[0]?.id });
   for (const user of users.slice(1)) sim.addMember(guild.id, user.id);
   const stack: Stack = { sim, guild, users };
+  const redisClient = new Redis(redis.url);
+  await new GuildBindingStore(redisClient, 'bench').set({
+    guildId: guild.id,
+    companyId: FIXTURE_IDS.companies.chicago,
+    companyName: 'Chicago by Night',
+    approvalsChannelId: guild.defaultChannelId,
+    defaultCampaignId: FIXTURE_IDS.campaigns.main,
+    defaultCampaignName: 'Requiem for the Loop',
+    auditChannelId: null,
+    updatedBy: users[0]!.id,
+  });
+  await redisClient.quit();
   const port = await freePort();
   let bot: ChildProcess | undefined;
   try {
