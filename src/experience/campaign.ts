@@ -14,18 +14,43 @@ export interface ChosenCampaign {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function chooseCampaign(option: string | null, binding: GuildBinding, directory: CompanyDirectory): Promise<ChosenCampaign> {
-  const campaigns = await directory.campaigns(binding.companyId);
-  if (option) {
-    const byId = UUID.test(option) ? campaigns.find((c) => c.id === option) : undefined;
-    const byName = byId ?? matchChoices(campaigns, option, 2).find((c, _, all) => all.length === 1 || c.name.toLowerCase() === option.toLowerCase());
+export const NO_CAMPAIGN_MESSAGE =
+  'Which campaign? Pick one in the `campaign` option, or ask a server manager to set a default campaign with `/setup`.';
+
+export const STALE_DEFAULT_MESSAGE =
+  "This server's default campaign no longer exists in Valentina. Pick a campaign in the `campaign` option, or ask a server manager to choose a new default with `/setup`.";
+
+/**
+ * Picks from the company's campaigns: an exact id, else the one name that contains what was typed
+ * (or equals it, when several contain it), else the binding's default. Throws a `UserError` that
+ * says how to choose when nothing fits.
+ */
+export function pickCampaign(
+  option: string | null,
+  campaigns: readonly ChosenCampaign[],
+  binding: Pick<GuildBinding, 'companyName' | 'defaultCampaignId'>,
+): ChosenCampaign {
+  const typed = option?.trim();
+  if (typed) {
+    const byId = UUID.test(typed) ? campaigns.find((c) => c.id.toLowerCase() === typed.toLowerCase()) : undefined;
+    if (byId) return byId;
+    const matches = matchChoices(campaigns, typed);
+    const byName = matches.length === 1 ? matches[0] : matches.find((c) => c.name.toLowerCase() === typed.toLowerCase());
     if (byName) return byName;
-    throw new UserError(`There is no campaign called "${option.slice(0, 50)}" in **${binding.companyName}**. Pick one from the list that appears as you type.`);
+    if (matches.length > 1) {
+      throw new UserError(`Several campaigns match "${typed.slice(0, 50)}". Pick one from the list that appears as you type.`);
+    }
+    throw new UserError(`There is no campaign called "${typed.slice(0, 50)}" in **${binding.companyName}**. Pick one from the list that appears as you type.`);
   }
   if (binding.defaultCampaignId) {
     const fallback = campaigns.find((c) => c.id === binding.defaultCampaignId);
     if (fallback) return fallback;
-    throw new UserError("This server's default campaign no longer exists in Valentina. Pick a campaign in the `campaign` option, or ask a server manager to choose a new default with `/setup`.");
+    throw new UserError(STALE_DEFAULT_MESSAGE);
   }
-  throw new UserError('Which campaign? Pick one in the `campaign` option, or ask a server manager to set a default campaign with `/setup`.');
+  throw new UserError(NO_CAMPAIGN_MESSAGE);
+}
+
+/** {@link pickCampaign} over the company's cached, non-archived campaigns. */
+export async function chooseCampaign(option: string | null, binding: GuildBinding, directory: Pick<CompanyDirectory, 'campaigns'>): Promise<ChosenCampaign> {
+  return pickCampaign(option, await directory.campaigns(binding.companyId), binding);
 }

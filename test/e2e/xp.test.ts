@@ -1,6 +1,7 @@
 /** `/xp` and `/cp` end to end: exactly once, with a public record and an audit trail. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
+import type { OptionValue, SimMessage } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { startStack, type Stack } from '../support/bot-process.js';
 
@@ -10,99 +11,154 @@ const ids = FIXTURE_IDS.users;
 
 describe('/xp and /cp', () => {
   let stack: Stack;
-  let auditChannelId: string;
+  let bindings: GuildBindingStore;
+  let binding: GuildBinding;
 
   beforeAll(async () => {
     stack = await startStack();
-    auditChannelId = stack.guild.defaultChannelId;
-    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
+    bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
+    await bindings.set({
       guildId: stack.guild.id,
       companyId: chicago,
       companyName: 'Chicago by Night',
       approvalsChannelId: stack.guild.defaultChannelId,
       defaultCampaignId: main,
       defaultCampaignName: 'Requiem for the Loop',
-      auditChannelId,
+      auditChannelId: stack.guild.defaultChannelId,
       updatedBy: stack.users.viktor.id,
     });
+    binding = (await bindings.get(stack.guild.id))!;
   });
   afterAll(async () => {
     await stack?.close();
   });
 
   type Name = keyof Stack['users'];
-  const xp = (user: Name, subcommand: string, options: Record<string, string | number | boolean>, command = 'xp') =>
+  const shown = (user: Name) => stack.users[user].globalName ?? stack.users[user].username;
+  const run = (user: Name, subcommand: string, options: Record<string, OptionValue>, command = 'xp') =>
     stack.sim.slashCommand({ user: stack.users[user], guildId: stack.guild.id, command, subcommand, options }).then((ix) => ix.reply());
-  const balance = (userId: string) => stack.fake.store.getExperience(userId, main)?.xp_current ?? 0;
+  const experience = (userId: string) => ({ xp_current: 0, xp_total: 0, cool_points: 0, ...stack.fake.store.getExperience(userId, main) });
+  const balance = (userId: string) => experience(userId).xp_current;
+  const field = (reply: { embeds: Array<{ fields?: Array<{ name: string; value: string }> }> }, name: string) =>
+    reply.embeds[0]?.fields?.find((f) => f.name === name)?.value;
+  /** Audit records are channel messages of their own, not interaction replies. */
+  const isAudit = (reason: string) => (m: SimMessage) => m.interactionId === null && m.embeds.some((e) => e.fields?.some((f) => f.value === reason));
+  /** The directory caches company settings; a changed setting must be read again. */
+  const forgetCompanySettings = () => stack.redis.client.del(`${stack.redis.prefix}:dir:company:${chicago}`);
 
-  it('grants XP publicly in the default campaign and logs it to the audit channel', async () => {
-    const before = balance(ids.mara.id);
-    const reply = await xp('celeste', 'add', { user: stack.users.mara.id, amount: 5, reason: 'Great scene at Elysium' });
+  it('grants XP publicly in the default campaign and records it in the audit channel', async () => {
+    const before = experience(ids.mara.id);
+    const reply = await run('celeste', 'add', { user: stack.users.mara.id, amount: 5, reason: 'Great scene at Elysium' });
     expect(reply.ephemeral).toBe(false);
     const embed = reply.embeds[0]!;
-    expect(embed.title).toContain('+5 XP');
-    expect(embed.description).toContain('Requiem for the Loop');
-    expect(embed.fields?.find((f) => f.name === 'Available XP')?.value).toBe(String(before + 5));
-    expect(embed.fields?.find((f) => f.name === 'Reason')?.value).toBe('Great scene at Elysium');
-    expect(balance(ids.mara.id)).toBe(before + 5);
-    const audit = await stack.sim.waitForMessage({ channelId: auditChannelId, timeoutMs: 10_000 });
-    expect(audit.embeds[0]?.title).toContain('+5 XP');
+    expect(embed.title).toBe(`+5 XP for ${shown('mara')}`);
+    expect(embed.description).toBe(`<@${stack.users.celeste.id}> gave <@${stack.users.mara.id}> **5 XP** in *Requiem for the Loop*.`);
+    expect(field(reply, 'Available XP')).toBe(String(before.xp_current + 5));
+    expect(field(reply, 'Total XP')).toBe(String(before.xp_total + 5));
+    expect(field(reply, 'Reason')).toBe('Great scene at Elysium');
+    expect(balance(ids.mara.id)).toBe(before.xp_current + 5);
+
+    const audit = await stack.sim.waitForMessage({ channelId: binding.auditChannelId!, predicate: isAudit('Great scene at Elysium'), timeoutMs: 10_000 });
+    expect(audit.embeds[0]?.title).toBe(embed.title);
+    expect(audit.embeds[0]?.description).toBe(embed.description);
   });
 
-  it('removes XP, and refuses to remove more than the balance, naming it', async () => {
+  it('removes XP in a chosen campaign, and refuses to remove more than the balance, naming it', async () => {
     const before = balance(ids.mara.id);
-    const removed = await xp('celeste', 'remove', { user: stack.users.mara.id, amount: 2, campaign: main });
+    const removed = await run('celeste', 'remove', { user: stack.users.mara.id, amount: 2, campaign: main, reason: 'Bought Dominate 2' });
     expect(removed.embeds[0]!.title).toContain('−2 XP');
+    expect(field(removed, 'Available XP')).toBe(String(before - 2));
     expect(balance(ids.mara.id)).toBe(before - 2);
-    const refused = await xp('celeste', 'remove', { user: stack.users.mara.id, amount: 999 });
+
+    const refused = await run('celeste', 'remove', { user: stack.users.mara.id, amount: 999 });
     expect(refused.ephemeral).toBe(true);
-    expect(refused.content).toContain(`only **${before - 2} XP**`);
+    expect(refused.content).toBe(`<@${stack.users.mara.id}> has only **${before - 2} XP** available in *Requiem for the Loop*, so 999 XP can't be removed.`);
     expect(balance(ids.mara.id)).toBe(before - 2);
   });
 
   it('grants cool points and states the XP they were worth, from Valentina’s answer', async () => {
-    const before = { ...stack.fake.store.getExperience(ids.bastien.id, main) };
-    const reply = await xp('celeste', 'add', { user: stack.users.bastien.id, amount: 2 }, 'cp');
-    expect(reply.embeds[0]!.description).toContain('(worth 20 XP)');
-    const after = stack.fake.store.getExperience(ids.bastien.id, main)!;
-    expect(after.cool_points).toBe((before?.cool_points ?? 0) + 2);
+    const before = experience(ids.bastien.id);
+    const reply = await run('celeste', 'add', { user: stack.users.bastien.id, amount: 2, campaign: 'loop' }, 'cp');
+    expect(reply.ephemeral).toBe(false);
+    expect(reply.embeds[0]!.title).toBe(`+2 cool points for ${shown('bastien')}`);
+    const after = experience(ids.bastien.id);
+    expect(after.cool_points).toBe(before.cool_points + 2);
+    expect(reply.embeds[0]!.description).toContain(`(worth ${after.xp_total - before.xp_total} XP)`);
+    expect(field(reply, 'Cool points')).toBe(String(after.cool_points));
   });
 
-  it('answers each refusal clearly and changes nothing', async () => {
-    const before = balance(ids.bastien.id);
-    const player = await xp('mara', 'add', { user: stack.users.bastien.id, amount: 3 });
-    expect(player.ephemeral).toBe(true);
-    expect(player.content).toContain('Only storytellers');
-    const stranger = stack.sim.addUser({ username: 'stranger' });
-    stack.sim.addMember(stack.guild.id, stranger.id);
-    expect((await xp('celeste', 'add', { user: stranger.id, amount: 1 })).content).toContain("hasn't linked");
-    const robot = stack.sim.addUser({ username: 'dicebot', bot: true });
-    stack.sim.addMember(stack.guild.id, robot.id);
-    expect((await xp('celeste', 'add', { user: robot.id, amount: 1 })).content).toContain('Bots');
-    expect((await xp('celeste', 'add', { user: stack.users.mara.id, amount: 1, campaign: 'Nowhere' })).content).toContain('no campaign called');
-    expect(balance(ids.bastien.id)).toBe(before);
+  it('refuses players under the STORYTELLER setting, for others and for themselves', async () => {
+    const before = { mara: balance(ids.mara.id), bastien: balance(ids.bastien.id) };
+    const other = await run('mara', 'add', { user: stack.users.bastien.id, amount: 3 });
+    expect(other.ephemeral).toBe(true);
+    expect(other.content).toContain('Only storytellers can grant XP in this company');
+    const self = await run('mara', 'add', { user: stack.users.mara.id, amount: 3 }, 'cp');
+    expect(self.content).toContain('Only storytellers can grant XP in this company');
+    expect({ mara: balance(ids.mara.id), bastien: balance(ids.bastien.id) }).toEqual(before);
   });
 
-  it('lets players grant their own XP only when the company allows it', async () => {
+  it('lets players change only their own XP under the PLAYER setting', async () => {
     stack.fake.store.setCompanySetting(chicago, 'permission_grant_xp', 'PLAYER');
-    await stack.redis.client.del(`${stack.redis.prefix}:dir:company:${chicago}`);
+    expect(await forgetCompanySettings()).toBe(1);
     try {
-      const own = await xp('mara', 'add', { user: stack.users.mara.id, amount: 1 });
+      const before = balance(ids.mara.id);
+      const own = await run('mara', 'add', { user: stack.users.mara.id, amount: 1 });
       expect(own.ephemeral).toBe(false);
-      const other = await xp('mara', 'add', { user: stack.users.bastien.id, amount: 1 });
-      expect(other.content).toContain('players can only change their own XP');
+      expect(balance(ids.mara.id)).toBe(before + 1);
+      const other = await run('mara', 'remove', { user: stack.users.bastien.id, amount: 1 });
+      expect(other.ephemeral).toBe(true);
+      expect(other.content).toContain('Players can only change their own XP in this company');
     } finally {
       stack.fake.store.setCompanySetting(chicago, 'permission_grant_xp', 'STORYTELLER');
-      await stack.redis.client.del(`${stack.redis.prefix}:dir:company:${chicago}`);
+      await forgetCompanySettings();
     }
   });
 
-  it('shows one campaign or all of them', async () => {
-    const one = await xp('mara', 'show', { campaign: main });
-    expect(one.embeds[0]!.fields?.[0]?.value).toContain(`**${balance(ids.mara.id)}** XP available`);
-    const all = await xp('celeste', 'show', { user: stack.users.mara.id });
-    expect(all.embeds[0]!.title).toContain('Experience');
+  it('answers bots, unlinked members and unknown campaigns clearly, changing nothing', async () => {
+    const before = stack.fake.countRequests({ method: 'POST' });
+    const stranger = stack.sim.addUser({ username: 'stranger' });
+    stack.sim.addMember(stack.guild.id, stranger.id);
+    const unlinked = await run('celeste', 'add', { user: stranger.id, amount: 1 });
+    expect(unlinked.ephemeral).toBe(true);
+    expect(unlinked.content).toBe(`<@${stranger.id}> hasn't linked their account to Valentina yet. They can run \`/link\` to connect it.`);
+    const robot = stack.sim.addUser({ username: 'dicebot', bot: true });
+    stack.sim.addMember(stack.guild.id, robot.id);
+    expect((await run('celeste', 'add', { user: robot.id, amount: 1 })).content).toContain("Bots don't have Valentina accounts");
+    expect((await run('celeste', 'add', { user: stack.users.mara.id, amount: 1, campaign: 'Nowhere' })).content).toContain('no campaign called "Nowhere"');
+    expect(stack.fake.countRequests({ method: 'POST' })).toBe(before);
+  });
+
+  it('asks which campaign when the server has no default, and to run /setup when it is not set up', async () => {
+    const before = balance(ids.mara.id);
+    await bindings.set({ ...binding, defaultCampaignId: null, defaultCampaignName: null });
+    try {
+      const which = await run('celeste', 'add', { user: stack.users.mara.id, amount: 1 });
+      expect(which.ephemeral).toBe(true);
+      expect(which.content).toContain('Pick one in the `campaign` option');
+      expect(which.content).toContain('set a default campaign with `/setup`');
+      await bindings.delete(stack.guild.id);
+      const unbound = await run('celeste', 'add', { user: stack.users.mara.id, amount: 1, campaign: main });
+      expect(unbound.ephemeral).toBe(true);
+      expect(unbound.content).toContain('run `/setup`');
+    } finally {
+      await bindings.set(binding);
+    }
+    expect(balance(ids.mara.id)).toBe(before);
+  });
+
+  it('shows one campaign, or every campaign in one embed', async () => {
+    const one = await run('mara', 'show', { campaign: main });
+    expect(one.ephemeral).toBe(false);
+    const mine = experience(ids.mara.id);
+    expect(one.embeds[0]!.fields?.[0]).toMatchObject({
+      name: 'Requiem for the Loop',
+      value: `**${mine.xp_current}** XP available · ${mine.xp_total} total · ${mine.cool_points} cool point${mine.cool_points === 1 ? '' : 's'}`,
+    });
+    const all = await run('celeste', 'show', { user: stack.users.bastien.id });
+    expect(all.embeds).toHaveLength(1);
+    expect(all.embeds[0]!.title).toBe(`Experience — ${shown('bastien')}`);
     expect(all.embeds[0]!.fields?.map((f) => f.name)).toEqual(['Requiem for the Loop']);
+    expect(all.embeds[0]!.fields?.[0]?.value).toContain(`**${balance(ids.bastien.id)}** XP available`);
   });
 
   it('autocompletes campaigns on any part of the name', async () => {
@@ -111,41 +167,39 @@ describe('/xp and /cp', () => {
       guildId: stack.guild.id,
       command: 'xp',
       subcommand: 'add',
-      options: { user: stack.users.mara.id, amount: 1, campaign: 'loop' },
+      options: { user: stack.users.mara.id, amount: 1, campaign: 'LOOP' },
       focused: 'campaign',
     });
     expect(choices).toEqual([{ name: 'Requiem for the Loop', value: main }]);
   });
 
   it('applies a grant once when the connection drops after Valentina applied it', async () => {
-    const before = balance(ids.mara.id);
-    stack.fake.faults.inject({ method: 'POST', path: /experience\/xp\/add$/, kind: 'drop-after-apply' });
-    const reply = await xp('celeste', 'add', { user: stack.users.mara.id, amount: 7 });
-    expect(reply.embeds[0]!.fields?.find((f) => f.name === 'Available XP')?.value).toBe(String(before + 7));
-    expect(balance(ids.mara.id)).toBe(before + 7);
+    const before = experience(ids.mara.id);
+    stack.fake.clearRequests();
+    stack.fake.faults.inject({ method: 'POST', path: /xp\/add/, kind: 'drop-after-apply' });
+    const reply = await run('celeste', 'add', { user: stack.users.mara.id, amount: 7, reason: 'Survived the retry' });
+    expect(reply.ephemeral).toBe(false);
+    expect(field(reply, 'Available XP')).toBe(String(before.xp_current + 7));
+    expect(experience(ids.mara.id)).toMatchObject({ xp_current: before.xp_current + 7, xp_total: before.xp_total + 7 });
+
+    const attempts = stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add'));
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]!.status).toBeNull();
+    expect(attempts[0]!.headers['idempotency-key']).toMatch(/^\d+:xp-add$/);
+    expect(attempts[1]!.headers['idempotency-key']).toBe(attempts[0]!.headers['idempotency-key']);
+
+    await stack.sim.waitForMessage({ channelId: binding.auditChannelId!, predicate: isAudit('Survived the retry'), timeoutMs: 10_000 });
+    expect(stack.sim.channelMessages(binding.auditChannelId!).filter(isAudit('Survived the retry'))).toHaveLength(1);
   });
 
   it('makes exactly one Valentina call for /xp add on a warm cache', async () => {
-    await xp('celeste', 'add', { user: stack.users.bastien.id, amount: 1 });
+    await run('celeste', 'add', { user: stack.users.bastien.id, amount: 1 });
     stack.fake.clearRequests();
-    await xp('celeste', 'add', { user: stack.users.bastien.id, amount: 1 });
+    const reply = await run('celeste', 'add', { user: stack.users.bastien.id, amount: 1 });
+    expect(reply.ephemeral).toBe(false);
     expect(stack.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /api/v1/companies/${chicago}/users/${ids.bastien.id}/experience/xp/add`,
     ]);
-  });
-
-  it('asks an unconfigured server to run /setup, and broke no Discord rule', async () => {
-    const bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
-    const saved = (await bindings.get(stack.guild.id))!;
-    await bindings.delete(stack.guild.id);
-    try {
-      const reply = await xp('celeste', 'show', {});
-      expect(reply.ephemeral).toBe(true);
-      expect(reply.content).toContain('/setup');
-      expect(reply.content).toContain('Manage Server');
-    } finally {
-      await bindings.set(saved);
-    }
     expect(stack.sim.violations).toEqual([]);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * One XP change at a time per (user, campaign). Valentina's experience writes are read-modify-write
+ * without locking, so two concurrent grants to the same record can lose one. Changes queue up in
+ * this process (no polling), and a short Redis lock keeps other bot processes out as well.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { UserError } from '../discord/errors.js';
+
+export interface SerializeOptions {
+  /** How long the Redis lock lives if its holder dies. Default 15 000 ms. */
+  lockMs?: number;
+  /** How long to wait for another process's change before giving up. Default 10 000 ms. */
+  waitMs?: number;
+}
+
+export const BUSY_MESSAGE = 'Another change to this player’s experience in this campaign is still going through. Try again in a moment.';
+
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/** Tail of the queue of changes waiting in this process, per key. */
+const queued = new Map<string, Promise<unknown>>();
+
+export function experienceLockKey(prefix: string, companyId: string, userId: string, campaignId: string): string {
+  return `${prefix}:xp-lock:${companyId}:${userId}:${campaignId}`;
+}
+
+/** Runs `action` once no other change holds `key`, here or in another process. */
+export async function oneAtATime<T>(redis: Redis, key: string, action: () => Promise<T>, options: SerializeOptions = {}): Promise<T> {
+  const previous = queued.get(key) ?? Promise.resolve();
+  const run = previous.then(() => underRedisLock(redis, key, action, options));
+  const tail = run.catch(() => undefined);
+  queued.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (queued.get(key) === tail) queued.delete(key);
+  }
+}
+
+async function underRedisLock<T>(redis: Redis, key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
+  const token = randomUUID();
+  const lockMs = options.lockMs ?? 15_000;
+  const deadline = Date.now() + (options.waitMs ?? 10_000);
+  while ((await redis.set(key, token, 'PX', lockMs, 'NX')) !== 'OK') {
+    if (Date.now() >= deadline) throw new UserError(BUSY_MESSAGE);
+    await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 35));
+  }
+  try {
+    return await action();
+  } finally {
+    await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+  }
+}

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/discord/errors.js';
+import { BUSY_MESSAGE, experienceLockKey, oneAtATime } from '../../src/experience/serialize.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
+
+const redis = new Redis(redisUrl());
+const prefix = uniquePrefix('xp-lock');
+afterAll(async () => {
+  await redis.quit();
+});
+
+/** A read-modify-write like Valentina's: read, yield, write back. */
+function recordWith(balance: { xp: number }) {
+  return async (amount: number) => {
+    const read = balance.xp;
+    await new Promise((r) => setTimeout(r, 5));
+    balance.xp = read + amount;
+  };
+}
+
+describe('oneAtATime', () => {
+  it('loses no grant when many hit the same record at once', async () => {
+    const balance = { xp: 0 };
+    const grant = recordWith(balance);
+    const key = experienceLockKey(prefix, 'company', 'mara', 'requiem');
+    await Promise.all(Array.from({ length: 20 }, () => oneAtATime(redis, key, () => grant(1))));
+    expect(balance.xp).toBe(20);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('keeps going after a failed change and releases the lock', async () => {
+    const key = experienceLockKey(prefix, 'company', 'bastien', 'requiem');
+    await expect(oneAtATime(redis, key, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    expect(await oneAtATime(redis, key, () => Promise.resolve('next'))).toBe('next');
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('waits for another process holding the record, and gives up with a clear answer', async () => {
+    const key = experienceLockKey(prefix, 'company', 'celeste', 'requiem');
+    await redis.set(key, 'another-process', 'PX', 150);
+    expect(await oneAtATime(redis, key, () => Promise.resolve('after the other'), { waitMs: 2_000 })).toBe('after the other');
+
+    await redis.set(key, 'stuck-process', 'PX', 5_000);
+    const busy = oneAtATime(redis, key, () => Promise.resolve('never'), { waitMs: 100 });
+    await expect(busy).rejects.toBeInstanceOf(UserError);
+    await expect(busy).rejects.toThrow(BUSY_MESSAGE);
+    expect(await redis.get(key)).toBe('stuck-process');
+  });
+});
