@@ -159,8 +159,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-/** Starts `node dist/src/main.js` with a clean environment and supervises it. */
-class ChildBot implements BotProcess {
+/**
+ * Starts `node dist/src/main.js` with a clean environment and supervises it. Exported for tests that
+ * run several bot processes (shards, workers) against one stack; a process without the `http` role
+ * (BOT_ROLES) has no /healthz, so only `waitUntilServing` tells when it is up.
+ */
+export class ChildBot implements BotProcess {
   readonly logs: string[] = [];
   readonly httpUrl: string;
   private child: ChildProcess | undefined;
@@ -210,7 +214,8 @@ class ChildBot implements BotProcess {
     try {
       await Promise.race([
         (async () => {
-          await waitFor('the bot to answer /healthz', timeoutMs, () => ping(`${this.httpUrl}/healthz`));
+          const serves = this.env.BOT_ROLES === undefined || this.env.BOT_ROLES.split(',').some((role) => role.trim() === 'http');
+          if (serves) await waitFor('the bot to answer /healthz', timeoutMs, () => ping(`${this.httpUrl}/healthz`));
           await this.waitUntilServing();
         })(),
         died,

@@ -1,0 +1,144 @@
+/**
+ * Scale-out end to end: two gateway processes (one shard each) and one worker process share one
+ * Redis. Commands work on both shards, each delivery is posted once, and a worker killed with jobs
+ * waiting loses none of them once a new worker starts.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { startDiscordSimulator, type DiscordSimulator, type SimMessage } from '../../src/sandbox/discord-sim/index.js';
+import type { SimGuild, SimUser } from '../../src/sandbox/discord-sim/model.js';
+import { DISCORD_EPOCH, shardOf } from '../../src/sandbox/discord-sim/snowflake.js';
+import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { freePort } from '../../src/sandbox/redis-server.js';
+import { ChildBot, GUILD_MEMBERS, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
+import { redisUrl } from '../support/redis.js';
+
+const main = FIXTURE_IDS.campaigns.main;
+
+/** A guild id on `shard` of 2: the shard is `(id >> 22) % 2`. */
+function guildIdOnShard(shard: number): string {
+  let timestamp = BigInt(Date.now()) - DISCORD_EPOCH;
+  if (timestamp % 2n !== BigInt(shard)) timestamp += 1n;
+  return ((timestamp << 22n) | 7n).toString();
+}
+
+describe('two gateway shards and a worker on one Redis', () => {
+  let sim: DiscordSimulator;
+  let fake: FakeValentina;
+  let redis: Redis;
+  const users = {} as Record<GuildMemberName, SimUser>;
+  const guilds: SimGuild[] = [];
+  const bots: ChildBot[] = [];
+  let baseEnv: Record<string, string>;
+
+  const startBot = async (env: Record<string, string>, ready: () => Promise<void>): Promise<ChildBot> => {
+    const bot = new ChildBot({ ...baseEnv, HTTP_PORT: String(await freePort()), ...env }, ready);
+    bots.push(bot);
+    await bot.start(20_000);
+    return bot;
+  };
+  const startWorker = () => startBot({ BOT_ROLES: 'worker,http' }, async () => undefined);
+
+  beforeAll(async () => {
+    sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
+    fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
+    for (const name of GUILD_MEMBERS) {
+      const id = FIXTURE_IDS.users[name].discordId!;
+      users[name] = sim.addUser({ id, username: name, globalName: name.charAt(0).toUpperCase() + name.slice(1) });
+    }
+    const prefix = `e2e-scale-${randomBytes(4).toString('hex')}`;
+    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    const bindings = new GuildBindingStore(redis, prefix);
+    for (const shard of [0, 1]) {
+      const guild = sim.addGuild({ id: guildIdOnShard(shard), name: `Chicago by Night ${shard}`, ownerId: users.viktor.id });
+      for (const name of GUILD_MEMBERS) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
+      await bindings.set({
+        guildId: guild.id,
+        companyId: FIXTURE_IDS.companies.chicago,
+        companyName: 'Chicago by Night',
+        approvalsChannelId: guild.defaultChannelId,
+        defaultCampaignId: main,
+        defaultCampaignName: 'Requiem for the Loop',
+        auditChannelId: guild.defaultChannelId,
+        updatedBy: users.viktor.id,
+      });
+      guilds.push(guild);
+    }
+    baseEnv = {
+      DISCORD_TOKEN: SIM_BOT_TOKEN,
+      DISCORD_API_URL: sim.apiUrl,
+      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
+      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
+      VALENTINA_API_URL: fake.url,
+      VALENTINA_API_KEY: fake.apiKey,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://127.0.0.1:1',
+      REGISTER_COMMANDS: 'global',
+      LOG_LEVEL: 'warn',
+    };
+    for (const shard of [0, 1]) {
+      await startBot({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
+        await waitFor('global commands', 20_000, () => sim.commands().length > 0);
+        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: 20_000 });
+      });
+    }
+    await startWorker();
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const bot of bots) await bot.stop('SIGKILL');
+    await redis?.quit();
+    await fake?.close();
+    await sim?.close();
+  });
+
+  const grant = (guild: SimGuild, reason: string) =>
+    sim
+      .slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 1, reason } })
+      .then((ix) => ix.reply());
+  const audits = (guild: SimGuild, reason: string) =>
+    sim.channelMessages(guild.defaultChannelId).filter((m: SimMessage) => m.interactionId === null && m.embeds.some((e) => e.fields?.some((f) => f.value === reason)));
+  const awaitAudit = (guild: SimGuild, reason: string) =>
+    sim.waitForMessage({ channelId: guild.defaultChannelId, predicate: (m) => audits(guild, reason).some((a) => a.id === m.id), timeoutMs: 15_000 });
+
+  it('puts the two guilds on different shards and answers /ping on both', async () => {
+    expect(guilds.map((g) => shardOf(g.id, 2))).toEqual([0, 1]);
+    for (const guild of guilds) {
+      const reply = await (await sim.slashCommand({ user: users.mara, guildId: guild.id, command: 'ping' })).reply();
+      expect(reply.content).toContain('Pong');
+    }
+  });
+
+  it('grants XP on both shards and posts each audit record exactly once', async () => {
+    const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
+    for (const [index, guild] of guilds.entries()) {
+      const reply = await grant(guild, `Scene on shard ${index}`);
+      expect(reply.embeds[0]?.title).toContain('+1 XP');
+      await awaitAudit(guild, `Scene on shard ${index}`);
+    }
+    expect(fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current).toBe(before + 2);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would be posted by now
+    for (const [index, guild] of guilds.entries()) expect(audits(guild, `Scene on shard ${index}`)).toHaveLength(1);
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('keeps deliveries queued while no worker runs, and a new worker posts each once', async () => {
+    await bots[2]!.stop('SIGKILL');
+    for (const [index, guild] of guilds.entries()) {
+      const reply = await grant(guild, `While the worker was down ${index}`);
+      expect(reply.embeds[0]?.title).toContain('+1 XP');
+    }
+    for (const [index, guild] of guilds.entries()) expect(audits(guild, `While the worker was down ${index}`)).toHaveLength(0);
+
+    await startWorker();
+    for (const [index, guild] of guilds.entries()) await awaitAudit(guild, `While the worker was down ${index}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const [index, guild] of guilds.entries()) expect(audits(guild, `While the worker was down ${index}`)).toHaveLength(1);
+    expect(sim.violations).toEqual([]);
+  });
+});
