@@ -100,6 +100,25 @@ describe('interactions through a real client', () => {
     expect(ix.original?.content).toBe('done thinking');
   });
 
+  it('returns the created message to a reply with withResponse and edits a follow-up by id', async () => {
+    let replyId: string | undefined;
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const response = await interaction.reply({ content: 'first', withResponse: true });
+      replyId = response.resource?.message?.id;
+      const followUp = await interaction.followUp('draft');
+      await interaction.webhook.editMessage(followUp.id, { content: 'final' });
+    };
+    const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' });
+    const reply = await ix.reply();
+    expect(reply.content).toBe('first');
+    const followUp = await ix.waitForFollowUp();
+    await expect.poll(() => ix.followUps[0]?.content).toBe('final');
+    expect(replyId).toBe(reply.message.id);
+    expect(followUp.id).not.toBe(reply.message.id);
+    expect(sim.violations).toEqual([]);
+  });
+
   it('works in DMs: no member, a DM channel and user context', async () => {
     handler = async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
