@@ -80,4 +80,27 @@ describe('gateway sessions', () => {
     const inDm = await sim.slashCommand({ user, command: 'where' });
     expect((await inDm.reply()).content).toBe('shard 0');
   });
+  it('sends DMs only to sessions with the DIRECT_MESSAGES intent', async () => {
+    const guild = sim.addGuild({ name: 'Haven' });
+    const withDms = await connectClient(sim);
+    const withoutDms = await connectClient(sim, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] });
+    clients.push(withDms, withoutDms);
+    const seen: string[] = [];
+    withoutDms.on('messageCreate', (message) => seen.push(message.content));
+    const marker = new Promise<Message>((resolve) =>
+      withoutDms.on('messageCreate', (message) => {
+        if (message.content === 'marker') resolve(message);
+      }),
+    );
+    const dm = new Promise<Message>((resolve) => withDms.once('messageCreate', resolve));
+    const user = sim.addUser({ username: 'pia' });
+    await sim.sendDM(user, 'private note');
+    expect((await dm).content).toBe('private note');
+    // Events on one socket arrive in order: once the later guild message is in, the DM would be too.
+    const channel = await withDms.channels.fetch(guild.defaultChannelId);
+    if (!channel?.isSendable()) throw new Error('default channel is not sendable');
+    await channel.send('marker');
+    await marker;
+    expect(seen).toEqual(['marker']);
+  });
 });
