@@ -40,6 +40,10 @@ interface Scenario {
   /** Index into MEMBERS of the user who runs it; default: rotate through all. */
   as?: number;
   subcommand?: string;
+  /** Bench the autocomplete of this option (until the choices arrive) instead of running the command. */
+  focused?: string;
+  /** Measure until the visible reply (e.g. a deferred dice embed), not just the initial response. */
+  untilReply?: boolean;
 }
 
 /** What gets benched. Later features add their commands here. */
@@ -51,6 +55,12 @@ const SCENARIOS: Scenario[] = [
   { name: '/xp add', command: 'xp', subcommand: 'add', options: { user: FIXTURE_IDS.users.bastien.discordId!, amount: 1 }, baseline: false, as: 1 },
   { name: '/xp show', command: 'xp', subcommand: 'show', options: {}, baseline: false, as: 2 },
   { name: '/quickroll run', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot }, baseline: false, as: 2 },
+  // mara rolls Shoot for Lucien: P3 sheet read + R1 roll per interaction; measured until the dice embed shows.
+  { name: '/quickroll run → dice embed', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot, comment: 'bench' }, untilReply: true, baseline: false, as: 2 },
+  // Autocomplete answers from the Redis caches (no Valentina call once warm).
+  { name: '/quickroll run · quickroll autocomplete', command: 'quickroll', subcommand: 'run', options: { quickroll: 'sh' }, focused: 'quickroll', baseline: false, as: 2 },
+  { name: '/quickroll run · character autocomplete', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot, character: 'lu' }, focused: 'character', baseline: false, as: 2 },
+  { name: '/quickroll create · traits autocomplete', command: 'quickroll', subcommand: 'create', options: { name: 'Bench', traits: 'Strength, b' }, focused: 'traits', baseline: false, as: 2 },
 ];
 
 interface Figures {
@@ -89,8 +99,12 @@ function inputFor(stack: Stack, scenario: Scenario, i: number): SlashCommandInpu
 
 async function once(stack: Stack, scenario: Scenario, i: number): Promise<number> {
   const started = performance.now();
+  if (scenario.focused) {
+    await stack.sim.autocomplete({ ...inputFor(stack, scenario, i), focused: scenario.focused });
+    return performance.now() - started;
+  }
   const handle = await stack.sim.slashCommand(inputFor(stack, scenario, i));
-  await handle.initialResponse();
+  await (scenario.untilReply ? handle.reply() : handle.initialResponse());
   return performance.now() - started;
 }
 
