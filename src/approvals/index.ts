@@ -14,5 +14,5 @@ onAccountCreatedDo(async (user, _state, deps) => {
 export const approvalWorker: WorkerModule = {
   name: 'approvals',
   start: (deps, connection) => startApprovalWorker(deps, connection),
-  depth: (deps) => approvalQueueFor(deps).queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'failed'),
+  depth: (deps) => approvalQueueFor(deps).queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
 };

@@ -19,6 +19,7 @@ export const repostId = defineCustomId('appr.repost', z.object({ c: uuid, u: uui
 
 export const PENDING_COLOUR = 0xfaa61a;
 export const OUTCOME_COLOURS = { approved: 0x3ba55d, denied: 0xed4245, merged: 0x5865f2, gone: 0x8e9297 } as const;
+export type Outcome = keyof typeof OUTCOME_COLOURS;
 
 export function requestEmbed(user: User, companyName: string, showEmail: boolean): EmbedBuilder {
   const discord = user.discord_profile;
@@ -37,7 +38,22 @@ export function requestEmbed(user: User, companyName: string, showEmail: boolean
   return embed;
 }
 
-export function requestComponents(companyId: string, userId: string, mergeTargets: Array<{ id: string; username: string }>) {
+export interface MergeTarget {
+  id: string;
+  username: string;
+  role: string;
+  hasDiscord: boolean;
+}
+
+/** Accounts a newcomer may be merged into: those without Discord first (the likely duplicates), at most 25. */
+export function pickMergeTargets(users: readonly MergeTarget[], applicantId: string): MergeTarget[] {
+  return users
+    .filter((u) => u.id !== applicantId && u.role !== 'UNAPPROVED' && u.role !== 'DEACTIVATED')
+    .sort((a, b) => Number(a.hasDiscord) - Number(b.hasDiscord) || a.username.localeCompare(b.username))
+    .slice(0, 25);
+}
+
+export function requestComponents(companyId: string, userId: string, mergeTargets: readonly MergeTarget[]) {
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(approveId.encode({ c: companyId, u: userId, r: 'P' })).setLabel('Approve as player').setStyle(ButtonStyle.Success),
     new ButtonBuilder().setCustomId(approveId.encode({ c: companyId, u: userId, r: 'S' })).setLabel('Approve as storyteller').setStyle(ButtonStyle.Primary),
@@ -50,7 +66,13 @@ export function requestComponents(companyId: string, userId: string, mergeTarget
         new StringSelectMenuBuilder()
           .setCustomId(mergeId.encode({ c: companyId, u: userId }))
           .setPlaceholder('Merge into…')
-          .addOptions(mergeTargets.slice(0, 25).map((t) => ({ label: t.username.slice(0, 100), value: t.id }))),
+          .addOptions(
+            mergeTargets.slice(0, 25).map((t) => ({
+              label: t.username.slice(0, 100),
+              value: t.id,
+              description: `${t.role.toLowerCase()} · ${t.hasDiscord ? 'already has a Discord account' : 'no Discord account yet'}`,
+            })),
+          ),
       ),
     );
   }
@@ -58,7 +80,7 @@ export function requestComponents(companyId: string, userId: string, mergeTarget
 }
 
 /** The request, decided: the outcome, who decided and when; no buttons left. */
-export function decidedEmbed(original: APIEmbed | undefined, outcome: keyof typeof OUTCOME_COLOURS, line: string, at: Date = new Date()): EmbedBuilder {
+export function decidedEmbed(original: APIEmbed | undefined, outcome: Outcome, line: string, at: Date = new Date()): EmbedBuilder {
   const embed = new EmbedBuilder(original ?? {}).setColor(OUTCOME_COLOURS[outcome]);
   return embed.setDescription(`${line} · <t:${Math.floor(at.getTime() / 1000)}:f>`).setFooter(null);
 }

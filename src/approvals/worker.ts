@@ -1,90 +1,129 @@
 /**
  * The approval worker: posts each request to the approvals channel of every server bound to the
- * company, once. A request already posted in a server is not posted again (a Redis record, plus a
- * Discord nonce for the moment between posting and recording), and a user who is no longer waiting
- * is skipped. Reconciliation enqueues every unapproved user that has no request yet.
+ * company, once. A request already posted in a server is not posted again (the `posted` record), and
+ * the moment between posting and recording is covered by a Discord nonce derived from the job, so a
+ * worker killed right after posting does not post twice when the job is retried. A user who is no
+ * longer waiting is skipped. Failures (Discord or Valentina) are retried with backoff; a job that runs
+ * out of attempts stays in the failed set, counted on /metrics and listed by `/approvals pending`.
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
-import { ValentinaNotFoundError } from '../valentina/index.js';
+import type { RunningWorker } from '../queue/workers.js';
 import { requestComponents, requestEmbed } from './message.js';
-import { approvalJobId, approvalKeys, ApprovalJobSchema, type ApprovalJob } from './queue.js';
+import { approvalJobId, approvalKeys, ApprovalJobSchema, postedValue, RECONCILE_JOB, type ApprovalJob } from './queue.js';
+import { reconcile } from './reconcile.js';
 import { approvalQueueFor } from './registry.js';
+import { fetchApplicant, mergeTargets } from './requests.js';
 
-const nonce = (job: ApprovalJob, guildId: string) => createHash('sha256').update(`${approvalJobId(job)}:${guildId}`).digest('base64url').slice(0, 25);
+/** A worker that dies holds its jobs this long before another process takes them over. */
+export const LOCK_DURATION_MS = 10_000;
+const STALLED_INTERVAL_MS = 5_000;
 
-/** An ADMIN of the company: the only role Valentina lets list unapproved users. */
-export async function findAdmin(companyId: string, deps: BotDeps): Promise<string | null> {
-  const admins = await deps.valentina.users.page(companyId, { role: 'ADMIN', limit: 1 });
-  return admins.items[0]?.id ?? null;
+/** The Discord nonce of one request in one server (at most 25 characters). */
+export function requestNonce(job: ApprovalJob, guildId: string): string {
+  return createHash('sha256').update(`${approvalJobId(job)}:${guildId}:${job.generation ?? ''}`).digest('base64url').slice(0, 25);
 }
 
+/** Posts the request where it is missing; returns how many servers got it now. */
 export async function postRequest(job: ApprovalJob, deps: BotDeps): Promise<number> {
-  let user;
-  try {
-    user = await deps.valentina.users.get(job.companyId, job.userId);
-  } catch (error) {
-    if (error instanceof ValentinaNotFoundError) return 0;
-    throw error;
-  }
-  if (user.role !== 'UNAPPROVED') return 0;
+  const applicant = await fetchApplicant(job, deps);
+  if (!applicant || applicant.role !== 'UNAPPROVED') return 0;
   const keys = approvalKeys(deps.config.redis.prefix);
-  const guilds = await deps.bindings.guildsForCompany(job.companyId);
-  const posted = await deps.redis.hgetall(keys.posted(job));
-  const targets = (await deps.valentina.users.listAll(job.companyId))
-    .filter((u) => u.role !== 'UNAPPROVED' && u.role !== 'DEACTIVATED' && u.id !== job.userId)
-    .map((u) => ({ id: u.id, username: u.username }));
-  let count = 0;
-  for (const binding of guilds) {
-    if (posted[binding.guildId]) continue;
-    const body = {
-      embeds: [requestEmbed(user, binding.companyName, binding.showEmailInApprovals).toJSON()],
-      components: requestComponents(job.companyId, job.userId, targets).map((row) => row.toJSON()),
-      allowed_mentions: { parse: [] },
-      nonce: nonce(job, binding.guildId),
-      enforce_nonce: true,
-    };
-    const message = (await deps.rest.post(`/channels/${binding.approvalsChannelId}/messages`, { body })) as { id: string };
-    await deps.redis.hset(keys.posted(job), binding.guildId, `${binding.approvalsChannelId}:${message.id}`);
-    count += 1;
-  }
-  return count;
-}
-
-export async function reconcile(deps: BotDeps): Promise<number> {
-  const companies = new Set((await deps.bindings.all()).map((b) => b.companyId));
-  let enqueued = 0;
-  for (const companyId of companies) {
-    const admin = await findAdmin(companyId, deps);
-    if (!admin) {
-      deps.logger.warn({ companyId }, 'no admin in the company: unapproved users cannot be listed');
-      continue;
-    }
-    for (const user of await deps.valentina.users.listUnapproved(companyId, { onBehalfOf: admin })) {
-      const job = { companyId, userId: user.id };
-      if (Object.keys(await deps.redis.hgetall(approvalKeys(deps.config.redis.prefix).posted(job))).length > 0) continue;
-      await approvalQueueFor(deps).enqueue(job);
-      enqueued += 1;
+  const [guilds, posted] = await Promise.all([deps.bindings.guildsForCompany(job.companyId), deps.redis.hgetall(keys.posted(job))]);
+  const missing = guilds.filter((binding) => !posted[binding.guildId]);
+  if (missing.length === 0) return 0;
+  const targets = await mergeTargets(job, deps);
+  const components = requestComponents(job.companyId, job.userId, targets).map((row) => row.toJSON());
+  const failures: unknown[] = [];
+  for (const binding of missing) {
+    try {
+      const body = {
+        embeds: [requestEmbed(applicant, binding.companyName, binding.showEmailInApprovals).toJSON()],
+        components,
+        allowed_mentions: { parse: [] },
+        nonce: requestNonce(job, binding.guildId),
+        enforce_nonce: true,
+      };
+      const message = (await deps.rest.post(`/channels/${binding.approvalsChannelId}/messages`, { body })) as { id: string };
+      await deps.redis
+        .multi()
+        .hset(keys.posted(job), binding.guildId, postedValue(binding.approvalsChannelId, message.id))
+        .persist(keys.posted(job))
+        .sadd(keys.open(job.companyId), job.userId)
+        .exec();
+    } catch (error) {
+      deps.logger.warn({ err: error, guildId: binding.guildId, companyId: job.companyId }, 'could not post an approval request');
+      failures.push(error);
     }
   }
-  return enqueued;
+  if (failures.length > 0) {
+    const reason = failures.map(describeFailure).join('; ');
+    // A channel that is gone or closed to the bot stays so until someone fixes /setup: no retries.
+    if (failures.every(isPermanentDiscordError)) throw new UnrecoverableError(reason);
+    throw new Error(reason);
+  }
+  return missing.length;
 }
 
-export function startApprovalWorker(deps: BotDeps, connection: Redis): Worker {
-  const worker = new Worker(
-    QUEUE_NAMES.approvals,
-    async (job: Job) => {
-      if (job.name === 'reconcile') return { enqueued: await reconcile(deps) };
-      const parsed = ApprovalJobSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError('malformed approval job');
-      return { posted: await postRequest(parsed.data, deps) };
-    },
-    { connection, prefix: queuePrefix(deps.config.redis.prefix), concurrency: 2 },
-  );
+export async function processApprovalJob(job: Job, deps: BotDeps): Promise<{ posted: number } | { enqueued: number; closed: number }> {
+  if (job.name === RECONCILE_JOB) return reconcile(deps);
+  const parsed = ApprovalJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError('malformed approval job');
+  return { posted: await postRequest(parsed.data, deps) };
+}
+
+export function startApprovalWorker(deps: BotDeps, connection: Redis): RunningWorker {
+  const worker = new Worker(QUEUE_NAMES.approvals, (job: Job) => processApprovalJob(job, deps), {
+    connection,
+    prefix: queuePrefix(deps.config.redis.prefix),
+    concurrency: 4,
+    lockDuration: LOCK_DURATION_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
+    maxStalledCount: 2,
+  });
   worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'approval job failed'));
-  void approvalQueueFor(deps).scheduleReconciliation().catch((error: unknown) => deps.logger.warn({ err: error }, 'could not schedule reconciliation'));
+  worker.on('error', (error) => deps.logger.warn({ err: error }, 'approval worker error'));
+  registerFailedGauge(deps);
+  void approvalQueueFor(deps)
+    .scheduleReconciliation()
+    .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not schedule approval reconciliation'));
   return worker;
+}
+
+/** `approval_requests_failed`: requests whose posting ran out of attempts. */
+function registerFailedGauge(deps: BotDeps): void {
+  const registry = deps.metrics.registry;
+  if (registry.getSingleMetric('approval_requests_failed')) return;
+  new Gauge({
+    name: 'approval_requests_failed',
+    help: 'Approval requests that could not be posted after every retry (see /approvals pending).',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await approvalQueueFor(deps).queue.getFailedCount());
+      } catch {
+        // Left out of this scrape when Redis cannot be read.
+      }
+    },
+  });
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function isPermanentDiscordError(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+function describeFailure(error: unknown): string {
+  const status = statusOf(error);
+  const message = error instanceof Error ? error.message : 'unknown error';
+  return status === undefined ? message : `Discord ${status}: ${message}`;
 }
