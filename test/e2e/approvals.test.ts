@@ -1,10 +1,10 @@
 /** Approval requests end to end: posted once through the queue, decided by admins with one click. */
-import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from '../../src/approvals/queue.js';
 import { denyId } from '../../src/approvals/message.js';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
-import { createQueueConnection, queuePrefix, QUEUE_NAMES } from '../../src/queue/connection.js';
+import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
 import type { SimMessage, SimUser } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { REST } from '@discordjs/rest';
@@ -17,7 +17,7 @@ describe('approvals', () => {
   let stack: Stack;
   let channelId: string;
   let queue: ApprovalQueue;
-  const connection = () => createQueueConnection(stack.redis.url);
+  let connection: Redis;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -32,10 +32,12 @@ describe('approvals', () => {
       auditChannelId: null,
       updatedBy: stack.users.viktor.id,
     });
-    queue = new ApprovalQueue(connection(), queuePrefix(stack.redis.prefix));
+    connection = createQueueConnection(stack.redis.url);
+    queue = new ApprovalQueue(connection, queuePrefix(stack.redis.prefix));
   });
   afterAll(async () => {
     await queue?.close();
+    connection?.disconnect();
     await stack?.close();
   });
 
@@ -57,6 +59,10 @@ describe('approvals', () => {
     expect(await page.text()).toContain('Account created');
     return user;
   };
+  const reconcileNow = async () => {
+    await queue.queue.add('reconcile', {});
+  };
+  const metrics = async () => (await fetch(`${stack.bot.httpUrl}/metrics`)).text();
   const valentinaUser = (username: string) => stack.fake.store.companyUsers(chicago).find((u) => u.username === username);
 
   it('posts the request of a newly created account once, however often it is enqueued', async () => {
@@ -112,13 +118,43 @@ describe('approvals', () => {
     expect(valentinaUser('fledgling')).toBeUndefined();
   });
 
-  it('merges a duplicate into an existing account', async () => {
+  it('merges a newcomer into an account without Discord: the account is now theirs', async () => {
+    const ines = await newcomer('ines-on-discord');
+    const request = await waitForRequest(ines.id);
+    const select = request.components.flatMap((row) => row.components ?? []).find((c) => c.type === 3)!;
+    const click = await stack.sim.selectMenu({ user: stack.users.viktor, guildId: stack.guild.id, message: request, customId: select.custom_id!, values: [FIXTURE_IDS.users.ines.id] });
+    const updated = await click.reply();
+    expect(updated.embeds[0]!.description).toContain('Merged into **ines** by');
+    expect(updated.components).toEqual([]);
+    expect(valentinaUser('ines-on-discord')).toBeUndefined();
+    expect(stack.fake.store.getUser(FIXTURE_IDS.users.ines.id)!.discord_profile?.id).toBe(ines.id);
+    const dm = await stack.sim.waitForMessage({ dmUserId: ines.id, timeoutMs: 10_000 });
+    expect(dm.content).toContain('linked to your existing Valentina account **ines**');
+    const whoami = await (await stack.sim.slashCommand({ user: ines, guildId: stack.guild.id, command: 'whoami' })).reply();
+    expect(JSON.stringify(whoami.embeds)).toContain(FIXTURE_IDS.users.ines.id);
+    expect(whoami.embeds[0]!.fields?.[1]?.value).toBe('Player');
+  });
+
+  it('merges a duplicate into an account that already has Discord, and says this one stays unlinked', async () => {
     const twin = await newcomer('bastien-alt');
     const request = await waitForRequest(twin.id);
     const select = request.components.flatMap((row) => row.components ?? []).find((c) => c.type === 3)!;
     const click = await stack.sim.selectMenu({ user: stack.users.viktor, guildId: stack.guild.id, message: request, customId: select.custom_id!, values: [FIXTURE_IDS.users.bastien.id] });
-    expect((await click.reply()).embeds[0]!.description).toContain('Merged into **bastien**');
+    expect((await click.reply()).embeds[0]!.description).toContain('Merged into **bastien** (which keeps its own Discord account');
     expect(valentinaUser('bastien-alt')).toBeUndefined();
+    const dm = await stack.sim.waitForMessage({ dmUserId: twin.id, timeoutMs: 10_000 });
+    expect(dm.content).toContain('this Discord account is not linked');
+  });
+
+  it('updates a request whose user was approved elsewhere meanwhile', async () => {
+    const early = await newcomer('approved-on-web');
+    const request = await waitForRequest(early.id);
+    stack.fake.store.updateUser(stack.fake.store.getUser(valentinaUser('approved-on-web')!.id)!, { role: 'PLAYER' });
+    const click = await stack.sim.clickButton({ user: stack.users.viktor, guildId: stack.guild.id, message: request, customId: buttonId(request, 'Deny') });
+    const updated = await click.reply();
+    expect(updated.embeds[0]!.description).toContain('already approved as player');
+    expect(updated.components).toEqual([]);
+    expect(valentinaUser('approved-on-web')!.role).toBe('PLAYER');
   });
 
   it('lets one of two admins win a simultaneous double click', async () => {
@@ -143,20 +179,49 @@ describe('approvals', () => {
     expect(valentinaUser('latecomer')!.role).toBe('STORYTELLER');
   });
 
-  it('reconciliation posts users created elsewhere, and admins can list who waits', async () => {
+  it('reconciliation posts users created elsewhere and closes requests settled elsewhere; staff can list who waits', async () => {
     const webUser = stack.fake.store.createUser({
       company_id: chicago, username: 'webapp-user', email: 'web@example.com', role: 'UNAPPROVED',
       discord_profile: { id: '888000000000000002', username: 'webapp-user', global_name: null, avatar_id: null, discriminator: '0', email: 'web@example.com', verified: true },
     });
-    const raw = new Queue(QUEUE_NAMES.approvals, { connection: connection(), prefix: queuePrefix(stack.redis.prefix) });
-    await raw.add('reconcile', { reconcile: true });
-    await raw.close();
+    const stale = await newcomer('deleted-on-web');
+    const staleRequest = await waitForRequest(stale.id);
+    stack.fake.store.archiveUser(stack.fake.store.getUser(valentinaUser('deleted-on-web')!.id)!);
+    await reconcileNow();
     await waitForRequest('888000000000000002');
     await waitForRequest(FIXTURE_IDS.users.nadia.discordId!);
-    const pending = await (await stack.sim.slashCommand({ user: stack.users.viktor, guildId: stack.guild.id, command: 'approvals', subcommand: 'pending' })).reply();
-    expect(pending.embeds[0]!.description).toContain(webUser.username);
-    const refused = await (await stack.sim.slashCommand({ user: stack.users.celeste, guildId: stack.guild.id, command: 'approvals', subcommand: 'pending' })).reply();
-    expect(refused.content).toContain('Only admins');
+    await expect.poll(() => stack.sim.channelMessages(channelId).find((m) => m.id === staleRequest.id)!.components, { timeout: 10_000 }).toEqual([]);
+    expect(stack.sim.channelMessages(channelId).find((m) => m.id === staleRequest.id)!.embeds[0]!.description).toContain('No longer waiting');
+    // Enqueued again by the next run: nothing new is posted.
+    const before = stack.sim.channelMessages(channelId).length;
+    await reconcileNow();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.sim.channelMessages(channelId)).toHaveLength(before);
+
+    for (const who of [stack.users.viktor, stack.users.celeste]) {
+      const pending = await (await stack.sim.slashCommand({ user: who, guildId: stack.guild.id, command: 'approvals', subcommand: 'pending' })).reply();
+      expect(pending.ephemeral).toBe(true);
+      expect(pending.embeds[0]!.description).toContain(webUser.username);
+      expect(pending.embeds[0]!.description).toContain('request posted');
+    }
+    const refused = await (await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'approvals', subcommand: 'pending' })).reply();
+    expect(refused.content).toContain('Only storytellers and admins');
+  });
+
+  it('keeps a request that cannot be posted in the failed list, counts it, and re-posts it on demand', async () => {
+    stack.sim.setChannelPermissions(channelId, { botCanSend: false });
+    const blocked = await newcomer('blocked-newcomer');
+    await expect.poll(async () => (await metrics()).match(/^approval_requests_failed (\d+)/m)?.[1], { timeout: 15_000 }).toBe('1');
+    const pending = await (await stack.sim.slashCommand({ user: stack.users.celeste, guildId: stack.guild.id, command: 'approvals', subcommand: 'pending' })).reply();
+    expect(pending.embeds[0]!.description).toMatch(/blocked-newcomer.*posting failed/);
+    stack.sim.setChannelPermissions(channelId, { botCanSend: true });
+    const repost = pending.components.flatMap((row) => row.components ?? []).find((c) => c.label === 'Re-post blocked-newcomer')!;
+    const click = await stack.sim.clickButton({ user: stack.users.celeste, guildId: stack.guild.id, message: pending.message, customId: repost.custom_id! });
+    expect((await click.reply()).content).toContain('will be posted again');
+    await waitForRequest(blocked.id);
+    expect(requestFor(blocked.id)).toHaveLength(1);
+    await expect.poll(async () => (await metrics()).match(/^approval_requests_failed (\d+)/m)?.[1], { timeout: 5_000 }).toBe('0');
+    expect(await metrics()).toMatch(/^queue_depth\{queue="approvals"\} \d+/m);
     expect(stack.sim.violations).toEqual([]);
   });
 });

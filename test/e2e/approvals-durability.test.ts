@@ -1,0 +1,100 @@
+/**
+ * Approval requests survive crashes: a bot killed (SIGKILL) between Discord creating the request and
+ * the bot recording it posts it exactly once after a restart; jobs waiting while Redis restarts (AOF
+ * on) are all posted once Redis and the bot are back.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalQueue, approvalKeys } from '../../src/approvals/queue.js';
+import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
+import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { freePort, startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { startHoldingProxy, type HoldingProxy } from '../approvals/holding-proxy.js';
+import { startStack, type Stack } from '../support/bot-process.js';
+
+const { chicago } = FIXTURE_IDS.companies;
+
+describe('approval requests across crashes', () => {
+  let stack: Stack;
+  let redis: RedisServerHandle;
+  let proxy: HoldingProxy;
+  let connection: Redis;
+  let queue: ApprovalQueue;
+  const dir = mkdtempSync(join(tmpdir(), 'vbot-approvals-aof-'));
+  let nextDiscordId = 889000000000000000n;
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ appendOnly: true, dir });
+    const simPort = await freePort();
+    proxy = await startHoldingProxy(`http://127.0.0.1:${simPort}`);
+    stack = await startStack({ redisUrl: redis.url, sim: { port: simPort }, env: { DISCORD_API_URL: `${proxy.url}/api` } });
+    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
+      guildId: stack.guild.id,
+      companyId: chicago,
+      companyName: 'Chicago by Night',
+      approvalsChannelId: stack.guild.defaultChannelId,
+      defaultCampaignId: null,
+      defaultCampaignName: null,
+      auditChannelId: null,
+      updatedBy: stack.users.viktor.id,
+    });
+    connection = createQueueConnection(redis.url);
+    queue = new ApprovalQueue(connection, queuePrefix(stack.redis.prefix));
+  }, 60_000);
+  afterAll(async () => {
+    await queue?.close();
+    connection?.disconnect();
+    await stack?.close();
+    await proxy?.close();
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const requestsFor = (discordId: string) =>
+    stack.sim.channelMessages(stack.guild.defaultChannelId).filter((m) => m.embeds[0]?.fields?.some((f) => f.value.includes(`<@${discordId}>`)));
+  /** Someone who signed up elsewhere and waits for approval. */
+  const applicant = (username: string) => {
+    const discordId = String((nextDiscordId += 1n));
+    const user = stack.fake.store.createUser({
+      company_id: chicago, username, email: `${username}@example.net`, role: 'UNAPPROVED',
+      discord_profile: { id: discordId, username, global_name: null, avatar_id: null, discriminator: '0', email: `${username}@example.net`, verified: true },
+    });
+    return { userId: user.id, discordId };
+  };
+  const isRecorded = async (userId: string) =>
+    (await stack.redis.client.hexists(approvalKeys(stack.redis.prefix).posted({ companyId: chicago, userId }), stack.guild.id)) === 1;
+
+  it('posts a request exactly once when the bot is killed between posting and recording it', async () => {
+    proxy.holdNext({ method: 'POST', path: new RegExp(`/channels/${stack.guild.defaultChannelId}/messages$`) });
+    const { userId, discordId } = applicant('killed-midway');
+    await queue.enqueue({ companyId: chicago, userId });
+    // Discord has the message; the bot is still waiting for the answer.
+    await expect.poll(() => proxy.held, { timeout: 15_000 }).toBe(1);
+    expect(requestsFor(discordId)).toHaveLength(1);
+    await stack.bot.stop('SIGKILL');
+    proxy.releaseAll();
+    expect(await isRecorded(userId)).toBe(false);
+
+    await stack.bot.restart();
+    await expect.poll(() => isRecorded(userId), { timeout: 40_000, interval: 250 }).toBe(true);
+    expect(requestsFor(discordId)).toHaveLength(1);
+  }, 60_000);
+
+  it('loses no waiting request when Redis restarts with append-only persistence', async () => {
+    await stack.bot.stop('SIGTERM');
+    const waiting = ['aof-one', 'aof-two', 'aof-three', 'aof-four', 'aof-five'].map(applicant);
+    for (const { userId } of waiting) await queue.enqueue({ companyId: chicago, userId });
+    expect(await queue.queue.getWaitingCount()).toBeGreaterThanOrEqual(waiting.length);
+
+    await redis.stop();
+    redis = await startRedisServer({ appendOnly: true, dir, port: redis.port });
+    await stack.bot.restart();
+    for (const { userId } of waiting) await expect.poll(() => isRecorded(userId), { timeout: 20_000, interval: 250 }).toBe(true);
+    for (const { discordId } of waiting) expect(requestsFor(discordId)).toHaveLength(1);
+    expect(stack.sim.violations).toEqual([]);
+  }, 60_000);
+});
