@@ -37,6 +37,19 @@ describe('demo sandbox', () => {
     expect(text).toContain(`I don't know "frobnicate"`);
   });
 
+  it('lets a newcomer link through the sign-in page and an admin approve them with one click', async () => {
+    const out: string[] = [];
+    await runTour(sandbox, (text) => out.push(text), ['as jules', '/link', 'click 1', 'as viktor', 'click 1', 'as jules', '/whoami']);
+    const text = out.join('\n');
+    expect(text).toContain('the page says: Account created');
+    expect(text).toContain('Valentina bot (#approvals):');
+    expect(text).toContain('New player waiting for approval in Chicago by Night');
+    expect(text).toContain('Approved as player by @viktor');
+    expect(text).toContain('Valentina bot (DM to jules):');
+    expect(text.slice(text.lastIndexOf('jules> /whoami'))).toContain('Role: Player');
+    expect(sandbox.sim.violations).toEqual([]);
+  });
+
   it('reads options with quotes', () => {
     expect(tokenize('/xp add user:@mara reason:"Great scene" amount:5')).toEqual(['/xp', 'add', 'user:@mara', 'reason:Great scene', 'amount:5']);
   });

@@ -19,8 +19,12 @@ const BOT_TOKEN = 'sandbox-bot-token';
 const APPLICATION_ID = '1190000000000000001';
 const CLIENT_SECRET = 'sandbox-client-secret';
 
-/** The seeded people of the table, by the name a person types (`as mara`, `@mara`). */
-export const PEOPLE = ['viktor', 'celeste', 'mara', 'bastien', 'nadia', 'otto'] as const;
+/**
+ * The seeded people of the table, by the name a person types (`as mara`, `@mara`). All but the
+ * newcomer have a Valentina account; jules joins the server without one and can `/link` to get one.
+ */
+export const PEOPLE = ['viktor', 'celeste', 'mara', 'bastien', 'nadia', 'otto', 'jules'] as const;
+export const NEWCOMER = 'jules';
 export type Person = (typeof PEOPLE)[number];
 
 export interface Sandbox {
@@ -86,8 +90,11 @@ export async function startSandbox(log: (line: string) => void = () => undefined
 
     const users = {} as Record<Person, SimUser>;
     for (const name of PEOPLE) {
-      const id = FIXTURE_IDS.users[name].discordId!;
-      users[name] = sim.addUser({ id, username: name, globalName: name[0]!.toUpperCase() + name.slice(1) });
+      const globalName = name[0]!.toUpperCase() + name.slice(1);
+      users[name] =
+        name === NEWCOMER
+          ? sim.addUser({ username: name, globalName, email: `${name}@example.net`, verified: true })
+          : sim.addUser({ id: FIXTURE_IDS.users[name].discordId!, username: name, globalName });
     }
     const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users.viktor.id, channels: [{ name: 'approvals' }, { name: 'xp-log' }] });
     for (const name of PEOPLE) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);

@@ -39,8 +39,13 @@ export class DemoSession {
     const names = new Map<string, string>();
     for (const person of PEOPLE) names.set(sandbox.users[person].id, `@${person}`);
     for (const [name, id] of Object.entries(sandbox.channels)) names.set(id, `#${name}`);
-    // Mentions read as names, the way Discord shows them.
-    this.print = (text) => print(text.replace(/<[@#]!?(\d+)>/g, (raw, id: string) => names.get(id) ?? raw));
+    // Mentions read as names and timestamps as times, the way Discord shows them.
+    this.print = (text) =>
+      print(
+        text
+          .replace(/<[@#]!?(\d+)>/g, (raw, id: string) => names.get(id) ?? raw)
+          .replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_raw, seconds: string) => new Date(Number(seconds) * 1_000).toISOString().slice(0, 16).replace('T', ' ')),
+      );
     this.markAllSeen();
   }
 
@@ -141,11 +146,24 @@ export class DemoSession {
     const button = interactiveComponents(this.last).buttons[n - 1];
     if (!button) throw new Error(`The last message has no button ${n}.`);
     if (button.url) {
-      this.print(`(opens ${button.url.split('?')[0]} in a browser)`);
+      await this.openLink(button.url);
       return;
     }
     const handle = await this.sandbox.sim.clickButton({ user: this.user, guildId: this.last.guildId ?? undefined, message: this.last, customId: button.custom_id! });
     this.showReply(await handle.reply());
+  }
+
+  /** A link button opens a browser; a Discord sign-in is followed as the person, consenting. */
+  private async openLink(url: string): Promise<void> {
+    this.print(`(opens ${url.split('?')[0]} in a browser)`);
+    if (!url.startsWith(new URL(this.sandbox.sim.apiUrl).origin)) return;
+    const callback = this.sandbox.sim.oauth.authorize({ userId: this.user.id, url });
+    const page = await fetch(callback, { signal: AbortSignal.timeout(10_000) });
+    const html = await page.text();
+    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? /<title>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? `HTTP ${page.status}`;
+    this.print(`(${this.person} approves the Discord sign-in; the page says: ${heading.replace(/<[^>]+>/g, '').trim()})`);
+    // The approval request is queued; give the worker a moment to post it.
+    await new Promise((r) => setTimeout(r, 1_000));
   }
 
   private async select(args: string): Promise<void> {
