@@ -1,0 +1,133 @@
+/**
+ * Approval request benchmark: enqueue-to-posted latency (p50/p99) and throughput of the approval
+ * worker, run in-process (worker role of the real app) against the Discord simulator, the fake
+ * Valentina (its rate limits off, so the bot is what is measured) and a private redis-server.
+ * Discord's global limit of 50 requests/s (enforced by @discordjs/rest) bounds the throughput.
+ *
+ *   npx tsx scripts/bench-approvals.ts [--n 1000]
+ */
+import { randomUUID } from 'node:crypto';
+import { QueueEvents } from 'bullmq';
+import { createApp } from '../src/app.js';
+import { approvalJobId } from '../src/approvals/queue.js';
+import { approvalQueueFor } from '../src/approvals/registry.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createQueueConnection, queuePrefix, QUEUE_NAMES } from '../src/queue/connection.js';
+import { startDiscordSimulator } from '../src/sandbox/discord-sim/index.js';
+import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
+import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
+import { percentile, printTable } from './bench-utils.js';
+
+const n = Number(process.argv[process.argv.indexOf('--n') + 1]) || 1000;
+const chicago = FIXTURE_IDS.companies.chicago;
+const token = 'bench-approvals-token';
+const applicationId = '1180000000000000077';
+
+async function main(): Promise<void> {
+  const redis = await startRedisServer();
+  const sim = await startDiscordSimulator({ botToken: token, applicationId });
+  const fake = await startFakeValentina({ rateLimits: false, discordApiUrl: sim.apiUrl });
+  const guild = sim.addGuild({ name: 'Bench by Night' });
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    DISCORD_TOKEN: token,
+    DISCORD_API_URL: sim.apiUrl,
+    DISCORD_CLIENT_ID: applicationId,
+    DISCORD_CLIENT_SECRET: 'bench-secret',
+    VALENTINA_API_URL: fake.url,
+    VALENTINA_API_KEY: fake.apiKey,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: prefix,
+    HTTP_PORT: String(await freePort()),
+    BOT_ROLES: 'worker',
+    LOG_LEVEL: 'error',
+  });
+  const app = createApp(config, createLogger('error'));
+  await app.start();
+  await app.deps.redis.ping();
+  await app.deps.bindings.set({
+    guildId: guild.id, companyId: chicago, companyName: 'Chicago by Night', approvalsChannelId: guild.defaultChannelId,
+    defaultCampaignId: null, defaultCampaignName: null, auditChannelId: null, updatedBy: guild.ownerId,
+  });
+
+  const users = Array.from({ length: n }, (_, i) =>
+    fake.store.createUser({ company_id: chicago, username: `applicant-${String(i).padStart(4, '0')}`, email: `a${i}@example.net`, role: 'UNAPPROVED' }),
+  );
+  const enqueuedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const eventsConnection = createQueueConnection(redis.url);
+  const events = new QueueEvents(QUEUE_NAMES.approvals, { connection: eventsConnection, prefix: queuePrefix(prefix) });
+  await events.waitUntilReady();
+  let lastDone = 0;
+  const allDone = new Promise<void>((resolve) => {
+    events.on('completed', ({ jobId }) => {
+      const started = enqueuedAt.get(jobId);
+      if (started === undefined) return;
+      enqueuedAt.delete(jobId);
+      lastDone = performance.now();
+      latencies.push(lastDone - started);
+      if (latencies.length === n) resolve();
+    });
+  });
+
+  const queue = approvalQueueFor(app.deps);
+  const started = performance.now();
+  for (const user of users) {
+    enqueuedAt.set(approvalJobId({ companyId: chicago, userId: user.id }), performance.now());
+    await queue.enqueue({ companyId: chicago, userId: user.id });
+  }
+  const enqueueMs = performance.now() - started;
+  const timeout = setTimeout(() => {
+    console.error(`timed out: ${latencies.length}/${n} requests posted`);
+    process.exit(1);
+  }, 10 * 60_000);
+  await allDone;
+  clearTimeout(timeout);
+
+  // Unloaded latency: one request at a time, so nothing waits behind Discord's global limit.
+  const single: number[] = [];
+  for (let i = 0; i < 100; i += 1) {
+    const user = fake.store.createUser({ company_id: chicago, username: `single-${String(i).padStart(3, '0')}`, email: `s${i}@example.net`, role: 'UNAPPROVED' });
+    const jobId = approvalJobId({ companyId: chicago, userId: user.id });
+    const done = new Promise<void>((resolve) => {
+      const onCompleted = ({ jobId: id }: { jobId: string }) => {
+        if (id !== jobId) return;
+        events.off('completed', onCompleted);
+        resolve();
+      };
+      events.on('completed', onCompleted);
+    });
+    const at = performance.now();
+    await queue.enqueue({ companyId: chicago, userId: user.id });
+    await done;
+    single.push(performance.now() - at);
+  }
+
+  const ours = new Set(users.map((u) => u.username));
+  const posted = sim.channelMessages(guild.defaultChannelId).filter((m) => ours.has(m.embeds[0]?.fields?.find((f) => f.name === 'Valentina username')?.value ?? ''));
+  const seconds = (lastDone - started) / 1000;
+  printTable(`Approval requests: ${n} enqueued (in ${enqueueMs.toFixed(0)} ms), worker concurrency 4`, ['metric', 'value'], [
+    ['enqueue → posted p50', `${percentile(latencies, 50).toFixed(1)} ms`],
+    ['enqueue → posted p99', `${percentile(latencies, 99).toFixed(1)} ms`],
+    ['throughput', `${(n / seconds).toFixed(1)} jobs/s`],
+    ['one at a time p50 (100 requests)', `${percentile(single, 50).toFixed(1)} ms`],
+    ['one at a time p99 (100 requests)', `${percentile(single, 99).toFixed(1)} ms`],
+    ['messages posted', `${posted.length} (expected ${n})`],
+    ['simulator violations', String(sim.violations.length)],
+  ]);
+
+  await events.close();
+  eventsConnection.disconnect();
+  await app.stop();
+  await fake.close();
+  await sim.close();
+  await redis.stop();
+  if (posted.length !== n || sim.violations.length > 0) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
