@@ -1,62 +1,118 @@
 /**
- * `/notes list` — your latest Valentina notes (DMs and servers); and the buttons on the confirmation
- * a DM note gets: undo (for a minute) and delete (with confirmation).
+ * `/notes list|view|search|edit|delete|company` — your Valentina notes, in DMs and servers (always
+ * ephemeral). Writing a note is a DM to the bot (src/notes/dm-handler.ts); the buttons of its
+ * confirmation (Edit, Delete, Undo) are handled here too.
  */
-import { ActionRowBuilder, ApplicationIntegrationType, ButtonBuilder, ButtonStyle, EmbedBuilder, InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder, type SlashCommandStringOption } from 'discord.js';
+import { z } from 'zod';
 import { componentRoute } from '../src/discord/components.js';
 import { UserError } from '../src/discord/errors.js';
-import type { BotDeps, CommandModule, ComponentInteraction, ComponentReply } from '../src/discord/types.js';
+import type { BotDeps, Choices, CommandModule } from '../src/discord/types.js';
 import { withActor } from '../src/identity/context.js';
-import { confirmDeleteNoteId, deleteNoteId, UNDO_SECONDS, undoNoteId } from '../src/notes/dm-handler.js';
-import { ValentinaNotFoundError } from '../src/valentina/index.js';
+import { describeResolution } from '../src/identity/resolver.js';
+import { askDelete, deleteNote, openEditForm, showNote, submitEdit } from '../src/notes/actions.js';
+import { withCompanyActor } from '../src/notes/actor.js';
+import { peekNoteIndex, noteIndex } from '../src/notes/cache.js';
+import { chooseCompany, companyPicker, isActive } from '../src/notes/company.js';
+import { noteCompanyId, noteDeleteId, noteDeleteYesId, noteEditId, noteKeepId, noteOpenId, notePageId, noteSaveId, noteUndoId } from '../src/notes/ids.js';
+import { UNDO_SECONDS } from '../src/notes/settings.js';
+import { listPage, noteChoices, pickNote, searchNotes } from '../src/notes/views.js';
 
-/** Deletes one of the actor's own notes (Valentina checks no ownership: the bot does). */
-async function deleteOwnNote(interaction: ComponentInteraction, deps: BotDeps, noteId: string, done: string): Promise<ComponentReply> {
-  return withActor(interaction, deps, async (actor) => {
-    try {
-      await deps.valentina.notes.get(actor.companyId, actor.userId, noteId, { onBehalfOf: actor.userId });
-      await deps.valentina.notes.delete(actor.companyId, actor.userId, noteId, { onBehalfOf: actor.userId });
-    } catch (error) {
-      if (!(error instanceof ValentinaNotFoundError)) throw error;
-      return { update: { content: 'That note was already deleted.', embeds: [], components: [] } };
-    }
-    return { update: { content: done, embeds: [], components: [] } };
-  });
+const noteOption = (o: SlashCommandStringOption) =>
+  o.setName('note').setDescription('Which note (start typing its title)').setRequired(true).setAutocomplete(true).setMaxLength(100);
+
+async function companyMenu(deps: BotDeps, discordUserId: string) {
+  const entries = await deps.resolver.lookup(discordUserId);
+  if (entries.length === 0) throw new UserError(describeResolution({ status: 'not_linked' }));
+  const active = entries.filter(isActive);
+  if (active.length === 0) throw new UserError(describeResolution({ status: entries[0]!.role === 'DEACTIVATED' ? 'deactivated' : 'unapproved', companyName: entries[0]!.company_name }));
+  if (active.length === 1) return { content: `You belong to one company, **${active[0]!.company_name}**: your notes go there.` };
+  const chosen = await deps.resolver.getDmCompany(discordUserId);
+  const current = active.find((e) => e.company_id === chosen);
+  const intro = current ? `Your DM notes go to **${current.company_name}**. Pick another company to change it.` : 'Pick the company your DM notes go to.';
+  return companyPicker(entries, current?.company_id ?? null, intro);
 }
 
 export const notes: CommandModule = {
   data: new SlashCommandBuilder()
     .setName('notes')
-    .setDescription('Your Valentina notes (DM the bot to write one)')
+    .setDescription('Your Valentina notes — DM me to write one')
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-    .addSubcommand((sub) => sub.setName('list').setDescription('Your latest notes')),
+    .addSubcommand((sub) => sub.setName('list').setDescription('Your notes, newest first'))
+    .addSubcommand((sub) => sub.setName('view').setDescription('Show one of your notes').addStringOption(noteOption))
+    .addSubcommand((sub) =>
+      sub
+        .setName('search')
+        .setDescription('Find notes by a word in their title or content')
+        .addStringOption((o) => o.setName('text').setDescription('What to look for (not case-sensitive)').setRequired(true).setMinLength(2).setMaxLength(100)),
+    )
+    .addSubcommand((sub) => sub.setName('edit').setDescription('Change a note in a form').addStringOption(noteOption))
+    .addSubcommand((sub) => sub.setName('delete').setDescription('Delete one of your notes').addStringOption(noteOption))
+    .addSubcommand((sub) => sub.setName('company').setDescription('Choose the company your DM notes go to')),
   visibility: 'ephemeral',
 
   async execute(interaction, deps) {
+    const sub = interaction.options.getSubcommand(true);
+    if (sub === 'company') return companyMenu(deps, interaction.user.id);
     return withActor(interaction, deps, async (actor) => {
-      const all = await deps.valentina.notes.listAll(actor.companyId, actor.userId, { onBehalfOf: actor.userId });
-      all.sort((a, b) => b.date_created.localeCompare(a.date_created));
-      const embed = new EmbedBuilder()
-        .setColor(0x7a1f2b)
-        .setTitle(`Your notes in ${actor.companyName}`.slice(0, 256))
-        .setDescription(all.slice(0, 15).map((n) => `• **${n.title}** — ${n.date_created.slice(0, 10)}`).join('\n') || 'No notes yet. DM me a message and it becomes a note.')
-        .setFooter({ text: `${all.length} note${all.length === 1 ? '' : 's'}` });
-      return { embeds: [embed] };
+      if (sub === 'list') return listPage(deps, actor, 0, true);
+      if (sub === 'search') return searchNotes(deps, actor, interaction.options.getString('text', true));
+      const picked = await pickNote(deps, actor, interaction.options.getString('note', true));
+      if (sub === 'view') return showNote(deps, actor, picked.id, '', true);
+      if (sub === 'edit') return openEditForm(interaction, deps, actor, picked.id);
+      return askDelete(deps, actor, picked.id);
     });
   },
 
+  async autocomplete(interaction, deps): Promise<Choices> {
+    const binding = interaction.guildId ? await deps.bindings.get(interaction.guildId) : null;
+    if (interaction.guildId && !binding) return [];
+    const resolution = binding ? await deps.resolver.resolveInGuild(interaction.user.id, binding) : await deps.resolver.resolveInDm(interaction.user.id);
+    if (resolution.status !== 'ok') return [];
+    const index = (await peekNoteIndex(deps, resolution.actor)) ?? (await noteIndex(deps, resolution.actor));
+    return noteChoices(index, String(interaction.options.getFocused()));
+  },
+
   components: [
-    componentRoute(undoNoteId, async (interaction, { n, t }, deps) => {
-      if (Date.now() / 1000 - t > UNDO_SECONDS) throw new UserError('Undo works for a minute after saving; use **Delete** instead.');
-      return deleteOwnNote(interaction, deps, n, 'Undone: the note was removed from Valentina.');
+    componentRoute(noteEditId, (interaction, { c, n }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, async (actor) => {
+        if (!interaction.isMessageComponent()) throw new UserError('Press **Edit** on the note to change it.');
+        return { reply: await openEditForm(interaction, deps, actor, n) };
+      }),
+    ),
+    componentRoute(noteSaveId, (interaction, { c, n, f }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, async (actor) => {
+        if (!interaction.isModalSubmit()) throw new UserError('Submit the edit form to save changes.');
+        return submitEdit(interaction, deps, actor, n, f);
+      }),
+    ),
+    componentRoute(noteDeleteId, (interaction, { c, n }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, async (actor) => ({ update: await askDelete(deps, actor, n) })),
+    ),
+    componentRoute(noteDeleteYesId, (interaction, { c, n }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, (actor) => deleteNote(deps, actor, n, (title) => `🗑️ Deleted **${title}** from Valentina.`)),
+    ),
+    componentRoute(noteKeepId, (interaction, { c, n }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, async (actor) => ({ update: await showNote(deps, actor, n, 'Kept — nothing was deleted.') })),
+    ),
+    componentRoute(noteUndoId, async (interaction, { c, n, t }, deps) => {
+      if (Date.now() / 1000 - t > UNDO_SECONDS) {
+        throw new UserError(`Undo expired — it works for ${UNDO_SECONDS} seconds after a note is saved. Use **Delete** to remove the note.`);
+      }
+      return withCompanyActor(deps, interaction.user.id, c, (actor) => deleteNote(deps, actor, n, (title) => `↩️ Undone — **${title}** was removed from Valentina.`));
     }),
-    componentRoute(deleteNoteId, async (_interaction, { n }) => ({
-      update: {
-        content: 'Delete this note from Valentina? This cannot be undone.',
-        components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(confirmDeleteNoteId.encode({ n })).setLabel('Yes, delete it').setStyle(ButtonStyle.Danger))],
-      },
-    })),
-    componentRoute(confirmDeleteNoteId, (interaction, { n }, deps) => deleteOwnNote(interaction, deps, n, 'Deleted: the note was removed from Valentina.')),
+    componentRoute(notePageId, (interaction, { c, p }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, async (actor) => ({ update: await listPage(deps, actor, p) })),
+    ),
+    componentRoute(noteOpenId, (interaction, { c }, deps) =>
+      withCompanyActor(deps, interaction.user.id, c, async (actor) => {
+        if (!interaction.isStringSelectMenu()) throw new UserError('Pick a note from the menu.');
+        const noteId = z.string().uuid().safeParse(interaction.values[0]);
+        if (!noteId.success) throw new UserError('Pick a note from the menu.');
+        return { reply: { ...(await showNote(deps, actor, noteId.data, '', true)), ephemeral: true } };
+      }),
+    ),
+    componentRoute(noteCompanyId, (interaction, _payload, deps) => chooseCompany(interaction, deps)),
   ],
 };

@@ -1,65 +1,64 @@
 /**
- * A plain DM to the bot becomes a Valentina note of the author. The bot reacts at once, then answers
- * with what it saved and buttons to undo (for a minute) or delete. When Valentina is down the note is
- * queued and saved later; the author is told it is pending, never that it is saved before it is.
+ * A plain DM to the bot becomes a Valentina note of its author. The message is stored in the
+ * author's burst buffer (Redis) and the bot reacts 📝 at once — the reaction means "kept"; the
+ * notes queue saves the burst once it is quiet and DMs the confirmation (or that it is pending).
+ * Users who cannot write notes yet are told why (at most once a minute).
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ChannelType, EmbedBuilder, type Message } from 'discord.js';
-import { z } from 'zod';
-import { defineCustomId } from '../discord/custom-id.js';
+import { ChannelType, type Message } from 'discord.js';
 import type { BotDeps } from '../discord/types.js';
-import { describeResolution } from '../identity/resolver.js';
+import { describeResolution, type Resolution } from '../identity/resolver.js';
 import { ValentinaError } from '../valentina/index.js';
-import { composeNote } from './compose.js';
-import { noteKey, queueNote } from './queue.js';
+import { BurstBuffer } from './burst.js';
+import { companyPicker, FIRST_CHOICE_INTRO } from './company.js';
+import { scheduleBurst } from './queue.js';
+import { burstSettings } from './settings.js';
 
-const uuid = z.string().uuid();
-export const undoNoteId = defineCustomId('note.undo', z.object({ n: uuid, t: z.number().int() }));
-export const deleteNoteId = defineCustomId('note.del', z.object({ n: uuid }));
-export const confirmDeleteNoteId = defineCustomId('note.delok', z.object({ n: uuid }));
-export const UNDO_SECONDS = 60;
+export const RECEIVED_EMOJI = '📝';
+const EXPLAIN_COOLDOWN_SECONDS = 60;
+const ASK_COMPANY_COOLDOWN_SECONDS = 600;
 
-export function noteButtons(noteId: string, createdAt: Date) {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(undoNoteId.encode({ n: noteId, t: Math.floor(createdAt.getTime() / 1000) })).setLabel('Undo').setStyle(ButtonStyle.Secondary),
-    new ButtonBuilder().setCustomId(deleteNoteId.encode({ n: noteId })).setLabel('Delete').setStyle(ButtonStyle.Danger),
-  );
+const NOTES_HINT = 'Once you can, every message you send me here becomes one of your Valentina notes.';
+
+async function once(deps: BotDeps, what: string, userId: string, seconds: number): Promise<boolean> {
+  return (await deps.redis.set(`${deps.config.redis.prefix}:notes:${what}:${userId}`, '1', 'EX', seconds, 'NX')) === 'OK';
+}
+
+/** Who the author is, or `undefined` when Valentina cannot say right now (the note is kept and resolved later). */
+async function resolveAuthor(message: Message, deps: BotDeps): Promise<Resolution | undefined> {
+  try {
+    return await deps.resolver.resolveInDm(message.author.id);
+  } catch (error) {
+    if (error instanceof ValentinaError && error.retryable) return undefined;
+    throw error;
+  }
 }
 
 export async function saveNoteFromDm(message: Message, deps: BotDeps): Promise<void> {
+  if (message.author.bot || message.channel.type !== ChannelType.DM) return;
   const channel = message.channel;
-  if (message.author.bot || channel.type !== ChannelType.DM) return;
-  const reply = (content: string, extra: Record<string, unknown> = {}) => channel.send({ content, ...extra });
-  await message.react('📝').catch(() => undefined);
-  const resolution = await deps.resolver.resolveInDm(message.author.id);
-  if (resolution.status !== 'ok') {
-    await reply(`${describeResolution(resolution)}\nMessages you send me here become your Valentina notes once you can act.`);
+  const userId = message.author.id;
+  const resolution = await resolveAuthor(message, deps);
+  if (resolution && resolution.status !== 'ok' && resolution.status !== 'choose_company') {
+    if (await once(deps, 'explained', userId, EXPLAIN_COOLDOWN_SECONDS)) {
+      await channel.send({ content: `${describeResolution(resolution)}\n${NOTES_HINT}`, allowedMentions: { parse: [] } });
+    }
+    deps.logger.info({ kind: 'dm-note', userId, outcome: resolution.status }, 'direct message not taken as a note');
     return;
   }
-  const { actor } = resolution;
-  const composed = composeNote(message.content, [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url })));
-  if (!composed.ok) {
-    await reply(composed.reason);
-    return;
-  }
-  try {
-    const note = await deps.valentina.notes.create(actor.companyId, actor.userId, { title: composed.title, content: composed.content }, { onBehalfOf: actor.userId, idempotencyKey: noteKey(message.id) });
-    const embed = new EmbedBuilder()
-      .setColor(0x3ba55d)
-      .setTitle(`Saved: ${note.title}`.slice(0, 256))
-      .setDescription(note.content.length > 300 ? `${note.content.slice(0, 299)}…` : note.content)
-      .setFooter({ text: `Note in ${actor.companyName} · Undo works for a minute` });
-    await reply('', { embeds: [embed], components: [noteButtons(note.id, new Date())] });
-    deps.logger.info({ kind: 'dm-note', userId: message.author.id, outcome: 'ok' }, 'note saved from a DM');
-  } catch (error) {
-    if (error instanceof ValentinaError && error.retryable) {
-      await queueNote(deps, { companyId: actor.companyId, userId: actor.userId, discordUserId: message.author.id, messageId: message.id, title: composed.title, content: composed.content });
-      await reply(`Valentina is not answering right now${error.requestId ? ` (request ${error.requestId})` : ''}. Your note **${composed.title}** is **pending**: I'll save it as soon as Valentina is back and DM you when it's done.`);
-      return;
+
+  const settings = burstSettings();
+  const now = Date.now();
+  const buffer = new BurstBuffer(deps.redis, deps.config.redis.prefix);
+  const attachments = [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url }));
+  const { burstId, first } = await buffer.append(userId, { messageId: message.id, text: message.content, attachments, at: now }, settings.maxAgeMs);
+  await scheduleBurst(deps, { discordUserId: userId, burstId, firstAt: first }, first + settings.quietMs - now);
+  await message.react(RECEIVED_EMOJI).catch((error: unknown) => deps.logger.debug({ err: error }, 'could not react to a DM'));
+
+  if (resolution?.status === 'choose_company') {
+    await buffer.awaitCompany(userId, burstId);
+    if (await once(deps, 'ask-company', userId, ASK_COMPANY_COOLDOWN_SECONDS)) {
+      const entries = await deps.resolver.lookup(userId);
+      await channel.send(companyPicker(entries, null, FIRST_CHOICE_INTRO));
     }
-    if (error instanceof ValentinaError) {
-      await reply(`Valentina refused this note: ${error.detail}. Here is your text, so nothing is lost:\n\n${message.content}`.slice(0, 2000));
-      return;
-    }
-    throw error;
   }
 }

@@ -1,24 +1,18 @@
 /**
- * Notes Valentina could not take right away: kept in a BullMQ queue (in Redis, so a restart loses
- * nothing) and saved when Valentina answers again; the author gets a DM once it is saved.
+ * The notes queue (BullMQ, in Redis): one job per burst of DMs, id `note_<first message id>`.
+ * The job waits until the burst is quiet, then seals it and saves its note(s) in Valentina
+ * (save.ts). While Valentina is down or rate limiting, the job is retried with backoff — the note is
+ * pending, never lost, also across restarts — and the user hears once that it is pending and again
+ * when it is saved.
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import type { BotDeps } from '../discord/types.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/workers.js';
-import { ValentinaError } from '../valentina/index.js';
-
-export const PendingNoteSchema = z.object({
-  companyId: z.string().uuid(),
-  userId: z.string().uuid(),
-  discordUserId: z.string().regex(/^\d{15,21}$/),
-  messageId: z.string().regex(/^\d{15,21}$/),
-  title: z.string().min(1).max(50),
-  content: z.string().min(1),
-});
-export type PendingNote = z.infer<typeof PendingNoteSchema>;
+import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInput } from './job.js';
+import { burstSettings } from './settings.js';
+import { processBurst } from './save.js';
 
 const queues = new WeakMap<BotDeps, Queue>();
 
@@ -28,46 +22,53 @@ export function notesQueueFor(deps: BotDeps): Queue {
     queue = new Queue(QUEUE_NAMES.notes, {
       connection: deps.queueConnection,
       prefix: queuePrefix(deps.config.redis.prefix),
-      defaultJobOptions: { attempts: 25, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3600 }, removeOnFail: false },
+      defaultJobOptions: {
+        attempts: NOTE_ATTEMPTS,
+        backoff: { type: 'custom' },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 14 * 24 * 3600 },
+      },
     });
+    queue.on('error', (error) => deps.logger.warn({ err: error }, 'notes queue connection error'));
     queues.set(deps, queue);
   }
   return queue;
 }
 
-/** The idempotency key of a DM's note: the same message never becomes two notes. */
-export const noteKey = (messageId: string) => `dm-note:${messageId}`;
+/** Makes sure the burst has its job (a no-op when it exists): called for every message of the burst. */
+export async function scheduleBurst(deps: BotDeps, job: BurstJobInput, delayMs: number): Promise<void> {
+  await notesQueueFor(deps).add('burst', BurstJobSchema.parse(job), { jobId: burstJobId(job.burstId), delay: Math.max(0, delayMs) });
+}
 
-export async function queueNote(deps: BotDeps, note: PendingNote): Promise<void> {
-  await notesQueueFor(deps).add('note', PendingNoteSchema.parse(note), { jobId: `note_${note.messageId}` });
+/** Runs waiting bursts now (after the user picked a company). */
+export async function releaseBursts(deps: BotDeps, burstIds: readonly string[]): Promise<void> {
+  const queue = notesQueueFor(deps);
+  for (const id of burstIds) {
+    const job = await queue.getJob(burstJobId(id));
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  }
 }
 
 function startNotesWorker(deps: BotDeps, connection: Redis): Worker {
-  const worker = new Worker(
-    QUEUE_NAMES.notes,
-    async (job: Job) => {
-      const parsed = PendingNoteSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError('malformed pending note');
-      const note = parsed.data;
-      try {
-        await deps.valentina.notes.create(note.companyId, note.userId, { title: note.title, content: note.content }, { onBehalfOf: note.userId, idempotencyKey: noteKey(note.messageId) });
-      } catch (error) {
-        if (error instanceof ValentinaError && !error.retryable && error.status !== 0) {
-          await deps.deliveries.enqueue(`note-failed:${note.messageId}`, { kind: 'dm', userId: note.discordUserId, message: { content: `Valentina refused your note **${note.title}** (${error.detail}). Here it is, so nothing is lost:\n\n${note.content}`.slice(0, 2000) } });
-          throw new UnrecoverableError(error.detail);
-        }
-        throw error;
-      }
-      await deps.deliveries.enqueue(`note-saved:${note.messageId}`, { kind: 'dm', userId: note.discordUserId, message: { content: `Your note **${note.title}** is saved in Valentina now. ✅` } });
-    },
-    { connection, prefix: queuePrefix(deps.config.redis.prefix), concurrency: 2 },
+  const settings = burstSettings();
+  const worker = new Worker(QUEUE_NAMES.notes, (job, token) => processBurst(job, token, deps, settings), {
+    connection,
+    prefix: queuePrefix(deps.config.redis.prefix),
+    concurrency: 8,
+    // A worker that dies holds its job this long before another process (or the restarted one) takes it.
+    lockDuration: 15_000,
+    stalledInterval: 5_000,
+    settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelay(attemptsMade, error) },
+  });
+  worker.on('failed', (job, error) =>
+    deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'note not saved yet'),
   );
-  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'pending note not saved yet'));
+  worker.on('error', (error) => deps.logger.warn({ err: error }, 'notes worker error'));
   return worker;
 }
 
 export const notesWorker: WorkerModule = {
-  name: 'notes',
+  name: QUEUE_NAMES.notes,
   start: startNotesWorker,
   depth: (deps) => notesQueueFor(deps).getJobCountByTypes('waiting', 'prioritized', 'delayed'),
 };

@@ -1,0 +1,118 @@
+/**
+ * What the note buttons, menus and the edit form do. Every call acts on the clicking user's own
+ * notes (their user id in the path, see actor.ts), in the company the note belongs to.
+ */
+import { ButtonStyle, ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type ChatInputCommandInteraction, type MessageComponentInteraction, type ModalSubmitInteraction } from 'discord.js';
+import { UserError } from '../discord/errors.js';
+import type { BotDeps, ComponentReply, ReplyMessage } from '../discord/types.js';
+import type { Actor } from '../identity/resolver.js';
+import { ValentinaError, ValentinaNotFoundError, ValentinaValidationError } from '../valentina/index.js';
+import { afterWrite, ownNote, type NoteBody } from './cache.js';
+import { clip } from './compose.js';
+import { noteViewMessage } from './confirm.js';
+import { MODAL_FIELDS, noteDeleteYesId, noteKeepId, noteSaveId } from './ids.js';
+import { MODAL_CONTENT_MAX, NOTE_LIMITS, formatCount } from './settings.js';
+
+export const GONE_MESSAGE = 'That note no longer exists in Valentina (it was deleted, here or in the web app).';
+/** The edit form must be shown before the router's automatic deferral (1.25 s): load the note within this. */
+const FORM_BUDGET_MS = 900;
+
+/** Turns "not found" into the sentence a user understands. */
+async function onOwnNote<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ValentinaNotFoundError) throw new UserError(GONE_MESSAGE);
+    throw error;
+  }
+}
+
+export function editForm(note: NoteBody, companyId: string): APIModalInteractionResponseCallbackData {
+  const withContent = note.content.length <= MODAL_CONTENT_MAX;
+  const input = (customId: string, label: string, style: TextInputStyle, value: string, min: number, max: number) => ({
+    type: ComponentType.ActionRow as const,
+    components: [{ type: ComponentType.TextInput as const, custom_id: customId, label, style, value, min_length: min, max_length: max, required: true }],
+  });
+  return {
+    custom_id: noteSaveId.encode({ c: companyId, n: note.id, f: withContent }),
+    title: withContent ? 'Edit note' : `Edit title (note too long for a form)`,
+    components: [
+      input(MODAL_FIELDS.title, 'Title (3–50 characters)', TextInputStyle.Short, note.title, NOTE_LIMITS.titleMin, NOTE_LIMITS.titleMax),
+      ...(withContent ? [input(MODAL_FIELDS.content, 'Content (markdown)', TextInputStyle.Paragraph, note.content, NOTE_LIMITS.contentMin, MODAL_CONTENT_MAX)] : []),
+    ],
+  };
+}
+
+/** Shows the edit form prefilled with the note; answers with a short line next to it. */
+export async function openEditForm(interaction: ChatInputCommandInteraction | MessageComponentInteraction, deps: BotDeps, actor: Actor, noteId: string): Promise<ReplyMessage> {
+  let note: NoteBody;
+  try {
+    note = await onOwnNote(() => ownNote(deps, actor, noteId, { deadline: Date.now() + FORM_BUDGET_MS }));
+  } catch (error) {
+    if (error instanceof ValentinaError && error.retryable) throw new UserError('Valentina is slow to answer right now, so the edit form could not open. Try again in a moment.');
+    throw error;
+  }
+  if (interaction.deferred || interaction.replied) throw new UserError('Opening the edit form took too long. Press **Edit** again.');
+  await interaction.showModal(editForm(note, actor.companyId));
+  const tooLong = note.content.length > MODAL_CONTENT_MAX
+    ? ` Its content has ${formatCount(note.content.length)} characters — more than the ${formatCount(MODAL_CONTENT_MAX)} a Discord form holds — so only the title can be changed here; edit the content in the Valentina web app.`
+    : '';
+  return { content: `✏️ Editing **${note.title}** — change it in the form and press **Submit**.${tooLong}`, ephemeral: true };
+}
+
+/** The edit form was submitted: save the change (PATCH) and show the note as it is now. */
+export async function submitEdit(interaction: ModalSubmitInteraction, deps: BotDeps, actor: Actor, noteId: string, withContent: boolean): Promise<ComponentReply> {
+  const title = interaction.fields.getTextInputValue(MODAL_FIELDS.title).trim();
+  const content = withContent ? interaction.fields.getTextInputValue(MODAL_FIELDS.content).trim() : undefined;
+  if (title.length < NOTE_LIMITS.titleMin || title.length > NOTE_LIMITS.titleMax) throw new UserError(`A title must be ${NOTE_LIMITS.titleMin}–${NOTE_LIMITS.titleMax} characters long (yours has ${title.length}). Press **Edit** to try again.`);
+  if (content !== undefined && content.length < NOTE_LIMITS.contentMin) throw new UserError(`A note needs at least ${NOTE_LIMITS.contentMin} characters of content. Press **Edit** to try again.`);
+  const saved = await onOwnNote(async () => {
+    try {
+      return await deps.valentina.notes.update(actor.companyId, actor.userId, noteId, { title, ...(content !== undefined ? { content } : {}) }, {
+        onBehalfOf: actor.userId,
+        idempotencyKey: `${interaction.id}:note-edit`,
+      });
+    } catch (error) {
+      if (error instanceof ValentinaValidationError) throw new UserError(`Valentina refused the change: ${error.detail}`);
+      throw error;
+    }
+  });
+  await afterWrite(deps, actor, saved);
+  const view = noteViewMessage(saved, actor.companyId, actor.companyName);
+  const answer = { ...view, content: `✅ Saved your changes to **${saved.title}**.` };
+  return interaction.isFromMessage() ? { update: answer } : { reply: { ...answer, ephemeral: true } };
+}
+
+/** The question before deleting, with the two answers. */
+export function deleteQuestion(note: { id: string; title: string }, companyId: string): ReplyMessage {
+  return {
+    content: `Delete the note **${note.title}** from Valentina? This can't be undone.`,
+    embeds: [],
+    components: [{
+      type: ComponentType.ActionRow,
+      components: [
+        { type: ComponentType.Button, custom_id: noteDeleteYesId.encode({ c: companyId, n: note.id }), label: 'Yes, delete it', style: ButtonStyle.Danger },
+        { type: ComponentType.Button, custom_id: noteKeepId.encode({ c: companyId, n: note.id }), label: 'Keep it', style: ButtonStyle.Secondary },
+      ],
+    }],
+  };
+}
+
+export async function askDelete(deps: BotDeps, actor: Actor, noteId: string): Promise<ReplyMessage> {
+  const note = await onOwnNote(() => ownNote(deps, actor, noteId));
+  return deleteQuestion(note, actor.companyId);
+}
+
+/** Deletes (archives) one of the actor's own notes. */
+export async function deleteNote(deps: BotDeps, actor: Actor, noteId: string, done: (title: string) => string): Promise<ComponentReply> {
+  const note = await onOwnNote(() => ownNote(deps, actor, noteId));
+  await onOwnNote(() => deps.valentina.notes.delete(actor.companyId, actor.userId, noteId, { onBehalfOf: actor.userId }));
+  await afterWrite(deps, actor, { id: noteId, deleted: true });
+  return { update: { content: done(clip(note.title, 60)), embeds: [], components: [] } };
+}
+
+/** The note again, after "Keep it". */
+export async function showNote(deps: BotDeps, actor: Actor, noteId: string, content = '', fresh = false): Promise<ReplyMessage> {
+  const note = await onOwnNote(() => ownNote(deps, actor, noteId, { fresh }));
+  return { ...noteViewMessage(note, actor.companyId, actor.companyName), content };
+}

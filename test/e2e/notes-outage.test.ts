@@ -1,0 +1,62 @@
+/**
+ * Notes by DM when Valentina is unavailable: the note is pending (never reported saved before it is),
+ * saved once Valentina answers again with a follow-up DM, and nothing is lost or doubled across a bot
+ * restart — neither a pending note nor a burst still being collected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { startStack, waitFor, type Stack } from '../support/bot-process.js';
+
+const { chicago } = FIXTURE_IDS.companies;
+const bastienId = FIXTURE_IDS.users.bastien.id;
+const NOTES_PATH = new RegExp(`/companies/${chicago}/users/${bastienId}/notes$`);
+
+describe('notes while Valentina is down', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { NOTES_BURST_QUIET_MS: '500' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const titled = (title: string) => [...stack.fake.store.notes.values()].filter((n) => n.user_id === bastienId && !n.archived && n.title === title);
+  const dmTo = (predicate: (content: string, title: string | undefined) => boolean, timeoutMs = 20_000) =>
+    stack.sim.waitForMessage({ dmUserId: stack.users.bastien.id, timeoutMs, predicate: (m) => predicate(m.content, m.embeds[0]?.title) });
+
+  it('keeps the note pending while Valentina answers 503, and saves it once when Valentina is back', async () => {
+    stack.fake.faults.inject({ method: 'POST', path: NOTES_PATH, kind: 'status', status: 503, times: 1000 });
+    await stack.sim.sendDM(stack.users.bastien, 'Pending thought\nWrite this down even if the server is down.');
+    const pending = await dmTo((content) => content.includes('**pending**'));
+    expect(pending.content).toContain('Pending thought');
+    expect(titled('Pending thought')).toHaveLength(0);
+    expect(stack.sim.dmMessages(stack.users.bastien.id).some((m) => m.embeds[0]?.title === '📝 Pending thought')).toBe(false);
+
+    stack.fake.faults.clear();
+    const saved = await dmTo((_content, title) => title === '📝 Pending thought', 30_000);
+    expect(saved.content).toContain('Your pending note is **saved in Valentina** now');
+    expect(saved.components[0]?.components?.map((c) => c.label)).toEqual(['Edit', 'Delete', 'Undo']);
+    expect(titled('Pending thought').map((n) => n.content)).toEqual(['Write this down even if the server is down.']);
+  }, 60_000);
+
+  it('saves a pending note exactly once after a bot restart', async () => {
+    stack.fake.faults.inject({ method: 'POST', path: NOTES_PATH, kind: 'status', status: 503, times: 1000 });
+    await stack.sim.sendDM(stack.users.bastien, 'Across the restart\nThe job must survive.');
+    await dmTo((content) => content.includes('**pending**') && content.includes('Across the restart'));
+    await stack.bot.stop('SIGTERM');
+    stack.fake.faults.clear();
+    await stack.bot.restart();
+    await dmTo((_content, title) => title === '📝 Across the restart', 30_000);
+    expect(titled('Across the restart')).toHaveLength(1);
+  }, 60_000);
+
+  it('keeps a burst still being collected when the bot is killed, and saves it after the restart', async () => {
+    const dm = await stack.sim.sendDM(stack.users.bastien, 'Collected before the crash');
+    await waitFor('the bot to take the message', 10_000, () => (stack.sim.reactions(dm.id).get('📝') ?? []).length > 0);
+    await stack.bot.stop('SIGKILL');
+    await stack.bot.restart();
+    await dmTo((_content, title) => title === '📝 Collected before the crash', 30_000);
+    expect(titled('Collected before the crash')).toHaveLength(1);
+    expect(stack.sim.violations).toEqual([]);
+  }, 60_000);
+});
