@@ -15,7 +15,7 @@ import { withCompanyActor } from '../src/notes/actor.js';
 import { peekNoteIndex, noteIndex } from '../src/notes/cache.js';
 import { chooseCompany, companyPicker, isActive } from '../src/notes/company.js';
 import { noteCompanyId, noteDeleteId, noteDeleteYesId, noteEditId, noteKeepId, noteOpenId, notePageId, noteSaveId, noteUndoId } from '../src/notes/ids.js';
-import { UNDO_SECONDS } from '../src/notes/settings.js';
+import { UNDO_SECONDS, undoExpired } from '../src/notes/settings.js';
 import { listPage, noteChoices, pickNote, searchNotes } from '../src/notes/views.js';
 
 const noteOption = (o: SlashCommandStringOption) =>
@@ -97,7 +97,7 @@ export const notes: CommandModule = {
       withCompanyActor(deps, interaction.user.id, c, async (actor) => ({ update: await showNote(deps, actor, n, 'Kept — nothing was deleted.') })),
     ),
     componentRoute(noteUndoId, async (interaction, { c, n, t }, deps) => {
-      if (Date.now() / 1000 - t > UNDO_SECONDS) {
+      if (undoExpired(t)) {
         throw new UserError(`Undo expired — it works for ${UNDO_SECONDS} seconds after a note is saved. Use **Delete** to remove the note.`);
       }
       return withCompanyActor(deps, interaction.user.id, c, (actor) => deleteNote(deps, actor, n, (title) => `↩️ Undone — **${title}** was removed from Valentina.`));

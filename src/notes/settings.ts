@@ -16,6 +16,9 @@ export const NOTE_LIMITS = { titleMin: 3, titleMax: 50, contentMin: 3, contentMa
 
 export const UNDO_SECONDS = 60;
 
+/** Whether Undo of a note saved at `savedAtSeconds` (epoch seconds) has expired at `nowMs`. */
+export const undoExpired = (savedAtSeconds: number, nowMs: number = Date.now()) => nowMs / 1000 - savedAtSeconds > UNDO_SECONDS;
+
 /** A Discord text input holds at most this much: longer notes are edited title-only in the form. */
 export const MODAL_CONTENT_MAX = 4_000;
 
