@@ -170,8 +170,8 @@ function followUp(ctx: SimContext, req: SimRequest): RouteResult {
   }
   const payload = readMessagePayload(ctx, req.json, req.files, { requireBody: true });
   const original = ctx.store.messages.get(record.originalMessageId ?? '');
-  // As on Discord, the first follow-up after a deferred reply fills in the loading message.
-  if (record.response.type === 5 && original && !record.originalSettled) {
+  // As on Discord, the first follow-up after a deferred reply fills in the loading message (unless it was deleted).
+  if (record.response.type === 5 && original && !original.deleted && !record.originalSettled) {
     editBotMessage(ctx, original, payload, req.files);
     original.flags &= ~LOADING_FLAG;
     record.originalSettled = true;
