@@ -1,30 +1,83 @@
 /**
- * `npm run bench`: builds the bot, then runs every benchmark script one after the other and prints
- * their tables. Each script stands alone too (see scripts/bench-*.ts).
+ * `npm run bench`: builds the bot, runs every benchmark script one after the other (their own tables
+ * are shown as they run), then prints one summary table of their headline figures. Each script stands
+ * alone too (see scripts/bench-*.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { printTable } from './bench-utils.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNS: Array<{ title: string; script: string; args: string[] }> = [
   { title: 'Valentina client overhead', script: 'scripts/bench-client.ts', args: ['--n', '2000'] },
   { title: 'Interactions vs the bare pong bot', script: 'scripts/bench-interactions.ts', args: ['--n', '300', '--concurrency', '16'] },
+  { title: 'Memory and queue latency', script: 'scripts/bench-memory.ts', args: ['--n', '10000', '--deliveries', '200'] },
   { title: 'Statistics chart rendering', script: 'scripts/bench-chart.ts', args: [] },
 ];
 
-function run(command: string, args: string[]): number {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
-  return result.status ?? 1;
+/** Runs a script, echoing its output, and resolves with its exit code and output. */
+function run(script: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.once('close', (code) => resolve({ code: code ?? 1, output }));
+  });
 }
 
-let failed = 0;
-if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
-for (const { title, script, args } of RUNS) {
-  console.log(`\n=== ${title} (${script}) ===`);
-  const code = run(process.execPath, ['--import', 'tsx', script, ...args]);
-  if (code !== 0) {
-    console.error(`${script} exited with ${code}`);
-    failed += 1;
+/** The rows of the table printed under `title` (see printTable), as cells. */
+function tableRows(output: string, title: string): string[][] {
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => line.trim() === title || line.trim().startsWith(title));
+  if (start < 0) return [];
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 3)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
   }
+  return rows;
 }
-process.exit(failed === 0 ? 0 : 1);
+
+function summarise(outputs: Map<string, string>): string[][] {
+  const rows: string[][] = [];
+  const interactions = outputs.get('scripts/bench-interactions.ts') ?? '';
+  const measured = tableRows(interactions, 'Injection → initial response');
+  // The pong bot only answers /ping: every command is compared with its /ping in the same mode.
+  const pong = (mode: string) => measured.find((r) => r[0] === 'pong-bot' && r[1] === '/ping' && r[2] === mode);
+  const ratio = (a: string | undefined, b: string | undefined) => (parseFloat(a ?? '') / parseFloat(b ?? '')).toFixed(2);
+  for (const [target, scenario, mode, p50, p99, perSecond] of measured) {
+    if (target !== 'bot' || !mode) continue;
+    const base = pong(mode);
+    const vsPong = base ? `p50 ${ratio(p50, base[3])}× · p99 ${ratio(p99, base[4])}× · throughput ${ratio(perSecond, base[5])}×` : '';
+    rows.push([`${scenario} (${mode})`, `p50 ${p50} · p99 ${p99} · ${perSecond}/s`, vsPong]);
+  }
+  for (const [figure, value] of tableRows(outputs.get('scripts/bench-memory.ts') ?? '', 'Bot process memory')) rows.push([figure!, value!, '']);
+  const client = /ratio client\/bare: (.*)/.exec(outputs.get('scripts/bench-client.ts') ?? '')?.[1];
+  if (client) rows.push(['Valentina client vs bare HTTP', client, '']);
+  const chart = /Drawing alone[^:]*: (.*)/.exec(outputs.get('scripts/bench-chart.ts') ?? '')?.[1];
+  if (chart) rows.push(['stats chart drawing', chart, '']);
+  return rows;
+}
+
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) {
+  if (!existsSync(join(ROOT, 'dist/src/main.js'))) process.exit(1);
+  console.warn('npm run build failed: benchmarking the existing dist/ build');
+}
+const outputs = new Map<string, string>();
+const failed: string[] = [];
+for (const { title, script, args } of RUNS) {
+  if (!existsSync(join(ROOT, script))) continue;
+  console.log(`\n=== ${title} (${script}) ===`);
+  const { code, output } = await run(script, args);
+  outputs.set(script, output);
+  if (code !== 0) failed.push(`${script} exited with ${code}`);
+}
+printTable('Summary (latency from injection to the initial response; × = bot ÷ pong bot answering /ping)', ['figure', 'value', 'vs pong bot'], summarise(outputs));
+for (const failure of failed) console.error(failure);
+process.exit(failed.length === 0 ? 0 : 1);
