@@ -136,6 +136,8 @@ export async function startSandbox(log: (line: string) => void = () => undefined
         PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
         REGISTER_COMMANDS: `guild:${guild.id}`,
         LOG_LEVEL: 'info',
+        // A short quiet gap, so a DM becomes a note while the demo waits for the answer.
+        NOTES_BURST_QUIET_MS: '1000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

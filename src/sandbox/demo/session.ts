@@ -138,7 +138,7 @@ export class DemoSession {
   private async dm(text: string): Promise<void> {
     await this.sandbox.sim.sendDM(this.user, text);
     // Give the bot a moment to react and answer.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await new Promise((r) => setTimeout(r, 2_500));
   }
 
   private async click(n: number): Promise<void> {
