@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue, approvalKeys } from '../../src/approvals/queue.js';
-import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
 import { startHoldingProxy, type HoldingProxy } from '../approvals/holding-proxy.js';
-import { startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 
@@ -32,16 +31,7 @@ describe('approval requests across crashes', () => {
     const simPort = await freePort();
     proxy = await startHoldingProxy(`http://127.0.0.1:${simPort}`);
     stack = await startStack({ redisUrl: redis.url, sim: { port: simPort }, env: { DISCORD_API_URL: `${proxy.url}/api` } });
-    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
-      guildId: stack.guild.id,
-      companyId: chicago,
-      companyName: 'Chicago by Night',
-      approvalsChannelId: stack.guild.defaultChannelId,
-      defaultCampaignId: null,
-      defaultCampaignName: null,
-      auditChannelId: null,
-      updatedBy: stack.users.viktor.id,
-    });
+    await bindChicago(stack);
     connection = createQueueConnection(redis.url);
     queue = new ApprovalQueue(connection, queuePrefix(stack.redis.prefix));
   }, 60_000);

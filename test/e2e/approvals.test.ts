@@ -3,13 +3,12 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from '../../src/approvals/queue.js';
 import { denyId } from '../../src/approvals/message.js';
-import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
 import type { SimMessage, SimUser } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
-import { SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
 
 const { chicago, anarch } = FIXTURE_IDS.companies;
 
@@ -22,16 +21,7 @@ describe('approvals', () => {
   beforeAll(async () => {
     stack = await startStack();
     channelId = stack.guild.defaultChannelId;
-    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
-      guildId: stack.guild.id,
-      companyId: chicago,
-      companyName: 'Chicago by Night',
-      approvalsChannelId: channelId,
-      defaultCampaignId: null,
-      defaultCampaignName: null,
-      auditChannelId: null,
-      updatedBy: stack.users.viktor.id,
-    });
+    await bindChicago(stack, { approvalsChannelId: channelId });
     connection = createQueueConnection(stack.redis.url);
     queue = new ApprovalQueue(connection, queuePrefix(stack.redis.prefix));
   });

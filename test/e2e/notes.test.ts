@@ -4,11 +4,10 @@
  * asked where notes go; `/notes` lists, views, searches, edits and deletes — only the user's own notes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import type { SimMessage, SimUser } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { commands } from '../../commands/index.js';
-import { SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
 
 const { chicago, anarch } = FIXTURE_IDS.companies;
 const U = FIXTURE_IDS.users;
@@ -18,10 +17,7 @@ describe('notes by DM', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ env: { NOTES_BURST_QUIET_MS: String(QUIET_MS) } });
-    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
-      guildId: stack.guild.id, companyId: chicago, companyName: 'Chicago by Night', approvalsChannelId: stack.guild.defaultChannelId,
-      defaultCampaignId: null, defaultCampaignName: null, auditChannelId: null, updatedBy: stack.users.viktor.id,
-    });
+    await bindChicago(stack);
     // The stack registers commands in its guild; DMs see global commands, registered as a deployment would.
     const registered = await fetch(`${stack.sim.apiUrl}/v10/applications/${SIM_APPLICATION_ID}/commands`, {
       method: 'PUT',

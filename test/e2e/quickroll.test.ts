@@ -4,7 +4,7 @@ import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import type { SimMessage, VisibleReply } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { OUTCOME_COLOURS } from '../../src/stats/index.js';
-import { startStack, type GuildMemberName, type Stack } from '../support/bot-process.js';
+import { bindChicago, startStack, type GuildMemberName, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 const { users, quickrolls, characters, traits } = FIXTURE_IDS;
@@ -14,16 +14,7 @@ describe('/quickroll', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
-    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
-      guildId: stack.guild.id,
-      companyId: chicago,
-      companyName: 'Chicago by Night',
-      approvalsChannelId: stack.guild.defaultChannelId,
-      defaultCampaignId: null,
-      defaultCampaignName: null,
-      auditChannelId: null,
-      updatedBy: stack.users.viktor.id,
-    });
+    await bindChicago(stack);
   });
   afterAll(async () => {
     await stack?.close();

@@ -1,10 +1,9 @@
 /** `/stats` end to end: figures from Valentina, a chart a person can open, and a friendly empty state. */
 import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { ValentinaClient } from '../../src/valentina/index.js';
-import { startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
 describe('/stats', () => {
   let stack: Stack;
@@ -13,16 +12,7 @@ describe('/stats', () => {
   beforeAll(async () => {
     stack = await startStack();
     const channelId = stack.guild.defaultChannelId;
-    await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
-      guildId: stack.guild.id,
-      companyId: FIXTURE_IDS.companies.chicago,
-      companyName: 'Chicago by Night',
-      approvalsChannelId: channelId,
-      defaultCampaignId: FIXTURE_IDS.campaigns.main,
-      defaultCampaignName: 'Requiem for the Loop',
-      auditChannelId: null,
-      updatedBy: stack.users.viktor.id,
-    });
+    await bindChicago(stack, { approvalsChannelId: channelId, defaultCampaignId: FIXTURE_IDS.campaigns.main, defaultCampaignName: 'Requiem for the Loop' });
     valentina = new ValentinaClient({ baseUrl: stack.fake.url, apiKey: stack.fake.apiKey });
   });
   afterAll(async () => {

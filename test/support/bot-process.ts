@@ -21,6 +21,7 @@ import type { SimGuild, SimUser } from '../../src/sandbox/discord-sim/model.js';
 import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { freePort } from '../../src/sandbox/redis-server.js';
+import { GuildBindingStore, type GuildBindingInput } from '../../src/identity/guild-binding.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BOT_ENTRY = join(REPO_ROOT, 'dist/src/main.js');
@@ -274,4 +275,22 @@ async function runCleanup(steps: Array<() => Promise<unknown>>): Promise<void> {
 
 function capitalize(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * Binds the stack's guild to Chicago by Night, as `/setup connect` would (approvals in the default channel);
+ * `overrides` changes any field, e.g. a default campaign or an audit channel.
+ */
+export async function bindChicago(stack: Stack, overrides: Partial<GuildBindingInput> = {}): Promise<void> {
+  await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
+    guildId: stack.guild.id,
+    companyId: FIXTURE_IDS.companies.chicago,
+    companyName: 'Chicago by Night',
+    approvalsChannelId: stack.guild.defaultChannelId,
+    defaultCampaignId: null,
+    defaultCampaignName: null,
+    auditChannelId: null,
+    updatedBy: stack.users.viktor.id,
+    ...overrides,
+  });
 }
