@@ -8,7 +8,7 @@
  * Latency is measured from injecting the interaction into the simulator to the simulator receiving
  * the initial interaction response. Add a scenario to SCENARIOS to bench a new command.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,9 +18,8 @@ import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
 import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
 import { Redis } from 'ioredis';
 import { GuildBindingStore } from '../src/identity/guild-binding.js';
-import { percentile, printTable } from './bench-utils.js';
+import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';
 
-const REPO_ROOT = join(import.meta.dirname, '..');
 const BOT_TOKEN = 'bench-bot-token';
 const APPLICATION_ID = '1180000000000000002';
 const MEMBERS = ['viktor', 'celeste', 'mara', 'bastien'] as const;
@@ -131,35 +130,6 @@ async function benchTarget(target: string, stack: Stack, scenarios: Scenario[]):
   return rows;
 }
 
-/**
- * Starts a bot process against the simulator and resolves once its gateway session is up. `ready`
- * adds target-specific conditions (e.g. commands registered).
- */
-async function startProcess(stack: Stack, args: string[], env: Record<string, string>, ready: () => boolean = () => true): Promise<ChildProcess> {
-  const identifies = stack.sim.gateway.identifyCount;
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 30_000;
-  while (!(stack.sim.gateway.identifyCount > identifies && ready())) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not connect within 30 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await stack.sim.gateway.waitForReady({ timeoutMs: 30_000 });
-  return child;
-}
-
-function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
-
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
@@ -187,8 +157,8 @@ async function main(): Promise<void> {
   const port = await freePort();
   let bot: ChildProcess | undefined;
   try {
-    bot = await startProcess(
-      stack,
+    bot = await startBotProcess(
+      stack.sim,
       [botEntry],
       {
         DISCORD_TOKEN: BOT_TOKEN,
@@ -214,7 +184,7 @@ async function main(): Promise<void> {
     const baseline: Row[] = [];
     const pongBot = join(REPO_ROOT, 'scripts/pong-bot.ts');
     if (existsSync(pongBot)) {
-      const pong = await startProcess(stack, ['--import', 'tsx', pongBot], {
+      const pong = await startBotProcess(stack.sim, ['--import', 'tsx', pongBot], {
         DISCORD_TOKEN: BOT_TOKEN,
         DISCORD_API_URL: sim.apiUrl,
       });

@@ -9,7 +9,6 @@
  * quiet setting is run separately and the time beyond the quiet gap ("overhead") is printed too.
  * Three users write in parallel, each one DM after the other's confirmation (no bursts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,9 +16,8 @@ import { startDiscordSimulator, type DiscordSimulator, type SimUser } from '../s
 import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
 import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
-import { percentile, printTable } from './bench-utils.js';
+import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';
 
-const REPO_ROOT = join(import.meta.dirname, '..');
 const BOT_TOKEN = 'bench-bot-token';
 const APPLICATION_ID = '1180000000000000003';
 const WRITERS = ['viktor', 'celeste', 'bastien'] as const;
@@ -31,31 +29,6 @@ const QUIETS = values.quiet.split(',').map(Number).filter((q) => q >= 250 && q <
 interface Samples {
   reaction: number[];
   confirmation: number[];
-}
-
-async function startBot(sim: DiscordSimulator, env: Record<string, string>): Promise<ChildProcess> {
-  const identifies = sim.gateway.identifyCount;
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/src/main.js')], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 30_000;
-  while (sim.gateway.identifyCount <= identifies) {
-    if (child.exitCode !== null) throw new Error(`the bot exited with code ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the bot did not connect within 30 s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await sim.gateway.waitForReady({ timeoutMs: 30_000 });
-  return child;
-}
-
-function stopBot(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
 }
 
 async function until(probe: () => boolean, timeoutMs: number): Promise<void> {
@@ -88,7 +61,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   try {
     for (const quiet of QUIETS) {
-      const bot = await startBot(sim, {
+      const bot = await startBotProcess(sim, [join(REPO_ROOT, 'dist/src/main.js')], {
         DISCORD_TOKEN: BOT_TOKEN,
         DISCORD_API_URL: sim.apiUrl,
         DISCORD_CLIENT_ID: APPLICATION_ID,
@@ -107,7 +80,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       await Promise.all(users.map((user) => writer(sim, user, perWriter, String(quiet), samples)));
       const seconds = (performance.now() - started) / 1000;
-      const code = await stopBot(bot);
+      const code = await stopProcess(bot);
       if (code !== 0) console.warn(`the bot exited with code ${code} after SIGTERM`);
       const ms = (v: number) => `${v.toFixed(1)} ms`;
       const overhead = samples.confirmation.map((v) => v - quiet);
