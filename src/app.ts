@@ -42,7 +42,7 @@ export interface AppOptions {
   commands?: readonly CommandModule[];
   /** See respond.ts; default DEFER_AFTER_MS (0 defers every interaction at once). */
   deferAfterMs?: number;
-  /** What a DM to the bot does; default a pointer to `/help`. */
+  /** What a DM to the bot does; default: it becomes a Valentina note (src/notes/dm-handler.ts). */
   onDirectMessage?: DirectMessageHandler;
 }
 
