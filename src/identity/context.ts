@@ -4,7 +4,7 @@
  */
 import { UserError } from '../discord/errors.js';
 import type { GuildBinding, GuildBindingStore } from './guild-binding.js';
-import { describeResolution, type Actor, type IdentityResolver, type Resolution } from './resolver.js';
+import { describeResolution, isResolution, type Actor, type IdentityResolver, type Resolution } from './resolver.js';
 
 export interface IdentityContextDeps {
   bindings: GuildBindingStore;
@@ -64,15 +64,9 @@ export async function withActor<T>(
     },
     (actor) => action(actor, binding),
   );
-  if (isFailedResolution(result)) throw new UserError(describeResolution(result));
+  // runAsActor hands back the resolution itself when the user cannot act.
+  if (isResolution(result) && result.status !== 'ok') throw new UserError(describeResolution(result));
   return result as T;
-}
-
-function isFailedResolution(value: unknown): value is Exclude<Resolution, { status: 'ok' }> {
-  return (
-    typeof value === 'object' && value !== null && 'status' in value &&
-    ['not_linked', 'unapproved', 'deactivated', 'other_company', 'choose_company'].includes(String((value as { status: unknown }).status))
-  );
 }
 
 /**
