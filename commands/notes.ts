@@ -60,7 +60,7 @@ export const notes: CommandModule = {
       if (sub === 'search') return searchNotes(deps, actor, interaction.options.getString('text', true));
       const picked = await pickNote(deps, actor, interaction.options.getString('note', true));
       if (sub === 'view') return showNote(deps, actor, picked.id, '', true);
-      if (sub === 'edit') return openEditForm(interaction, deps, actor, picked.id);
+      if (sub === 'edit') return openEditForm(deps, actor, picked.id, 'Run `/notes edit` again.');
       return askDelete(deps, actor, picked.id);
     });
   },
@@ -78,7 +78,7 @@ export const notes: CommandModule = {
     componentRoute(noteEditId, (interaction, { c, n }, deps) =>
       withCompanyActor(deps, interaction.user.id, c, async (actor) => {
         if (!interaction.isMessageComponent()) throw new UserError('Press **Edit** on the note to change it.');
-        return { reply: await openEditForm(interaction, deps, actor, n) };
+        return openEditForm(deps, actor, n, 'Press **Edit** again.');
       }),
     ),
     componentRoute(noteSaveId, (interaction, { c, n, f }, deps) =>

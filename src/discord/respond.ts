@@ -15,8 +15,8 @@
  * and the deferral is itself a REST call that can queue behind others; 1.25 s leaves over 1.5 s
  * for it.
  */
-import { MessageFlags, type InteractionReplyOptions } from 'discord.js';
-import type { ComponentReply, ReplyMessage } from './types.js';
+import { MessageFlags, type APIModalInteractionResponseCallbackData, type InteractionReplyOptions } from 'discord.js';
+import type { CommandAnswer, ComponentReply, ModalAnswer, ReplyMessage } from './types.js';
 
 export const DEFER_AFTER_MS = 1_250;
 
@@ -29,6 +29,11 @@ export interface ReplyTarget {
   editReply(options: ReplyMessage): Promise<unknown>;
   followUp(options: InteractionReplyOptions): Promise<unknown>;
   deleteReply(): Promise<unknown>;
+}
+
+/** Commands and components (not form submissions) can answer with a form. */
+export interface ModalTarget extends ReplyTarget {
+  showModal(modal: APIModalInteractionResponseCallbackData): Promise<unknown>;
 }
 
 /** A component interaction can also acknowledge silently and change the message it sits on. */
@@ -62,7 +67,7 @@ export class Responder {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly target: ReplyTarget | UpdateTarget,
+    private readonly target: ReplyTarget | ModalTarget | UpdateTarget,
     private readonly options: ResponderOptions,
   ) {}
 
@@ -115,14 +120,34 @@ export class Responder {
     this.state = 'answered';
   }
 
-  /** Sends a component handler's answer: an update of its message, or a new message. */
+  /** Sends a command handler's answer: a message, or a form. */
+  async answer(answer: CommandAnswer): Promise<void> {
+    if ('modal' in answer) return this.showModal(answer);
+    return this.reply(answer);
+  }
+
+  /** Sends a component handler's answer: an update of its message, a new message, or a form. */
   async respond(answer: ComponentReply): Promise<void> {
+    if ('modal' in answer) return this.showModal(answer);
     if ('reply' in answer) return this.reply(answer.reply);
     await this.settle();
     const target = this.target;
     if (!('update' in target)) throw new TypeError('this interaction has no message to update');
     if (target.deferred || target.replied) await target.editReply(messageOptions(answer.update));
     else await target.update(messageOptions(answer.update));
+    this.state = 'answered';
+  }
+
+  /**
+   * Opens a form. It must be the interaction's first response, so when a deferral went out meanwhile
+   * (or is on its way) the user gets `late` instead, which tells them how to open the form again.
+   */
+  private async showModal(answer: ModalAnswer): Promise<void> {
+    await this.settle();
+    const target = this.target;
+    if (!('showModal' in target)) throw new TypeError('a form submission cannot be answered with another form');
+    if (target.deferred || target.replied) return this.reply({ content: answer.late, ephemeral: true });
+    await target.showModal(answer.modal);
     this.state = 'answered';
   }
 

@@ -118,7 +118,7 @@ export class InteractionRouter {
     }
     responder.arm();
     try {
-      await responder.reply(await command.execute(interaction, this.options.deps));
+      await responder.answer(await command.execute(interaction, this.options.deps));
       return { outcome: 'ok' };
     } catch (error) {
       return this.answerError(responder, error);

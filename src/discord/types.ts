@@ -4,6 +4,7 @@
  * argument, so tests hand in real fakes.
  */
 import type {
+  APIModalInteractionResponseCallbackData,
   ApplicationCommandOptionChoiceData,
   AutocompleteInteraction,
   BaseMessageOptions,
@@ -13,7 +14,7 @@ import type {
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import type { Config } from '../config.js';
 import type { REST } from '@discordjs/rest';
 import type { CompanyDirectory } from '../cache/directory.js';
@@ -30,7 +31,7 @@ export interface BotDeps {
   config: Config;
   logger: Logger;
   /** Plain connection (no ioredis keyPrefix); keys are built as `${config.redis.prefix}:…`. */
-  redis: Redis;
+  redis: RedisConnection;
   valentina: ValentinaClient;
   metrics: BotMetrics;
   /** Guild ↔ company bindings (named to fit `IdentityContextDeps` in src/identity/context.ts). */
@@ -46,7 +47,7 @@ export interface BotDeps {
   /** Discord REST with the bot token, for messages outside an interaction (DMs, follow-ups of the link flow). */
   rest: REST;
   /** ioredis connection with BullMQ's settings, for feature queues (producer side). */
-  queueConnection: Redis;
+  queueConnection: RedisConnection;
   /** Renders `/stats` charts in a worker thread (started on first use). */
   charts: Pick<ChartWorkerPool, 'render'>;
   /** The command registry, for commands that describe the others (`/help`). */
@@ -61,8 +62,22 @@ export interface ReplyMessage extends Pick<BaseMessageOptions, 'content' | 'embe
   ephemeral?: boolean;
 }
 
-/** A component handler either changes the message its component sits on, or answers with a new one. */
-export type ComponentReply = { update: ReplyMessage } | { reply: ReplyMessage };
+/**
+ * A form (modal) instead of a message. Discord accepts a form only as the first response, and nothing
+ * can follow it on the same interaction: the form's submission is a new interaction. When the handler
+ * took so long that a deferral already went out, the user is shown `late` instead.
+ */
+export interface ModalAnswer {
+  modal: APIModalInteractionResponseCallbackData;
+  /** What to say when the form can no longer be shown; it should say how to open it again. */
+  late: string;
+}
+
+/** What a command handler answers with: a message, or a form. */
+export type CommandAnswer = ReplyMessage | ModalAnswer;
+
+/** A component handler changes the message its component sits on, answers with a new one, or opens a form. */
+export type ComponentReply = { update: ReplyMessage } | { reply: ReplyMessage } | ModalAnswer;
 
 export type ComponentInteraction = MessageComponentInteraction | ModalSubmitInteraction;
 
@@ -91,7 +106,7 @@ export interface CommandModule {
   /** How answers and automatic deferrals show; default `ephemeral`. */
   visibility?: 'ephemeral' | 'public';
   /** Returns what to show; the router sends it in time (see respond.ts). Throw `UserError` for user mistakes. */
-  execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage>;
+  execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<CommandAnswer>;
   /** Must be quick: the router answers `[]` if it throws or is late. */
   autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<Choices>;
   components?: readonly ComponentRoute[];

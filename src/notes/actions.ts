@@ -2,9 +2,9 @@
  * What the note buttons, menus and the edit form do. Every call acts on the clicking user's own
  * notes (their user id in the path, see actor.ts), in the company the note belongs to.
  */
-import { ButtonStyle, ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type ChatInputCommandInteraction, type MessageComponentInteraction, type ModalSubmitInteraction } from 'discord.js';
+import { ButtonStyle, ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type ModalSubmitInteraction } from 'discord.js';
 import { UserError } from '../discord/errors.js';
-import type { BotDeps, ComponentReply, ReplyMessage } from '../discord/types.js';
+import type { BotDeps, ComponentReply, ModalAnswer, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import { ValentinaError, ValentinaNotFoundError, ValentinaValidationError } from '../valentina/index.js';
 import { afterWrite, ownNote, type NoteBody } from './cache.js';
@@ -27,6 +27,9 @@ async function onOwnNote<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+const tooLongForForm = (chars: number) =>
+  `This note's content has ${formatCount(chars)} characters — more than the ${formatCount(MODAL_CONTENT_MAX)} a Discord form holds — so only the title can be changed here; edit the content in the Valentina web app.`;
+
 export function editForm(note: NoteBody, companyId: string): APIModalInteractionResponseCallbackData {
   const withContent = note.content.length <= MODAL_CONTENT_MAX;
   const input = (customId: string, label: string, style: TextInputStyle, value: string, min: number, max: number) => ({
@@ -37,14 +40,18 @@ export function editForm(note: NoteBody, companyId: string): APIModalInteraction
     custom_id: noteSaveId.encode({ c: companyId, n: note.id, f: withContent }),
     title: withContent ? 'Edit note' : `Edit title (note too long for a form)`,
     components: [
+      ...(withContent ? [] : [{ type: ComponentType.TextDisplay as const, content: tooLongForForm(note.content.length) }]),
       input(MODAL_FIELDS.title, 'Title (3–50 characters)', TextInputStyle.Short, note.title, NOTE_LIMITS.titleMin, NOTE_LIMITS.titleMax),
       ...(withContent ? [input(MODAL_FIELDS.content, 'Content (markdown)', TextInputStyle.Paragraph, note.content, NOTE_LIMITS.contentMin, MODAL_CONTENT_MAX)] : []),
     ],
   };
 }
 
-/** Shows the edit form prefilled with the note; answers with a short line next to it. */
-export async function openEditForm(interaction: ChatInputCommandInteraction | MessageComponentInteraction, deps: BotDeps, actor: Actor, noteId: string): Promise<ReplyMessage> {
+/**
+ * The edit form prefilled with the note. A note whose content is too long for a form is edited
+ * title-only, and the form's title says so.
+ */
+export async function openEditForm(deps: BotDeps, actor: Actor, noteId: string, again: string): Promise<ModalAnswer> {
   let note: NoteBody;
   try {
     note = await onOwnNote(() => ownNote(deps, actor, noteId, { deadline: Date.now() + FORM_BUDGET_MS }));
@@ -52,12 +59,7 @@ export async function openEditForm(interaction: ChatInputCommandInteraction | Me
     if (error instanceof ValentinaError && error.retryable) throw new UserError('Valentina is slow to answer right now, so the edit form could not open. Try again in a moment.');
     throw error;
   }
-  if (interaction.deferred || interaction.replied) throw new UserError('Opening the edit form took too long. Press **Edit** again.');
-  await interaction.showModal(editForm(note, actor.companyId));
-  const tooLong = note.content.length > MODAL_CONTENT_MAX
-    ? ` Its content has ${formatCount(note.content.length)} characters — more than the ${formatCount(MODAL_CONTENT_MAX)} a Discord form holds — so only the title can be changed here; edit the content in the Valentina web app.`
-    : '';
-  return { content: `✏️ Editing **${note.title}** — change it in the form and press **Submit**.${tooLong}`, ephemeral: true };
+  return { modal: editForm(note, actor.companyId), late: `Opening the edit form took too long. ${again}` };
 }
 
 /** The edit form was submitted: save the change (PATCH) and show the note as it is now. */

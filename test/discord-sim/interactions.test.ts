@@ -204,4 +204,23 @@ describe('interactions through a real client', () => {
     const submit = await sim.submitModal({ user: mara, guildId: guild.id, customId: 'note:new', fields: { title: 'Elysium' } });
     expect((await submit.reply()).content).toBe('saved "Elysium"');
   });
+
+  it('refuses a follow-up to an interaction answered with a form, as Discord does', async () => {
+    let followUp: Promise<string> | undefined;
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.showModal(
+        new ModalBuilder()
+          .setCustomId('note:new')
+          .setTitle('New note')
+          .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('title').setLabel('Title').setStyle(TextInputStyle.Short))),
+      );
+      followUp = interaction.followUp({ content: 'Fill in the form' }).then(() => 'sent', (error: unknown) => String(error));
+    };
+    const ix = await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' });
+    expect((await ix.initialResponse()).type).toBe(9);
+    await expect.poll(() => followUp).toBeDefined();
+    expect(await followUp).toMatch(/Unknown Webhook/);
+    expect(sim.violations.map((v) => v.rule)).toEqual(['followup-after-modal']);
+  });
 });

@@ -1,11 +1,11 @@
 import { MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { Responder, type UpdateTarget } from '../../src/discord/respond.js';
+import { Responder, type ModalTarget, type UpdateTarget } from '../../src/discord/respond.js';
 
 type Call = { method: string; options?: unknown };
 
 /** A stand-in for a discord.js interaction that records what would have been sent to Discord. */
-class FakeInteraction implements UpdateTarget {
+class FakeInteraction implements UpdateTarget, ModalTarget {
   deferred = false;
   replied = false;
   readonly calls: Call[] = [];
@@ -59,7 +59,14 @@ class FakeInteraction implements UpdateTarget {
   deleteReply() {
     return this.record('deleteReply');
   }
+  showModal(modal: unknown) {
+    return this.record('showModal', modal).then(() => {
+      this.replied = true;
+    });
+  }
 }
+
+const FORM = { modal: { custom_id: 'note-save', title: 'Edit note', components: [] }, late: 'Opening the edit form took too long. Press **Edit** again.' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -142,6 +149,32 @@ describe('responder', () => {
     await responder.respond({ reply: { content: 'This button has expired — run the command again.', ephemeral: true } });
     expect(interaction.calls.map((c) => c.method)).toEqual(['deferUpdate', 'followUp']);
     expect(interaction.calls[1]?.options).toMatchObject({ flags: MessageFlags.Ephemeral });
+  });
+
+  it('opens a form as the only response to a quick handler', async () => {
+    const interaction = new FakeInteraction();
+    const responder = new Responder(interaction, { deferAs: 'update', deferAfterMs: 30 }).arm();
+    await responder.respond(FORM);
+    await sleep(60); // past the point where a deferral would have gone out
+    responder.dispose();
+    expect(interaction.calls).toEqual([{ method: 'showModal', options: FORM.modal }]);
+  });
+
+  it('tells the user how to reopen a form that can no longer be shown after a deferral', async () => {
+    const command = new FakeInteraction();
+    const commandResponder = new Responder(command, { deferAs: 'ephemeral', deferAfterMs: 10 }).arm();
+    await command.deferralRequested;
+    await commandResponder.answer(FORM);
+    expect(command.calls).toEqual([
+      { method: 'deferReply', options: { flags: MessageFlags.Ephemeral } },
+      { method: 'editReply', options: { content: FORM.late } },
+    ]);
+
+    const button = new FakeInteraction();
+    const buttonResponder = new Responder(button, { deferAs: 'update', deferAfterMs: 10 }).arm();
+    await button.deferralRequested;
+    await buttonResponder.respond(FORM);
+    expect(button.calls).toEqual([{ method: 'deferUpdate' }, { method: 'followUp', options: { content: FORM.late, flags: MessageFlags.Ephemeral } }]);
   });
 
   it('sends a second answer as a follow-up', async () => {

@@ -90,13 +90,27 @@ describe('notes by DM', () => {
     const click = await stack.sim.clickButton({ user: stack.users.bastien, message: confirmation, customId: customId(confirmation, 'Edit') });
     const form = (await click.initialResponse()).data as { custom_id: string; components: Array<{ components: Array<{ custom_id: string; value: string }> }> };
     expect(form.components.map((row) => [row.components[0]?.custom_id, row.components[0]?.value])).toEqual([['title', 'Haven ideas'], ['content', 'An old church']]);
-    expect((await click.waitForFollowUp()).content).toContain('Editing **Haven ideas**');
     const submit = await stack.sim.submitModal({ user: stack.users.bastien, customId: form.custom_id, message: confirmation, fields: { title: 'Haven: the church', content: 'An old church on **Halsted**' } });
     const updated = await submit.reply();
     expect(updated.content).toContain('Saved your changes');
     expect(updated.embeds[0]?.title).toBe('Haven: the church');
     expect(noteTitled(U.bastien.id, 'Haven: the church').map((n) => n.content)).toEqual(['An old church on **Halsted**']);
     expect(noteTitled(U.bastien.id, 'Haven ideas')).toHaveLength(0);
+  });
+
+  it('edits only the title of a note too long for a Discord form, and says why in the form', async () => {
+    const content = 'The Prince keeps a ledger of every favour owed in this city. '.repeat(80).trim();
+    await stack.sim.sendDM(stack.users.bastien, `Ledger of favours\n${content}`);
+    const confirmation = await confirmationFor(stack.users.bastien, 'Ledger of favours');
+    const click = await stack.sim.clickButton({ user: stack.users.bastien, message: confirmation, customId: customId(confirmation, 'Edit') });
+    const form = (await click.initialResponse()).data as { custom_id: string; title: string; components: Array<{ type: number; content?: string; components?: Array<{ custom_id: string }> }> };
+    expect(form.title).toBe('Edit title (note too long for a form)');
+    expect(form.components[0]?.content).toContain(`has ${content.length.toLocaleString('en-US')} characters`);
+    expect(form.components[0]?.content).toContain('edit the content in the Valentina web app');
+    expect(form.components.flatMap((row) => row.components ?? []).map((input) => input.custom_id)).toEqual(['title']);
+    const updated = await (await stack.sim.submitModal({ user: stack.users.bastien, customId: form.custom_id, message: confirmation, fields: { title: 'Favours owed' } })).reply();
+    expect(updated.content).toContain('Saved your changes');
+    expect(noteTitled(U.bastien.id, 'Favours owed').map((n) => n.content)).toEqual([content]);
   });
 
   it('deletes only after confirmation, and "Keep it" keeps the note', async () => {

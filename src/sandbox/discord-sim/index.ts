@@ -22,7 +22,7 @@
  * ({rule, detail}): `initial-response-deadline`, `double-acknowledge`, `content-length`, `embed-*`,
  * `embeds-count`, `autocomplete-choices`, `autocomplete-choice-name|value`, `custom-id-length`,
  * `action-rows`, `buttons-per-row`, `select-options`, `modal-*`, `empty-message`, `callback-type`,
- * `webhook-before-ack`, `interaction-token-expired`, `command-definition`, `bot-token`.
+ * `webhook-before-ack`, `followup-after-modal`, `interaction-token-expired`, `command-definition`, `bot-token`.
  *
  * Gateway: HELLO, heartbeat ACKs, IDENTIFY → READY (guilds unavailable) + GUILD_CREATE each, RESUME
  * replays missed events then RESUMED, shard routing `(guild_id >> 22) % count` (DMs → shard 0),

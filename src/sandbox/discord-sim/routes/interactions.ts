@@ -168,6 +168,11 @@ function followUp(ctx: SimContext, req: SimRequest): RouteResult {
     ctx.violations.push({ rule: 'webhook-before-ack', detail: `${record.label}: follow-up sent before the interaction was acknowledged` });
     throw unknownWebhook();
   }
+  if (record.response.type === 9) {
+    // A form is the whole answer to its interaction: what the user does next arrives as the form's submission.
+    ctx.violations.push({ rule: 'followup-after-modal', detail: `${record.label}: follow-up sent after the interaction was answered with a form` });
+    throw unknownWebhook();
+  }
   const payload = readMessagePayload(ctx, req.json, req.files, { requireBody: true });
   const original = ctx.store.messages.get(record.originalMessageId ?? '');
   // As on Discord, the first follow-up after a deferred reply fills in the loading message (unless it was deleted).
