@@ -7,7 +7,6 @@
  * are shared by every role.
  */
 import type { Client } from 'discord.js';
-import { Redis } from 'ioredis';
 import { commands as registry } from '../commands/index.js';
 import type { Config } from './config.js';
 import { createDiscordClient } from './discord/client.js';
@@ -23,7 +22,8 @@ import { GuildBindingStore } from './identity/guild-binding.js';
 import { OAuthStateStore } from './identity/oauth-state.js';
 import { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
-import { createQueueConnection, QUEUE_NAMES, queuePrefix } from './queue/connection.js';
+import { QUEUE_NAMES, queuePrefix } from './queue/connection.js';
+import { createRedisConnection } from './redis.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
 import { ValentinaClient } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
@@ -78,10 +78,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     if (error.message !== lastRedisError) logger.warn({ err: error }, 'redis connection error');
     lastRedisError = error.message;
   };
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 });
+  const redis = createRedisConnection(config.redis, 'cache', { lazyConnect: true });
   redis.on('error', onRedisError);
   redis.on('ready', () => (lastRedisError = ''));
-  const queueConnection = createQueueConnection(config.redis.url, { lazyConnect: true });
+  const queueConnection = createRedisConnection(config.redis, 'queue', { lazyConnect: true });
   queueConnection.on('error', onRedisError);
 
   const valentina = new ValentinaClient({
@@ -133,7 +133,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
 
   function startWorkers(): void {
     // One block per queue: start the worker, register its close and its depth.
-    const workerConnection = createQueueConnection(config.redis.url);
+    const workerConnection = createRedisConnection(config.redis, 'queue');
     workerConnection.on('error', onRedisError);
     const deliveryWorker = startDeliveryWorker({
       connection: workerConnection,
@@ -153,7 +153,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       deps.deliveries.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
     );
     for (const module of workers) {
-      const connection = createQueueConnection(config.redis.url);
+      const connection = createRedisConnection(config.redis, 'queue');
       connection.on('error', onRedisError);
       const running = Promise.resolve(module.start(deps, connection));
       running.catch((error: unknown) => logger.error({ err: error, worker: module.name }, 'queue worker failed to start'));

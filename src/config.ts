@@ -11,7 +11,13 @@ export const BOT_ROLES = ['gateway', 'worker', 'http'] as const;
 export type BotRole = (typeof BOT_ROLES)[number];
 
 /** Variables whose values are secrets: never logged, never echoed in an error. */
-export const SECRET_VARIABLES = ['DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'VALENTINA_API_KEY'] as const;
+export const SECRET_VARIABLES = [
+  'DISCORD_TOKEN',
+  'DISCORD_CLIENT_SECRET',
+  'VALENTINA_API_KEY',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+] as const;
 
 const httpUrl = z
   .string()
@@ -39,6 +45,22 @@ const shardIds = z
   .transform((value) => value.split(',').map(Number));
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+
+/** `host:port,host:port` (`[v6 address]:port` too); a missing port is `defaultPort`. */
+const hostList = (defaultPort: number) =>
+  z.string().transform((value, ctx): RedisNode[] => {
+    const nodes = value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+      const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/.exec(entry);
+      const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
+      return match && port >= 1 && port <= 65535 ? { host: match[1] ?? match[2] ?? '', port } : undefined;
+    });
+    if (nodes.length === 0 || nodes.some((node) => node === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of host:port' });
+      return z.NEVER;
+    }
+    return nodes as RedisNode[];
+  });
 
 const envSchema = z.object({
   DISCORD_TOKEN: z.string().min(1, 'is required'),
@@ -47,10 +69,15 @@ const envSchema = z.object({
   DISCORD_CLIENT_SECRET: z.string().min(1, 'is required'),
   VALENTINA_API_URL: httpUrl.default('https://api.valentina-noir.com'),
   VALENTINA_API_KEY: z.string().min(1, 'is required'),
-  REDIS_URL: z
-    .string()
-    .regex(/^(redis|rediss):\/\//, 'must be a redis:// or rediss:// URL')
-    .default('redis://127.0.0.1:6379'),
+  REDIS_URL: optional(z.string().regex(/^(redis|rediss):\/\//, 'must be a redis:// or rediss:// URL')),
+  REDIS_SENTINELS: optional(hostList(26379)),
+  REDIS_SENTINEL_NAME: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the sentinels monitor the primary under')),
+  REDIS_SENTINEL_PASSWORD: optional(z.string()),
+  REDIS_CLUSTER_NODES: optional(hostList(6379)),
+  REDIS_USERNAME: optional(z.string()),
+  REDIS_PASSWORD: optional(z.string()),
+  REDIS_TLS: optional(z.enum(['true', 'false'], 'must be "true" or "false"').transform((value) => value === 'true')),
+  REDIS_DB: optional(z.coerce.number('must be a database number').int('must be a database number').min(0, 'must be a database number')),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'must be 1-40 letters, digits, ":", "_" or "-"')
@@ -67,6 +94,31 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where Redis is. `prefix` starts every key the bot and BullMQ write; on a cluster it is the
+ * REDIS_PREFIX in a hash tag (`{vbot}`), so all of them hash to one slot and multi-key commands work.
+ */
+export type RedisSettings = { prefix: string } & (
+  | { mode: 'standalone'; url: string }
+  | {
+      mode: 'sentinel';
+      sentinels: RedisNode[];
+      /** The primary's name in the sentinels' `sentinel monitor` line. */
+      name: string;
+      sentinelPassword: string | undefined;
+      username: string | undefined;
+      password: string | undefined;
+      tls: boolean;
+      db: number;
+    }
+  | { mode: 'cluster'; nodes: RedisNode[]; username: string | undefined; password: string | undefined; tls: boolean }
+);
+
 export interface Config {
   discord: {
     token: string;
@@ -78,7 +130,7 @@ export interface Config {
     shardIds: number[] | undefined;
   };
   valentina: { apiUrl: string; apiKey: string };
-  redis: { url: string; prefix: string };
+  redis: RedisSettings;
   http: { port: number; host: string; publicUrl: string };
   logLevel: (typeof LOG_LEVELS)[number];
   roles: BotRole[];
@@ -113,9 +165,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shardIds: e.SHARD_IDS,
     },
     valentina: { apiUrl: e.VALENTINA_API_URL, apiKey: e.VALENTINA_API_KEY },
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    redis: redisSettings(e),
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, publicUrl: e.PUBLIC_URL },
     logLevel: e.LOG_LEVEL,
     roles: e.BOT_ROLES,
   };
+}
+
+const fail = (message: string): never => {
+  throw new ConfigError(`Configuration error: ${message}`);
+};
+
+/** One of three topologies: REDIS_URL (the default), REDIS_SENTINELS or REDIS_CLUSTER_NODES. */
+function redisSettings(e: z.output<typeof envSchema>): RedisSettings {
+  const { REDIS_SENTINELS: sentinels, REDIS_CLUSTER_NODES: nodes } = e;
+  if (sentinels && nodes) fail('REDIS_SENTINELS and REDIS_CLUSTER_NODES exclude each other: set one, or neither for a single Redis at REDIS_URL');
+  const topology = sentinels ? 'REDIS_SENTINELS' : nodes ? 'REDIS_CLUSTER_NODES' : undefined;
+  if (topology && e.REDIS_URL !== undefined) {
+    fail(`REDIS_URL cannot be combined with ${topology}; give the data nodes' credentials in REDIS_USERNAME and REDIS_PASSWORD`);
+  }
+  if (!sentinels) {
+    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) if (e[name] !== undefined) fail(`${name} needs REDIS_SENTINELS`);
+  }
+  if (!topology) {
+    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_DB'] as const) {
+      if (e[name] !== undefined) fail(`${name} applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES; a single Redis takes it in REDIS_URL`);
+    }
+  }
+  const auth = { username: e.REDIS_USERNAME, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS ?? false };
+  if (sentinels) {
+    const name = e.REDIS_SENTINEL_NAME ?? fail('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the monitored primary\'s name)');
+    return { mode: 'sentinel', prefix: e.REDIS_PREFIX, sentinels, name, sentinelPassword: e.REDIS_SENTINEL_PASSWORD, db: e.REDIS_DB ?? 0, ...auth };
+  }
+  if (nodes) {
+    if ((e.REDIS_DB ?? 0) !== 0) fail('REDIS_DB must be 0 with REDIS_CLUSTER_NODES (a cluster has only database 0)');
+    return { mode: 'cluster', prefix: `{${e.REDIS_PREFIX}}`, nodes, ...auth };
+  }
+  return { mode: 'standalone', prefix: e.REDIS_PREFIX, url: e.REDIS_URL ?? 'redis://127.0.0.1:6379' };
 }

@@ -11,6 +11,8 @@ export const REDACT_PATHS = [
   'config.discord.token',
   'config.discord.clientSecret',
   'config.valentina.apiKey',
+  'config.redis.password',
+  'config.redis.sentinelPassword',
   'apiKey',
   '*.apiKey',
   'clientSecret',

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     const config = loadConfig(base);
     expect(config.discord.apiUrl).toBe('https://discord.com/api');
     expect(config.valentina.apiUrl).toBe('https://api.valentina-noir.com');
-    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.redis).toEqual({ mode: 'standalone', url: 'redis://127.0.0.1:6379', prefix: 'vbot' });
     expect(config.http.port).toBe(8080);
     expect(config.roles).toEqual(['gateway', 'worker', 'http']);
     expect(config.discord.registerCommands).toBeUndefined();

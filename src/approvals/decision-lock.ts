@@ -4,7 +4,7 @@
  * the winner to finish and is told what was decided (or takes over if the winner was refused).
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { DecisionStateSchema, type DecisionState } from './queue.js';
 
 const HOLD_SECONDS = 60;
@@ -20,7 +20,7 @@ export interface HeldDecision {
   release(): Promise<void>;
 }
 
-export async function acquireDecision(redis: Redis, key: string, options: { waitMs?: number; pollMs?: number } = {}): Promise<Acquired> {
+export async function acquireDecision(redis: RedisConnection, key: string, options: { waitMs?: number; pollMs?: number } = {}): Promise<Acquired> {
   const deadline = Date.now() + (options.waitMs ?? 4_000);
   const token = JSON.stringify({ state: 'deciding', by: randomUUID() } satisfies DecisionState);
   for (;;) {

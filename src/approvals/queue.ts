@@ -5,7 +5,7 @@
  * and it is kept per server, so a server bound later still gets the request.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { QUEUE_NAMES } from '../queue/connection.js';
 
@@ -57,7 +57,7 @@ export type ApprovalKeys = ReturnType<typeof approvalKeys>;
 export class ApprovalQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisConnection, prefix: string) {
     this.queue = new Queue(QUEUE_NAMES.approvals, {
       connection,
       prefix,

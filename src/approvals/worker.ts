@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
@@ -76,7 +76,7 @@ export async function processApprovalJob(job: Job, deps: BotDeps): Promise<{ pos
   return { posted: await postRequest(parsed.data, deps) };
 }
 
-export function startApprovalWorker(deps: BotDeps, connection: Redis): RunningWorker {
+export function startApprovalWorker(deps: BotDeps, connection: RedisConnection): RunningWorker {
   const worker = new Worker(QUEUE_NAMES.approvals, (job: Job) => processApprovalJob(job, deps), {
     connection,
     prefix: queuePrefix(deps.config.redis.prefix),

@@ -3,14 +3,14 @@
  * companies, quickrolls, characters). Values are validated with zod when read; concurrent misses in
  * one process share one load.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import type { z } from 'zod';
 
 export class CachedJson<S extends z.ZodTypeAny> {
   private readonly inFlight = new Map<string, Promise<z.infer<S>>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly schema: S,
     private readonly ttlSeconds: number,
   ) {}

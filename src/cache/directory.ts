@@ -2,7 +2,7 @@
  * Cached company directory: the companies the API key reaches and each company's campaigns, for
  * `/setup` and every `campaign:` option. Short TTLs keep them fresh; writes invalidate explicitly.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { ValentinaClient } from '../valentina/index.js';
 import { CachedJson, matchChoices } from './cached-json.js';
@@ -14,7 +14,7 @@ const CompanySettings = z.object({ id: z.string().uuid(), name: z.string(), perm
 export type CompanySummary = z.infer<typeof CompanySettings>;
 
 export interface DirectoryOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   valentina: Pick<ValentinaClient, 'companies' | 'campaigns'>;
   /** Seconds. Default 60. */

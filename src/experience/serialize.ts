@@ -4,7 +4,7 @@
  * this process (no polling), and a short Redis lock keeps other bot processes out as well.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { UserError } from '../discord/errors.js';
 
 export interface SerializeOptions {
@@ -26,7 +26,7 @@ export function experienceLockKey(prefix: string, companyId: string, userId: str
 }
 
 /** Runs `action` once no other change holds `key`, here or in another process. */
-export async function oneAtATime<T>(redis: Redis, key: string, action: () => Promise<T>, options: SerializeOptions = {}): Promise<T> {
+export async function oneAtATime<T>(redis: RedisConnection, key: string, action: () => Promise<T>, options: SerializeOptions = {}): Promise<T> {
   const previous = queued.get(key) ?? Promise.resolve();
   const run = previous.then(() => underRedisLock(redis, key, action, options));
   const tail = run.catch(() => undefined);
@@ -38,7 +38,7 @@ export async function oneAtATime<T>(redis: Redis, key: string, action: () => Pro
   }
 }
 
-async function underRedisLock<T>(redis: Redis, key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
+async function underRedisLock<T>(redis: RedisConnection, key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
   const token = randomUUID();
   const lockMs = options.lockMs ?? 15_000;
   const deadline = Date.now() + (options.waitMs ?? 10_000);

@@ -2,7 +2,7 @@
  * Guild bindings: which Valentina company a Discord server plays in, and where the bot posts.
  * Stored in Redis as JSON (durable with AOF), validated with zod whenever it is read.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { identityKeys, type IdentityKeys } from './keys.js';
@@ -33,7 +33,7 @@ export class GuildBindingStore {
   private readonly keys: IdentityKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
     private readonly logger?: Logger,
   ) {

@@ -4,7 +4,7 @@
  * asked, and lets Valentina's `auth/identify` match, link or create the user.
  */
 import type { REST } from '@discordjs/rest';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { request } from 'undici';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -22,7 +22,7 @@ export interface LinkFlowDeps {
   states: OAuthStateStore;
   resolver: IdentityResolver;
   valentina: Pick<ValentinaClient, 'identity'>;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   logger: Logger;
   /** Edits the `/link` reply in Discord; optional (worker-only processes have none). */

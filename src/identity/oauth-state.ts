@@ -3,7 +3,7 @@
  * guild/company they asked from, and a 10-minute expiry. Any bot process can consume them.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { identityKeys, type IdentityKeys } from './keys.js';
 
@@ -29,7 +29,7 @@ export class OAuthStateStore {
   private readonly keys: IdentityKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
     private readonly ttlSeconds: number = OAUTH_STATE_TTL_SECONDS,
   ) {

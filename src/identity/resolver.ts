@@ -6,7 +6,7 @@
  *   plus a short Redis lock so several bot processes do not stampede the API either.
  * - Every outcome that is not "ok" has its own answer for the user (see `describeResolution`).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { identityKeys, type IdentityKeys } from './keys.js';
@@ -46,7 +46,7 @@ export type Resolution =
 
 export interface ResolverOptions {
   client: LookupClient;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   logger?: Logger;
   /** Seconds a lookup result is trusted. Default 300. */

@@ -10,7 +10,7 @@
  * Appending and sealing are Lua scripts, so a message arriving while its burst is sealed lands either
  * in that burst (before the seal) or in a new one — never in between.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { AttachmentSchema, type MessagePart } from './compose.js';
 
@@ -64,7 +64,7 @@ export interface OpenBurst {
 
 export class BurstBuffer {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 

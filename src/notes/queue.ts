@@ -6,7 +6,7 @@
  * when it is saved.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import type { BotDeps } from '../discord/types.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/workers.js';
@@ -49,7 +49,7 @@ export async function releaseBursts(deps: BotDeps, burstIds: readonly string[]):
   }
 }
 
-function startNotesWorker(deps: BotDeps, connection: Redis): Worker {
+function startNotesWorker(deps: BotDeps, connection: RedisConnection): Worker {
   const settings = burstSettings();
   const worker = new Worker(QUEUE_NAMES.notes, (job, token) => processBurst(job, token, deps, settings), {
     connection,

@@ -1,7 +1,9 @@
 /**
- * Redis connections and naming for BullMQ. BullMQ needs `maxRetriesPerRequest: null` on the
- * connections its workers block on, and forbids ioredis' `keyPrefix`: queues are namespaced with
- * BullMQ's own `prefix` instead, derived from the deployment's REDIS_PREFIX.
+ * Naming for BullMQ, and a queue connection to one Redis URL for scripts and tests (the bot builds
+ * its connections from the configuration with `createRedisConnection`, src/redis.ts). BullMQ needs
+ * `maxRetriesPerRequest: null` on the connections its workers block on, and forbids ioredis'
+ * `keyPrefix`: queues are namespaced with BullMQ's own `prefix` instead, derived from the
+ * deployment's prefix (hash-tagged on a cluster, so `{vbot}:bull`).
  */
 import { Redis, type RedisOptions } from 'ioredis';
 

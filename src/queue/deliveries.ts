@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { QUEUE_NAMES } from './connection.js';
@@ -38,7 +38,7 @@ export interface DeliveryResult {
 export const DELIVERY_ATTEMPTS = 8;
 
 export interface DeliveryQueueOptions {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
 }
 
@@ -85,7 +85,7 @@ export function nonceFor(jobId: string): string {
 }
 
 export interface DeliveryWorkerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   rest: REST;
   logger: Logger;

@@ -3,7 +3,7 @@
  * appends one entry; `src/app.ts` starts them all, reports their queue depth on /metrics and closes
  * them on shutdown.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.js';
 import { approvalWorker } from '../approvals/index.js';
 import { notesWorker } from '../notes/queue.js';
 import type { BotDeps } from '../discord/types.js';
@@ -17,7 +17,7 @@ export interface WorkerModule {
   /** Queue name, used as the `queue` label of `queue_depth`. */
   name: string;
   /** Starts the worker with its own blocking connection (`connection`, BullMQ settings). */
-  start(deps: BotDeps, connection: Redis): RunningWorker | Promise<RunningWorker>;
+  start(deps: BotDeps, connection: RedisConnection): RunningWorker | Promise<RunningWorker>;
   /** Jobs waiting or delayed, for /metrics. */
   depth?(deps: BotDeps): Promise<number>;
 }
