@@ -1,7 +1,7 @@
 /**
  * Scale-out end to end: two gateway processes (one shard each) and one worker process share one
- * Redis. Commands work on both shards, each delivery is posted once, and a worker killed with jobs
- * waiting loses none of them once a new worker starts.
+ * Redis. Commands work on both shards, each delivery and each approval request is posted once, and a
+ * worker killed with jobs waiting loses none of them once a new worker starts.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -33,6 +33,8 @@ describe('two gateway shards and a worker on one Redis', () => {
   const guilds: SimGuild[] = [];
   const bots: ChildBot[] = [];
   let baseEnv: Record<string, string>;
+  /** The worker's HTTP port, where the Discord sign-in of /link comes back to (PUBLIC_URL). */
+  let workerPort: number;
 
   const startBot = async (env: Record<string, string>, ready: () => Promise<void>): Promise<ChildBot> => {
     const bot = new ChildBot({ ...baseEnv, HTTP_PORT: String(await freePort()), ...env }, ready);
@@ -40,7 +42,7 @@ describe('two gateway shards and a worker on one Redis', () => {
     await bot.start(20_000);
     return bot;
   };
-  const startWorker = () => startBot({ BOT_ROLES: 'worker,http' }, async () => undefined);
+  const startWorker = () => startBot({ BOT_ROLES: 'worker,http', HTTP_PORT: String(workerPort) }, async () => undefined);
 
   beforeAll(async () => {
     sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
@@ -67,6 +69,7 @@ describe('two gateway shards and a worker on one Redis', () => {
       });
       guilds.push(guild);
     }
+    workerPort = await freePort();
     baseEnv = {
       DISCORD_TOKEN: SIM_BOT_TOKEN,
       DISCORD_API_URL: sim.apiUrl,
@@ -77,7 +80,7 @@ describe('two gateway shards and a worker on one Redis', () => {
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
-      PUBLIC_URL: 'http://127.0.0.1:1',
+      PUBLIC_URL: `http://127.0.0.1:${workerPort}`,
       REGISTER_COMMANDS: 'global',
       LOG_LEVEL: 'warn',
     };
@@ -124,6 +127,27 @@ describe('two gateway shards and a worker on one Redis', () => {
     expect(fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current).toBe(before + 2);
     await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would be posted by now
     for (const [index, guild] of guilds.entries()) expect(audits(guild, `Scene on shard ${index}`)).toHaveLength(1);
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('posts a newcomer\'s approval request once in each server, and a decision on one shard closes it on both', async () => {
+    const newcomer = sim.addUser({ username: 'ghoul_on_shard_1', email: 'ghoul@example.net', verified: true });
+    for (const guild of guilds) sim.addMember(guild.id, newcomer.id);
+    const requests = (guild: SimGuild) => sim.channelMessages(guild.defaultChannelId).filter((m) => m.embeds[0]?.fields?.some((f) => f.value.includes(`<@${newcomer.id}>`)));
+    const link = await (await sim.slashCommand({ user: newcomer, guildId: guilds[1]!.id, command: 'link' })).reply();
+    const url = (link.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
+    expect(await (await fetch(sim.oauth.authorize({ userId: newcomer.id, url }))).text()).toContain('Account created');
+    for (const guild of guilds) await expect.poll(() => requests(guild).length, { timeout: 15_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would be posted by now
+    for (const guild of guilds) expect(requests(guild)).toHaveLength(1);
+
+    const request = requests(guilds[0]!)[0]!;
+    const approve = request.components.flatMap((row) => row.components ?? []).find((c) => c.label === 'Approve as player')!;
+    const decided = await (await sim.clickButton({ user: users.viktor, guildId: guilds[0]!.id, message: request, customId: approve.custom_id! })).reply();
+    expect(decided.embeds[0]?.description).toContain('Approved as player by');
+    await expect.poll(() => requests(guilds[1]!)[0]?.embeds[0]?.description ?? '', { timeout: 15_000 }).toContain('Approved as player by');
+    expect(requests(guilds[1]!)[0]?.components).toEqual([]);
+    expect(fake.store.companyUsers(FIXTURE_IDS.companies.chicago).find((u) => u.username === 'ghoul_on_shard_1')?.role).toBe('PLAYER');
     expect(sim.violations).toEqual([]);
   });
 
