@@ -50,6 +50,18 @@ describe('demo sandbox', () => {
     expect(sandbox.sim.violations).toEqual([]);
   });
 
+  it('shows the form the Edit button opens and saves what the person submits', async () => {
+    const out: string[] = [];
+    await runTour(sandbox, (text) => out.push(text), ['as bastien', 'dm Haven ideas\\nAn old church', 'click 1', 'submit title:"Haven: the church"', 'submit']);
+    const text = out.join('\n');
+    expect(text).toContain('Valentina bot opens a form:');
+    expect(text).toContain('title (Title (3–50 characters)): Haven ideas');
+    expect(text).toContain('content (Content (markdown)): An old church');
+    expect(text).toContain('Saved your changes to **Haven: the church**');
+    expect(text).toContain('No form is open');
+    expect(sandbox.sim.violations).toEqual([]);
+  });
+
   it('reads options with quotes', () => {
     expect(tokenize('/xp add user:@mara reason:"Great scene" amount:5')).toEqual(['/xp', 'add', 'user:@mara', 'reason:Great scene', 'amount:5']);
   });

@@ -62,3 +62,25 @@ export function renderMessage(message: Rendered): string {
   if (components) parts.push(wrap(components, '  '));
   return parts.join('\n');
 }
+
+/** A form's text inputs in order (inside action rows or labels), with their labels and prefilled values. */
+export function formFields(components: readonly SimComponent[]): Array<{ customId: string; label: string; value: string }> {
+  const fields: Array<{ customId: string; label: string; value: string }> = [];
+  const visit = (component: SimComponent, label?: string) => {
+    if (component.type === 4 && component.custom_id) {
+      fields.push({ customId: component.custom_id, label: component.label ?? label ?? component.custom_id, value: typeof component.value === 'string' ? component.value : '' });
+    }
+    for (const child of component.components ?? []) visit(child);
+    if (component.component) visit(component.component, component.label);
+  };
+  for (const component of components) visit(component);
+  return fields;
+}
+
+/** A form (modal) as Discord pops it up: its title, any text shown in it, and each field with its value. */
+export function renderForm(form: { title: string; components: readonly SimComponent[] }): string {
+  const lines = [`**${form.title}**`];
+  for (const component of form.components) if (component.type === 10 && typeof component.content === 'string') lines.push(component.content);
+  for (const field of formFields(form.components)) lines.push(`${field.customId} (${field.label}): ${field.value || '(empty)'}`);
+  return `┌─ form\n${wrap(lines.join('\n'), '│ ')}\n└─`;
+}

@@ -2,8 +2,9 @@
  * One person at the sandbox's keyboard: turns what they would type in Discord into simulated
  * interactions as a seeded user, and prints what Discord would show them.
  */
-import type { SimCommandOption, SimMessage, VisibleReply } from '../discord-sim/index.js';
-import { interactiveComponents, renderMessage } from './render.js';
+import { z } from 'zod';
+import type { InteractionHandle, SimCommandOption, SimComponent, SimMessage, VisibleReply } from '../discord-sim/index.js';
+import { formFields, interactiveComponents, renderForm, renderMessage } from './render.js';
 import { PEOPLE, type Person, type Sandbox } from './sandbox.js';
 
 export const HELP_TEXT = `Type what you would type in Discord:
@@ -11,11 +12,23 @@ export const HELP_TEXT = `Type what you would type in Discord:
   dm Remember the boon we owe Bastien                 a direct message to the bot
   click 1                                             press button 1 of the last message
   select 1 <option>                                   choose an option of menu 1 of the last message
+  submit title:"New title"                            fill in and send the form the bot opened (fields left out keep their value)
   show #xp-log                                        the messages in a channel (#general, #approvals, #xp-log)
   as celeste                                          act as another seeded person (${PEOPLE.join(', ')})
   help | quit`;
 
 type OptionValue = string | number | boolean;
+
+/** The callback data of a form (interaction response type 9), as the simulator recorded it. */
+const formSchema = z.looseObject({ custom_id: z.string(), title: z.string(), components: z.array(z.custom<SimComponent>((v) => typeof v === 'object' && v !== null)) });
+
+interface OpenForm {
+  customId: string;
+  fields: Map<string, string>;
+  /** The message whose button opened the form, if any. */
+  message: SimMessage | undefined;
+  guildId: string | undefined;
+}
 
 export function tokenize(line: string): string[] {
   const tokens: string[] = [];
@@ -28,6 +41,7 @@ export function tokenize(line: string): string[] {
 export class DemoSession {
   person: Person = 'mara';
   private last: SimMessage | undefined;
+  private form: OpenForm | undefined;
   private readonly seen = new Set<string>();
 
   private readonly print: (text: string) => void;
@@ -65,6 +79,7 @@ export class DemoSession {
       else if (text.startsWith('dm ')) await this.dm(text.slice(3));
       else if (text.startsWith('click ')) await this.click(Number(text.slice(6)));
       else if (text.startsWith('select ')) await this.select(text.slice(7));
+      else if (text === 'submit' || text.startsWith('submit ')) await this.submit(text.slice(6));
       else if (text.startsWith('show ')) this.show(text.slice(5).trim());
       else this.print(`I don't know "${text}". Type help.`);
     } catch (error) {
@@ -84,6 +99,30 @@ export class DemoSession {
     this.last = reply.message;
     this.seen.add(reply.message.id);
     this.print(renderMessage({ who: 'Valentina bot:', ...reply }));
+  }
+
+  /** Shows the bot's answer: a message, or a form that `submit` then fills in. */
+  private async showAnswer(handle: InteractionHandle, message: SimMessage | undefined, guildId: string | undefined): Promise<void> {
+    const first = await handle.initialResponse();
+    if (first.type !== 9) return this.showReply(await handle.reply());
+    const form = formSchema.parse(first.data);
+    this.form = { customId: form.custom_id, fields: new Map(formFields(form.components).map((f) => [f.customId, f.value])), message, guildId };
+    this.print(`Valentina bot opens a form:\n${renderForm(form).replace(/^/gm, '  ')}\n  (type submit ${[...this.form.fields.keys()].map((k) => `${k}:"…"`).join(' ')} — fields you leave out keep their value)`);
+  }
+
+  private async submit(args: string): Promise<void> {
+    const form = this.form;
+    if (!form) throw new Error('No form is open. Buttons such as Edit open one.');
+    const fields = new Map(form.fields);
+    for (const token of tokenize(args)) {
+      const at = token.indexOf(':');
+      const key = token.slice(0, at);
+      if (at < 1 || !fields.has(key)) throw new Error(`The form has no field "${key}"; its fields: ${[...fields.keys()].join(', ')}`);
+      fields.set(key, token.slice(at + 1));
+    }
+    this.form = undefined;
+    const handle = await this.sandbox.sim.submitModal({ user: this.user, guildId: form.guildId, message: form.message, customId: form.customId, fields: Object.fromEntries(fields) });
+    this.showReply(await handle.reply());
   }
 
   private async slash(text: string): Promise<void> {
@@ -121,7 +160,7 @@ export class DemoSession {
       if (hit) values[option.name] = hit.value;
     }
     const handle = await sim.slashCommand({ user: this.user, guildId: guild.id, command: name, subcommandGroup, subcommand, options: values });
-    this.showReply(await handle.reply());
+    await this.showAnswer(handle, undefined, guild.id);
   }
 
   private convert(option: SimCommandOption, raw: string): OptionValue {
@@ -150,7 +189,7 @@ export class DemoSession {
       return;
     }
     const handle = await this.sandbox.sim.clickButton({ user: this.user, guildId: this.last.guildId ?? undefined, message: this.last, customId: button.custom_id! });
-    this.showReply(await handle.reply());
+    await this.showAnswer(handle, this.last, this.last.guildId ?? undefined);
   }
 
   /** A link button opens a browser; a Discord sign-in is followed as the person, consenting. */

@@ -24,6 +24,8 @@ export const TOUR: readonly string[] = [
   '# Notes: DM the bot; the first line becomes the title.',
   'as bastien',
   'dm Session 14 recap\nThe seneschal owes us a boon.',
+  'click 1',
+  'submit title:"Session 14: the seneschal"',
   '/notes list',
   '# Dice statistics, with a chart.',
   'as mara',
