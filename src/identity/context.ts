@@ -4,7 +4,7 @@
  */
 import { UserError } from '../discord/errors.js';
 import type { GuildBinding, GuildBindingStore } from './guild-binding.js';
-import { describeResolution, isResolution, type Actor, type IdentityResolver, type Resolution } from './resolver.js';
+import { describeResolution, type Actor, type IdentityResolver, type Resolution } from './resolver.js';
 
 export interface IdentityContextDeps {
   bindings: GuildBindingStore;
@@ -64,9 +64,8 @@ export async function withActor<T>(
     },
     (actor) => action(actor, binding),
   );
-  // runAsActor hands back the resolution itself when the user cannot act.
-  if (isResolution(result) && result.status !== 'ok') throw new UserError(describeResolution(result));
-  return result as T;
+  if (!result.acted) throw new UserError(describeResolution(result.refusal));
+  return result.value;
 }
 
 /**

@@ -44,6 +44,12 @@ export type Resolution =
   | { status: 'other_company'; guildCompanyName: string; linkedCompanyNames: string[] }
   | { status: 'choose_company'; options: Array<{ companyId: string; companyName: string; role: UserRole }> };
 
+/** Why a user cannot act. */
+export type Refusal = Exclude<Resolution, { status: 'ok' }>;
+
+/** What {@link IdentityResolver.runAsActor} comes back with: the action's result, or why it could not run. */
+export type AsActor<T> = { acted: true; value: T } | { acted: false; refusal: Refusal };
+
 export interface ResolverOptions {
   client: LookupClient;
   redis: RedisConnection;
@@ -128,18 +134,18 @@ export class IdentityResolver {
    * Runs `action` as the resolved actor. If Valentina no longer knows the cached acting user (404 on
    * `On-Behalf-Of`), the cache entry is dropped and the actor resolved once more before giving up.
    */
-  async runAsActor<T>(resolve: () => Promise<Resolution>, action: (actor: Actor) => Promise<T>): Promise<T | Resolution> {
+  async runAsActor<T>(resolve: () => Promise<Resolution>, action: (actor: Actor) => Promise<T>): Promise<AsActor<T>> {
     const first = await resolve();
-    if (first.status !== 'ok') return first;
+    if (first.status !== 'ok') return { acted: false, refusal: first };
     try {
-      return await action(first.actor);
+      return { acted: true, value: await action(first.actor) };
     } catch (error) {
       if (!isUnknownActorError(error, first.actor.userId)) throw error;
       this.options.logger?.info({ discordUserId: first.actor.discordUserId }, 'cached actor rejected by Valentina; resolving again');
       await this.invalidate(first.actor.discordUserId);
       const second = await resolve();
-      if (second.status !== 'ok') return second;
-      return action(second.actor);
+      if (second.status !== 'ok') return { acted: false, refusal: second };
+      return { acted: true, value: await action(second.actor) };
     }
   }
 
@@ -200,13 +206,8 @@ export function isUnknownActorError(error: unknown, actorUserId: string): boolea
   return detail === 'Acting user not found' || detail === `User '${actorUserId}' not found`;
 }
 
-export function isResolution(value: unknown): value is Resolution {
-  return typeof value === 'object' && value !== null && 'status' in value && typeof (value as { status: unknown }).status === 'string'
-    && ['ok', 'not_linked', 'unapproved', 'deactivated', 'other_company', 'choose_company'].includes((value as { status: string }).status);
-}
-
 /** What the user is told when they cannot act (ephemeral). `subject` is "You" or a mention of a target. */
-export function describeResolution(resolution: Exclude<Resolution, { status: 'ok' }>, subject?: string): string {
+export function describeResolution(resolution: Refusal, subject?: string): string {
   const target = subject !== undefined;
   switch (resolution.status) {
     case 'not_linked':

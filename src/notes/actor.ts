@@ -5,7 +5,7 @@
  */
 import { UserError } from '../discord/errors.js';
 import type { BotDeps } from '../discord/types.js';
-import { describeResolution, isResolution, type Actor, type Resolution } from '../identity/resolver.js';
+import { describeResolution, type Actor, type Resolution } from '../identity/resolver.js';
 
 /** The Discord user's account in `companyId`, as a resolution. */
 export async function resolveInCompany(deps: Pick<BotDeps, 'resolver'>, discordUserId: string, companyId: string): Promise<Resolution> {
@@ -22,17 +22,14 @@ export async function resolveInCompany(deps: Pick<BotDeps, 'resolver'>, discordU
 }
 
 /** Runs `action` as the user's account in `companyId` (a stale cached account is resolved once more). */
-export async function withCompanyActor<T extends object>(
+export async function withCompanyActor<T>(
   deps: Pick<BotDeps, 'resolver'>,
   discordUserId: string,
   companyId: string,
   action: (actor: Actor) => Promise<T>,
 ): Promise<T> {
   const result = await deps.resolver.runAsActor(() => resolveInCompany(deps, discordUserId, companyId), action);
-  if (isResolution(result)) {
-    if (result.status === 'ok') throw new Error('unreachable: runAsActor returns the action result for ok');
-    if (result.status === 'other_company') throw new UserError("This note belongs to a company you're no longer part of, so it can't be changed from here.");
-    throw new UserError(describeResolution(result));
-  }
-  return result;
+  if (result.acted) return result.value;
+  if (result.refusal.status === 'other_company') throw new UserError("This note belongs to a company you're no longer part of, so it can't be changed from here.");
+  throw new UserError(describeResolution(result.refusal));
 }

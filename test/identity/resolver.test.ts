@@ -96,6 +96,19 @@ describe('IdentityResolver', () => {
     expect(directory.calls).toBe(2);
   });
 
+  it('hands back why the user cannot act, without running the action', async () => {
+    let ran = false;
+    const result = await resolver.runAsActor(
+      () => resolver.resolveInGuild('999999999999999999', { companyId: CHICAGO, companyName: 'Chicago by Night' }),
+      async () => {
+        ran = true;
+        return { status: 'ok' };
+      },
+    );
+    expect(result).toEqual({ acted: false, refusal: { status: 'not_linked' } });
+    expect(ran).toBe(false);
+  });
+
   it('drops a stale actor that Valentina rejects and retries once with the fresh one', async () => {
     const company = { companyId: CHICAGO, companyName: 'Chicago by Night' };
     const stale = '0197e3d0-0000-7000-8000-000000000001';
@@ -112,7 +125,7 @@ describe('IdentityResolver', () => {
         return 'granted';
       },
     );
-    expect(result).toBe('granted');
+    expect(result).toEqual({ acted: true, value: 'granted' });
     expect(seen).toEqual([stale, fresh]);
   });
 });
