@@ -45,7 +45,11 @@ export function createRedisConnection(settings: RedisSettings, purpose: Connecti
 type SentinelSettings = Extract<RedisSettings, { mode: 'sentinel' }>;
 type ClusterSettings = Extract<RedisSettings, { mode: 'cluster' }>;
 
-/** ioredis options for a primary found through the sentinels; REDIS_TLS applies to sentinels and data nodes alike. */
+/**
+ * ioredis options for a primary found through the sentinels; REDIS_TLS applies to sentinels and data
+ * nodes alike. The failover detector listens for the sentinels' `+switch-master` and reconnects to the
+ * new primary at once, instead of writing to a demoted one until Sentinel reconfigures it.
+ */
 export function sentinelOptions(settings: SentinelSettings): RedisOptions {
   return {
     sentinels: settings.sentinels,
@@ -55,6 +59,7 @@ export function sentinelOptions(settings: SentinelSettings): RedisOptions {
     password: settings.password,
     db: settings.db,
     role: 'master',
+    failoverDetector: true,
     ...(settings.tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
   };
 }
