@@ -3,7 +3,7 @@
  * local sandbox. Never a mock: the bot's queues and caches run against the real thing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,14 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** Data directory; a fresh temporary one when omitted (and removed on stop). */
   dir?: string;
+  /** More command-line settings, e.g. `['--replicaof', '127.0.0.1', '6379']` or `['--cluster-enabled', 'yes']`. */
+  args?: string[];
+  /**
+   * Runs a Sentinel instead of a data node, configured with these lines (e.g.
+   * `sentinel monitor mymaster 127.0.0.1 6379 1`), written to `sentinel.conf` in `dir`: Sentinel
+   * rewrites its configuration file as it learns the topology.
+   */
+  sentinel?: string[];
 }
 
 export interface RedisServerHandle {
@@ -64,7 +72,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = options.port ?? (await freePort());
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'vbot-redis-'));
+  const sentinelConfig = join(dir, 'sentinel.conf');
+  if (options.sentinel) writeFileSync(sentinelConfig, `${options.sentinel.join('\n')}\n`);
   const args = [
+    ...(options.sentinel ? [sentinelConfig, '--sentinel'] : []),
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
@@ -73,6 +84,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--appendfsync', 'always',
     '--daemonize', 'no',
     '--loglevel', 'warning',
+    ...(options.args ?? []),
   ];
   let child: ChildProcess;
   try {
