@@ -51,6 +51,15 @@ export class CachedJson<S extends z.ZodTypeAny> {
   }
 }
 
+/**
+ * The item an option names exactly: its id (autocomplete sends ids) or, when typed by hand, its name,
+ * both case-insensitively.
+ */
+export function exactChoice<T extends { id: string; name: string }>(items: readonly T[], option: string): T | undefined {
+  const typed = option.trim().toLowerCase();
+  return items.find((item) => item.id.toLowerCase() === typed) ?? items.find((item) => item.name.toLowerCase() === typed);
+}
+
 /** Autocomplete matching: any part of the name, case- and accent-insensitive; prefix matches first. */
 export function matchChoices<T extends { name: string }>(items: readonly T[], query: string, limit = 25): T[] {
   const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();

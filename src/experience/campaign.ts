@@ -3,7 +3,7 @@
  * typed name), else the server's default campaign from `/setup`.
  */
 import type { CompanyDirectory } from '../cache/directory.js';
-import { matchChoices } from '../cache/cached-json.js';
+import { exactChoice, matchChoices } from '../cache/cached-json.js';
 import { UserError } from '../discord/errors.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 
@@ -11,8 +11,6 @@ export interface ChosenCampaign {
   id: string;
   name: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const NO_CAMPAIGN_MESSAGE =
   'Which campaign? Pick one in the `campaign` option, or ask a server manager to set a default campaign with `/setup`.';
@@ -32,11 +30,10 @@ export function pickCampaign(
 ): ChosenCampaign {
   const typed = option?.trim();
   if (typed) {
-    const byId = UUID.test(typed) ? campaigns.find((c) => c.id.toLowerCase() === typed.toLowerCase()) : undefined;
-    if (byId) return byId;
+    const exact = exactChoice(campaigns, typed);
+    if (exact) return exact;
     const matches = matchChoices(campaigns, typed);
-    const byName = matches.length === 1 ? matches[0] : matches.find((c) => c.name.toLowerCase() === typed.toLowerCase());
-    if (byName) return byName;
+    if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
       throw new UserError(`Several campaigns match "${typed.slice(0, 50)}". Pick one from the list that appears as you type.`);
     }

@@ -3,7 +3,7 @@
  * member may also type a name. Only the actor's own quickrolls and the characters they play are
  * candidates — Valentina itself does not check either when rolling.
  */
-import { matchChoices } from '../cache/cached-json.js';
+import { exactChoice, matchChoices } from '../cache/cached-json.js';
 import { UserError } from '../discord/errors.js';
 import type { BotDeps } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
@@ -12,8 +12,7 @@ import { charactersOf, freshQuickrolls, quickrollsOf, type CharacterSummary, typ
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function match<T extends { id: string; name: string }>(items: readonly T[], option: string): T | undefined {
-  const typed = option.trim().toLowerCase();
-  const exact = items.find((q) => q.id === typed) ?? items.find((q) => q.name.toLowerCase() === typed);
+  const exact = exactChoice(items, option);
   if (exact) return exact;
   const near = matchChoices(items, option, 2);
   return near.length === 1 ? near[0] : undefined;

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchChoices } from '../../src/cache/cached-json.js';
+import { exactChoice, matchChoices } from '../../src/cache/cached-json.js';
 import { CompanyDirectory } from '../../src/cache/directory.js';
 import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS as ids } from '../../src/sandbox/fixture.js';
@@ -46,5 +46,17 @@ describe('matchChoices', () => {
     expect(matchChoices(items, 'ecl').map((i) => i.name)).toEqual(['Éclat']);
     expect(matchChoices(items, '')).toHaveLength(3);
     expect(matchChoices(items, 'zzz')).toEqual([]);
+  });
+});
+
+describe('exactChoice', () => {
+  const items = [
+    { id: '0197e3d0-aaaa-7000-8000-00000000000A', name: 'Requiem for the Loop' },
+    { id: '0197e3d0-bbbb-7000-8000-00000000000b', name: 'Loop Garou' },
+  ];
+  it('finds the item by its id (as autocomplete sends it) or its whole name, ignoring case and spaces around', () => {
+    expect(exactChoice(items, '0197e3d0-aaaa-7000-8000-00000000000a')?.name).toBe('Requiem for the Loop');
+    expect(exactChoice(items, '  loop garou ')?.name).toBe('Loop Garou');
+    expect(exactChoice(items, 'Loop')).toBeUndefined();
   });
 });
