@@ -12,55 +12,13 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type SimGuild, type SimUser, type SlashCommandInput } from '../src/sandbox/discord-sim/index.js';
-import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
-import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
-import { Redis } from 'ioredis';
-import { GuildBindingStore } from '../src/identity/guild-binding.js';
+import { freePort } from '../src/sandbox/redis-server.js';
+import { SCENARIOS, sendOnce, startStack, type Scenario, type Stack } from './bench-stack.js';
+import { recorded, upstreamWait, type RecordedRequest } from './bench-upstream.js';
 import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';
 
 const BOT_TOKEN = 'bench-bot-token';
 const APPLICATION_ID = '1180000000000000002';
-const MEMBERS = ['viktor', 'celeste', 'mara', 'bastien'] as const;
-
-interface Stack {
-  sim: DiscordSimulator;
-  guild: SimGuild;
-  users: SimUser[];
-}
-
-interface Scenario {
-  name: string;
-  command: string;
-  options?: Record<string, OptionValue>;
-  /** Whether the bare pong bot answers it too (only /ping). */
-  baseline: boolean;
-  /** Index into MEMBERS of the user who runs it; default: rotate through all. */
-  as?: number;
-  subcommand?: string;
-  /** Bench the autocomplete of this option (until the choices arrive) instead of running the command. */
-  focused?: string;
-  /** Measure until the visible reply (e.g. a deferred dice embed), not just the initial response. */
-  untilReply?: boolean;
-}
-
-/** What gets benched. Later features add their commands here. */
-const SCENARIOS: Scenario[] = [
-  { name: '/ping', command: 'ping', baseline: true },
-  { name: '/help', command: 'help', baseline: false },
-  { name: '/help command:ping', command: 'help', options: { command: 'ping' }, baseline: false },
-  // celeste (storyteller) grants bastien 1 XP: one Valentina write per interaction on a warm cache.
-  { name: '/xp add', command: 'xp', subcommand: 'add', options: { user: FIXTURE_IDS.users.bastien.discordId!, amount: 1 }, baseline: false, as: 1 },
-  { name: '/xp show', command: 'xp', subcommand: 'show', options: {}, baseline: false, as: 2 },
-  { name: '/quickroll run', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot }, baseline: false, as: 2 },
-  // mara rolls Shoot for Lucien: P3 sheet read + R1 roll per interaction; measured until the dice embed shows.
-  { name: '/quickroll run → dice embed', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot, comment: 'bench' }, untilReply: true, baseline: false, as: 2 },
-  // Autocomplete answers from the Redis caches (no Valentina call once warm).
-  { name: '/quickroll run · quickroll autocomplete', command: 'quickroll', subcommand: 'run', options: { quickroll: 'sh' }, focused: 'quickroll', baseline: false, as: 2 },
-  { name: '/quickroll run · character autocomplete', command: 'quickroll', subcommand: 'run', options: { quickroll: FIXTURE_IDS.quickrolls.shoot, character: 'lu' }, focused: 'character', baseline: false, as: 2 },
-  { name: '/quickroll create · traits autocomplete', command: 'quickroll', subcommand: 'create', options: { name: 'Bench', traits: 'Strength, b' }, focused: 'traits', baseline: false, as: 2 },
-];
 
 interface Figures {
   p50: number;
@@ -68,11 +26,21 @@ interface Figures {
   perSecond: number;
 }
 
+/** Valentina as seen from one scenario and mode, with the bot running (targets that call it). */
+interface Upstream {
+  /** Requests the fake received per interaction, after the warm-up. */
+  calls: number;
+  /** Replayed upstream wait per interaction (see bench-upstream.ts). */
+  p50: number;
+  p99: number;
+}
+
 interface Row {
   target: string;
   scenario: string;
   mode: string;
   figures: Figures;
+  upstream?: Upstream;
 }
 
 const { values } = parseArgs({
@@ -85,47 +53,59 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(CONCURRENCY) || CONCURREN
   process.exit(1);
 }
 
-function inputFor(stack: Stack, scenario: Scenario, i: number): SlashCommandInput {
-  const user = stack.users[scenario.as ?? i % stack.users.length] as SimUser;
-  return {
-    user,
-    guildId: stack.guild.id,
-    command: scenario.command,
-    ...(scenario.subcommand ? { subcommand: scenario.subcommand } : {}),
-    ...(scenario.options ? { options: scenario.options } : {}),
-  };
+interface Measured extends Figures {
+  /** Requests the fake received during the run. */
+  calls: number;
+  /** Sequential runs only: the requests of each interaction. */
+  requests?: RecordedRequest[][];
 }
 
-async function once(stack: Stack, scenario: Scenario, i: number): Promise<number> {
-  const started = performance.now();
-  if (scenario.focused) {
-    await stack.sim.autocomplete({ ...inputFor(stack, scenario, i), focused: scenario.focused });
-    return performance.now() - started;
-  }
-  const handle = await stack.sim.slashCommand(inputFor(stack, scenario, i));
-  await (scenario.untilReply ? handle.reply() : handle.initialResponse());
-  return performance.now() - started;
-}
-
-async function measure(stack: Stack, scenario: Scenario, concurrency: number): Promise<Figures> {
+async function measure(stack: Stack, scenario: Scenario, concurrency: number): Promise<Measured> {
   const samples: number[] = [];
+  const log = stack.fake.requests;
+  const requests: RecordedRequest[][] = [];
+  const logged = log.length;
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, N) }, async () => {
-      while (next < N) samples.push(await once(stack, scenario, next++));
+      while (next < N) {
+        const before = log.length;
+        samples.push(await sendOnce(stack, scenario, next++));
+        // One interaction at a time: what the fake received meanwhile is this interaction's.
+        if (concurrency === 1) requests.push(log.slice(before).map(recorded));
+      }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: N / seconds };
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    perSecond: N / seconds,
+    calls: log.length - logged,
+    ...(concurrency === 1 ? { requests } : {}),
+  };
 }
 
 async function benchTarget(target: string, stack: Stack, scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const scenario of scenarios) {
-    for (let i = 0; i < Math.min(20, N); i++) await once(stack, scenario, i); // warm-up
-    rows.push({ target, scenario: scenario.name, mode: 'sequential', figures: await measure(stack, scenario, 1) });
-    rows.push({ target, scenario: scenario.name, mode: `concurrent ×${CONCURRENCY}`, figures: await measure(stack, scenario, CONCURRENCY) });
+    for (let i = 0; i < Math.min(20, N); i++) await sendOnce(stack, scenario, i); // warm-up
+    const sequential = await measure(stack, scenario, 1);
+    const concurrent = await measure(stack, scenario, CONCURRENCY);
+    const modes: Array<[string, Measured, number]> = [
+      ['sequential', sequential, 1],
+      [`concurrent ×${CONCURRENCY}`, concurrent, CONCURRENCY],
+    ];
+    for (const [mode, { p50, p99, perSecond, calls }, concurrency] of modes) {
+      const row: Row = { target, scenario: scenario.name, mode, figures: { p50, p99, perSecond } };
+      if (target === 'bot') {
+        // The bot is idle now: replay the sequential run's requests at the same concurrency.
+        const waits = await upstreamWait(stack.fake.url, sequential.requests ?? [], concurrency);
+        row.upstream = { calls: calls / N, p50: percentile(waits, 50), p99: percentile(waits, 99) };
+      }
+      rows.push(row);
+    }
   }
   return rows;
 }
@@ -135,47 +115,11 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 async function main(): Promise<void> {
   const botEntry = join(REPO_ROOT, 'dist/src/main.js');
   if (!existsSync(botEntry)) throw new Error('dist/src/main.js is missing: run `npm run build` first');
-  const redis = await startRedisServer();
-  const sim = await startDiscordSimulator({ botToken: BOT_TOKEN, applicationId: APPLICATION_ID, heartbeatIntervalMs: 5_000 });
-  const fake = await startFakeValentina({ discordApiUrl: sim.apiUrl, rateLimits: false });
-  const users = MEMBERS.map((name) => sim.addUser({ id: FIXTURE_IDS.users[name].discordId ?? undefined, username: name }));
-  const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users[0]?.id });
-  for (const user of users.slice(1)) sim.addMember(guild.id, user.id);
-  const stack: Stack = { sim, guild, users };
-  const redisClient = new Redis(redis.url);
-  await new GuildBindingStore(redisClient, 'bench').set({
-    guildId: guild.id,
-    companyId: FIXTURE_IDS.companies.chicago,
-    companyName: 'Chicago by Night',
-    approvalsChannelId: guild.defaultChannelId,
-    defaultCampaignId: FIXTURE_IDS.campaigns.main,
-    defaultCampaignName: 'Requiem for the Loop',
-    auditChannelId: null,
-    updatedBy: users[0]!.id,
-  });
-  await redisClient.quit();
-  const port = await freePort();
+  const stack = await startStack({ botToken: BOT_TOKEN, applicationId: APPLICATION_ID, redisPrefix: 'bench' });
+  const { sim, guild } = stack;
   let bot: ChildProcess | undefined;
   try {
-    bot = await startBotProcess(
-      stack.sim,
-      [botEntry],
-      {
-        DISCORD_TOKEN: BOT_TOKEN,
-        DISCORD_API_URL: sim.apiUrl,
-        DISCORD_CLIENT_ID: APPLICATION_ID,
-        DISCORD_CLIENT_SECRET: 'sim-client-secret',
-        VALENTINA_API_URL: fake.url,
-        VALENTINA_API_KEY: fake.apiKey,
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: 'bench',
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(port),
-        REGISTER_COMMANDS: `guild:${guild.id}`,
-        LOG_LEVEL: 'warn',
-      },
-      () => sim.commands({ guildId: guild.id }).length > 0,
-    );
+    bot = await startBotProcess(sim, [botEntry], stack.botEnv(await freePort()), () => sim.commands({ guildId: guild.id }).length > 0);
     console.log(`Benchmarking ${N} interactions per run (node ${process.version}, concurrency ${CONCURRENCY})`);
     const rows = await benchTarget('bot', stack, SCENARIOS);
     const code = await stopProcess(bot);
@@ -184,10 +128,7 @@ async function main(): Promise<void> {
     const baseline: Row[] = [];
     const pongBot = join(REPO_ROOT, 'scripts/pong-bot.ts');
     if (existsSync(pongBot)) {
-      const pong = await startBotProcess(stack.sim, ['--import', 'tsx', pongBot], {
-        DISCORD_TOKEN: BOT_TOKEN,
-        DISCORD_API_URL: sim.apiUrl,
-      });
+      const pong = await startBotProcess(sim, ['--import', 'tsx', pongBot], { DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: sim.apiUrl });
       try {
         baseline.push(...(await benchTarget('pong-bot', stack, SCENARIOS.filter((s) => s.baseline))));
       } finally {
@@ -201,6 +142,11 @@ async function main(): Promise<void> {
       'Injection → initial response',
       ['target', 'scenario', 'mode', 'p50', 'p99', 'interactions/s'],
       [...rows, ...baseline].map((r) => [r.target, r.scenario, r.mode, fmt(r.figures.p50), fmt(r.figures.p99), r.figures.perSecond.toFixed(0)]),
+    );
+    printTable(
+      'Valentina per interaction (warm cache; upstream wait = the same requests replayed by a bare undici client)',
+      ['scenario', 'mode', 'calls', 'upstream p50', 'upstream p99'],
+      rows.flatMap((r) => (r.upstream ? [[r.scenario, r.mode, r.upstream.calls.toFixed(2), fmt(r.upstream.p50), fmt(r.upstream.p99)]] : [])),
     );
     if (baseline.length > 0) {
       printTable(
@@ -219,9 +165,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if (bot) await stopProcess(bot);
-    await sim.close();
-    await fake.close();
-    await redis.stop();
+    await stack.close();
   }
 }
 
