@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..');
 const RUNS: Array<{ title: string; script: string; args: string[] }> = [
   { title: 'Valentina client overhead', script: 'scripts/bench-client.ts', args: ['--n', '2000'] },
   { title: 'Interactions vs the bare pong bot', script: 'scripts/bench-interactions.ts', args: ['--n', '300', '--concurrency', '16'] },
-  { title: 'Memory and queue latency', script: 'scripts/bench-memory.ts', args: ['--n', '10000', '--deliveries', '200'] },
+  { title: 'Memory and queue latency', script: 'scripts/bench-memory.ts', args: ['--warmup', '2000', '--n', '10000', '--deliveries', '200'] },
   { title: 'Statistics chart rendering', script: 'scripts/bench-chart.ts', args: [] },
 ];
 
@@ -43,24 +43,36 @@ function tableRows(output: string, title: string): string[][] {
   return rows;
 }
 
+const SUMMARY_HEADER = ['figure', 'value', 'vs pong bot', 'Valentina calls (warm)', 'upstream wait p99', 'goal: p99 ≤ 2 × pong p99 + upstream wait'];
+
 function summarise(outputs: Map<string, string>): string[][] {
   const rows: string[][] = [];
   const interactions = outputs.get('scripts/bench-interactions.ts') ?? '';
   const measured = tableRows(interactions, 'Injection → initial response');
+  const upstream = tableRows(interactions, 'Valentina per interaction');
   // The pong bot only answers /ping: every command is compared with its /ping in the same mode.
   const pong = (mode: string) => measured.find((r) => r[0] === 'pong-bot' && r[1] === '/ping' && r[2] === mode);
-  const ratio = (a: string | undefined, b: string | undefined) => (parseFloat(a ?? '') / parseFloat(b ?? '')).toFixed(2);
+  const ms = (cell: string | undefined) => parseFloat(cell ?? '');
+  const ratio = (a: string | undefined, b: string | undefined) => (ms(a) / ms(b)).toFixed(2);
   for (const [target, scenario, mode, p50, p99, perSecond] of measured) {
     if (target !== 'bot' || !mode) continue;
     const base = pong(mode);
     const vsPong = base ? `p50 ${ratio(p50, base[3])}× · p99 ${ratio(p99, base[4])}× · throughput ${ratio(perSecond, base[5])}×` : '';
-    rows.push([`${scenario} (${mode})`, `p50 ${p50} · p99 ${p99} · ${perSecond}/s`, vsPong]);
+    const valentina = upstream.find((r) => r[0] === scenario && r[1] === mode);
+    let goal = '';
+    if (base && valentina) {
+      const bound = 2 * ms(base[4]) + ms(valentina[4]);
+      goal = `${ms(p99) <= bound ? '✓ within' : '✗ over'} (≤ ${bound.toFixed(1)} ms)`;
+    }
+    rows.push([`${scenario} (${mode})`, `p50 ${p50} · p99 ${p99} · ${perSecond}/s`, vsPong, valentina?.[2] ?? '', valentina?.[4] ?? '', goal]);
   }
-  for (const [figure, value] of tableRows(outputs.get('scripts/bench-memory.ts') ?? '', 'Bot process memory')) rows.push([figure!, value!, '']);
+  for (const [figure, value, goal] of tableRows(outputs.get('scripts/bench-memory.ts') ?? '', 'Bot process memory')) {
+    rows.push([figure!, value!, '', '', '', goal ?? '']);
+  }
   const client = /ratio client\/bare: (.*)/.exec(outputs.get('scripts/bench-client.ts') ?? '')?.[1];
-  if (client) rows.push(['Valentina client vs bare HTTP', client, '']);
+  if (client) rows.push(['Valentina client vs bare HTTP', client, '', '', '', '']);
   const chart = /Drawing alone[^:]*: (.*)/.exec(outputs.get('scripts/bench-chart.ts') ?? '')?.[1];
-  if (chart) rows.push(['stats chart drawing', chart, '']);
+  if (chart) rows.push(['stats chart drawing', chart, '', '', '', '']);
   return rows;
 }
 
@@ -78,6 +90,10 @@ for (const { title, script, args } of RUNS) {
   outputs.set(script, output);
   if (code !== 0) failed.push(`${script} exited with ${code}`);
 }
-printTable('Summary (latency from injection to the initial response; × = bot ÷ pong bot answering /ping)', ['figure', 'value', 'vs pong bot'], summarise(outputs));
+printTable(
+  'Summary (latency from injection to the initial response; × = bot ÷ pong bot answering /ping in the same mode; upstream wait = the warm Valentina requests replayed by a bare undici client)',
+  SUMMARY_HEADER,
+  summarise(outputs),
+);
 for (const failure of failed) console.error(failure);
 process.exit(failed.length === 0 ? 0 : 1);
