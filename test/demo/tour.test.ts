@@ -1,7 +1,7 @@
 /** The sandbox a newcomer starts with `npm run demo`: it comes up, answers as the README says, and stops. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/demo/sandbox.js';
-import { tokenize } from '../../src/sandbox/demo/session.js';
+import { SANDBOX_BOT_TOKEN, startSandbox, type Sandbox } from '../../src/sandbox/demo/sandbox.js';
+import { DemoSession, tokenize } from '../../src/sandbox/demo/session.js';
 import { runTour } from '../../src/sandbox/demo/tour.js';
 import { redisUrl } from '../support/redis.js';
 
@@ -60,6 +60,24 @@ describe('demo sandbox', () => {
     expect(text).toContain('Saved your changes to **Haven: the church**');
     expect(text).toContain('No form is open');
     expect(sandbox.sim.violations).toEqual([]);
+  });
+
+  it('presses the buttons of the answer to the last command, even when a message with buttons was posted meanwhile', async () => {
+    const out: string[] = [];
+    const session = new DemoSession(sandbox, (text) => out.push(text));
+    // A message with buttons the bot posts on its own (as an approval request is) while the person types.
+    const posted = await fetch(`${sandbox.sim.apiUrl}/v10/channels/${sandbox.channels.approvals}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${SANDBOX_BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Posted meanwhile', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Not this one', custom_id: 'meanwhile' }] }] }),
+    });
+    expect(posted.status).toBe(200);
+    await session.run('/quickroll run quickroll:Sneak');
+    await session.run('click 1');
+    const text = out.join('\n');
+    expect(text).toContain('Posted meanwhile');
+    expect(text.match(/— Sneak\*\*/g)).toHaveLength(2);
+    expect(text).not.toContain('This button has expired');
   });
 
   it('reads options with quotes', () => {

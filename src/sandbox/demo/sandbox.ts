@@ -15,7 +15,7 @@ import { FIXTURE_IDS } from '../fixture.js';
 import { freePort, pingRedis, startRedisServer, type RedisServerHandle } from '../redis-server.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BOT_TOKEN = 'sandbox-bot-token';
+export const SANDBOX_BOT_TOKEN = 'sandbox-bot-token';
 const APPLICATION_ID = '1190000000000000001';
 const CLIENT_SECRET = 'sandbox-client-secret';
 
@@ -83,7 +83,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
     ensureBuilt(log);
     const redis = await localRedis(log);
     if (redis.server) cleanup.push(() => redis.server!.stop());
-    const sim = await startDiscordSimulator({ botToken: BOT_TOKEN, applicationId: APPLICATION_ID, clientSecret: CLIENT_SECRET });
+    const sim = await startDiscordSimulator({ botToken: SANDBOX_BOT_TOKEN, applicationId: APPLICATION_ID, clientSecret: CLIENT_SECRET });
     cleanup.push(() => sim.close());
     const fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
     cleanup.push(() => fake.close());
@@ -123,7 +123,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
-        DISCORD_TOKEN: BOT_TOKEN,
+        DISCORD_TOKEN: SANDBOX_BOT_TOKEN,
         DISCORD_API_URL: sim.apiUrl,
         DISCORD_CLIENT_ID: APPLICATION_ID,
         DISCORD_CLIENT_SECRET: CLIENT_SECRET,

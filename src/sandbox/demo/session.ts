@@ -42,6 +42,8 @@ export class DemoSession {
   person: Person = 'mara';
   private last: SimMessage | undefined;
   private form: OpenForm | undefined;
+  /** Whether this line's own answer has buttons or menus: then `click` means those, not a message posted meanwhile. */
+  private answered = false;
   private readonly seen = new Set<string>();
 
   private readonly print: (text: string) => void;
@@ -71,6 +73,7 @@ export class DemoSession {
   async run(line: string): Promise<boolean> {
     const text = line.trim();
     if (!text || text.startsWith('#')) return true;
+    this.answered = false;
     try {
       if (text === 'quit' || text === 'exit') return false;
       if (text === 'help') this.print(HELP_TEXT);
@@ -97,6 +100,7 @@ export class DemoSession {
 
   private showReply(reply: VisibleReply): void {
     this.last = reply.message;
+    this.answered = reply.message.components.length > 0;
     this.seen.add(reply.message.id);
     this.print(renderMessage({ who: 'Valentina bot:', ...reply }));
   }
@@ -249,7 +253,7 @@ export class DemoSession {
     }
     for (const { where, message } of fresh) {
       this.seen.add(message.id);
-      if (message.components.length > 0) this.last = message;
+      if (message.components.length > 0 && !this.answered) this.last = message;
       this.print(renderMessage({ who: `Valentina bot (${where}):`, ...message }));
     }
   }
