@@ -11,7 +11,7 @@ import { printTable } from './bench-utils.js';
 const ROOT = join(import.meta.dirname, '..');
 const RUNS: Array<{ title: string; script: string; args: string[] }> = [
   { title: 'Valentina client overhead', script: 'scripts/bench-client.ts', args: ['--n', '2000'] },
-  { title: 'Interactions vs the bare pong bot', script: 'scripts/bench-interactions.ts', args: ['--n', '300', '--concurrency', '16'] },
+  { title: 'Interactions vs the bare pong bot', script: 'scripts/bench-interactions.ts', args: ['--n', '1000', '--concurrency', '16'] },
   { title: 'Memory and queue latency', script: 'scripts/bench-memory.ts', args: ['--warmup', '2000', '--n', '10000', '--deliveries', '200'] },
   { title: 'Statistics chart rendering', script: 'scripts/bench-chart.ts', args: [] },
 ];
