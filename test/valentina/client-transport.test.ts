@@ -119,6 +119,21 @@ describe('client errors and retries', () => {
     expect(fake.countRequests({ method: 'GET', path: `/companies/${cid}` })).toBeLessThanOrEqual(3);
   });
 
+  it('stops at once when the caller aborts, and retries nothing', async () => {
+    fake.faults.inject({ method: 'GET', path: `/companies/${cid}`, kind: 'latency', ms: 2_000, times: 10 });
+    fake.clearRequests();
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new Error('the user left')), 50);
+    // Without the abort the slow answer would arrive, as a company.
+    const error = await client.companies.get(cid, { signal: caller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ValentinaNetworkError);
+    expect(fake.countRequests({ method: 'GET', path: `/companies/${cid}` })).toBe(1);
+    const already = await client.companies.get(cid, { signal: caller.signal }).catch((e: unknown) => e);
+    expect(already).toBeInstanceOf(Error);
+    expect(fake.countRequests({ method: 'GET', path: `/companies/${cid}` })).toBe(1);
+  });
+
   it('walks several pages with listAll and the async iterator', async () => {
     fake.clearRequests();
     const all = await client.traits.listAll(cid, {}, undefined, 10);
