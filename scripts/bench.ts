@@ -14,6 +14,8 @@ const RUNS: Array<{ title: string; script: string; args: string[] }> = [
   { title: 'Interactions vs the bare pong bot', script: 'scripts/bench-interactions.ts', args: ['--n', '1000', '--concurrency', '16'] },
   { title: 'Memory and queue latency', script: 'scripts/bench-memory.ts', args: ['--warmup', '2000', '--n', '10000', '--deliveries', '200'] },
   { title: 'Statistics chart rendering', script: 'scripts/bench-chart.ts', args: [] },
+  { title: 'Approval requests through the queue', script: 'scripts/bench-approvals.ts', args: ['--n', '300'] },
+  { title: 'Notes by DM', script: 'scripts/bench-notes.ts', args: ['--n', '30', '--quiet', '4000,250'] },
 ];
 
 /** Runs a script, echoing its output, and resolves with its exit code and output. */
@@ -73,6 +75,15 @@ function summarise(outputs: Map<string, string>): string[][] {
   if (client) rows.push(['Valentina client vs bare HTTP', client, '', '', '', '']);
   const chart = /Drawing alone[^:]*: (.*)/.exec(outputs.get('scripts/bench-chart.ts') ?? '')?.[1];
   if (chart) rows.push(['stats chart drawing', chart, '', '', '', '']);
+  const approvals = new Map(tableRows(outputs.get('scripts/bench-approvals.ts') ?? '', 'Approval requests:').map(([metric, value]) => [metric, value]));
+  if (approvals.size > 0) {
+    const burst = `p50 ${approvals.get('enqueue → posted p50')} · p99 ${approvals.get('enqueue → posted p99')} · ${approvals.get('throughput')}`;
+    rows.push(['approval request, enqueue → posted (burst)', burst, '', '', '', '']);
+    rows.push(['approval request, enqueue → posted (one at a time, 20/s)', `p50 ${approvals.get('one at a time p50 (100 requests, 20/s)')} · p99 ${approvals.get('one at a time p99 (100 requests, 20/s)')}`, '', '', '', '']);
+  }
+  for (const [quiet, , reaction, confirmation] of tableRows(outputs.get('scripts/bench-notes.ts') ?? '', 'Notes by DM')) {
+    rows.push([`note by DM, quiet gap ${quiet}`, `DM → 📝 ${reaction} · DM → confirmation ${confirmation}`, '', '', '', '']);
+  }
   return rows;
 }
 
