@@ -14,14 +14,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { startDiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
 import type { DiscordSimulator, DiscordSimulatorOptions } from '../../src/sandbox/discord-sim/api.js';
 import type { SimGuild, SimUser } from '../../src/sandbox/discord-sim/model.js';
 import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { freePort } from '../../src/sandbox/redis-server.js';
+import { loadConfig } from '../../src/config.js';
 import { GuildBindingStore, type GuildBindingInput } from '../../src/identity/guild-binding.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BOT_ENTRY = join(REPO_ROOT, 'dist/src/main.js');
@@ -43,6 +44,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Redis to use; default the test suite's shared server (`redisUrl()`). */
   redisUrl?: string;
+  /**
+   * Another Redis topology, as the bot's environment names it (e.g. `{ REDIS_CLUSTER_NODES: … }`),
+   * in place of REDIS_URL; the stack's own client connects the same way.
+   */
+  redisEnv?: Record<string, string>;
   /** Key prefix; default a fresh unique one. */
   redisPrefix?: string;
   /** Wait for this many registered guild commands; default: any (at least one). */
@@ -80,7 +86,8 @@ export interface Stack {
   guild: SimGuild;
   users: Record<GuildMemberName, SimUser>;
   bot: BotProcess;
-  redis: { url: string; prefix: string; client: Redis };
+  /** `url`: the single Redis (unused with `redisEnv`); `prefix`: the key prefix as the bot uses it. */
+  redis: { url: string; prefix: string; client: RedisConnection };
   close(): Promise<void>;
 }
 
@@ -118,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
       VALENTINA_API_URL: fake.url,
       VALENTINA_API_KEY: fake.apiKey,
-      REDIS_URL: redisUrl,
+      ...(options.redisEnv ?? { REDIS_URL: redisUrl }),
       REDIS_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(httpPort),
@@ -137,7 +144,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanup.push(() => bot.stop('SIGKILL'));
     await bot.start(options.startTimeoutMs ?? 20_000);
 
-    const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    // Connected through the bot's own configuration, so it reaches the same keys however Redis is deployed.
+    const redisConfig = loadConfig(env).redis;
+    const client = createRedisConnection(redisConfig, 'cache', { lazyConnect: true });
     await client.connect();
     cleanup.push(async () => {
       await client.quit().catch(() => client.disconnect());
@@ -149,7 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       guild,
       users,
       bot,
-      redis: { url: redisUrl, prefix, client },
+      redis: { url: redisUrl, prefix: redisConfig.prefix, client },
       async close() {
         await runCleanup(cleanup);
       },
