@@ -205,7 +205,11 @@ export function submitModal(ctx: SimContext, input: ModalSubmitInput): Interacti
   const where = resolveOrigin(ctx, { ...input, ...(message ? { guildId: message.guildId ?? undefined, channelId: message.channelId } : {}) });
   const layout = shownModal(ctx, input.customId);
   const remaining = new Map(Object.entries(input.fields));
+  // Discord numbers a layout's components from 1 where the bot gave no ids, and sends text displays back by id.
+  let nextId = 0;
   const fromLayout = (component: SimComponent): Json | undefined => {
+    nextId += 1;
+    if (component.type === 10) return { type: 10, id: typeof component.id === 'number' ? component.id : nextId };
     if (component.type === 1) return { type: 1, components: (component.components ?? []).map(fromLayout).filter((c) => c !== undefined) };
     if (component.type === 18 && component.component) {
       const inner = fromLayout(component.component);
