@@ -72,6 +72,7 @@ const envSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^(redis|rediss):\/\//, 'must be a redis:// or rediss:// URL')),
   REDIS_SENTINELS: optional(hostList(26379)),
   REDIS_SENTINEL_NAME: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the sentinels monitor the primary under')),
+  REDIS_SENTINEL_USERNAME: optional(z.string()),
   REDIS_SENTINEL_PASSWORD: optional(z.string()),
   REDIS_CLUSTER_NODES: optional(hostList(6379)),
   REDIS_USERNAME: optional(z.string()),
@@ -110,6 +111,8 @@ export type RedisSettings = { prefix: string } & (
       sentinels: RedisNode[];
       /** The primary's name in the sentinels' `sentinel monitor` line. */
       name: string;
+      /** The sentinels' own ACL user and password (the data nodes' are `username` and `password`). */
+      sentinelUsername: string | undefined;
       sentinelPassword: string | undefined;
       username: string | undefined;
       password: string | undefined;
@@ -185,7 +188,7 @@ function redisSettings(e: z.output<typeof envSchema>): RedisSettings {
     fail(`REDIS_URL cannot be combined with ${topology}; give the data nodes' credentials in REDIS_USERNAME and REDIS_PASSWORD`);
   }
   if (!sentinels) {
-    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) if (e[name] !== undefined) fail(`${name} needs REDIS_SENTINELS`);
+    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD'] as const) if (e[name] !== undefined) fail(`${name} needs REDIS_SENTINELS`);
   }
   if (!topology) {
     for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_DB'] as const) {
@@ -195,7 +198,7 @@ function redisSettings(e: z.output<typeof envSchema>): RedisSettings {
   const auth = { username: e.REDIS_USERNAME, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS ?? false };
   if (sentinels) {
     const name = e.REDIS_SENTINEL_NAME ?? fail('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the monitored primary\'s name)');
-    return { mode: 'sentinel', prefix: e.REDIS_PREFIX, sentinels, name, sentinelPassword: e.REDIS_SENTINEL_PASSWORD, db: e.REDIS_DB ?? 0, ...auth };
+    return { mode: 'sentinel', prefix: e.REDIS_PREFIX, sentinels, name, sentinelUsername: e.REDIS_SENTINEL_USERNAME, sentinelPassword: e.REDIS_SENTINEL_PASSWORD, db: e.REDIS_DB ?? 0, ...auth };
   }
   if (nodes) {
     if ((e.REDIS_DB ?? 0) !== 0) fail('REDIS_DB must be 0 with REDIS_CLUSTER_NODES (a cluster has only database 0)');

@@ -54,6 +54,7 @@ export function sentinelOptions(settings: SentinelSettings): RedisOptions {
   return {
     sentinels: settings.sentinels,
     name: settings.name,
+    sentinelUsername: settings.sentinelUsername,
     sentinelPassword: settings.sentinelPassword,
     username: settings.username,
     password: settings.password,
