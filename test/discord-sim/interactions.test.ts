@@ -33,7 +33,8 @@ const commands = [
         .setName('add')
         .setDescription('Add XP')
         .addUserOption((o) => o.setName('user').setDescription('Who').setRequired(true))
-        .addIntegerOption((o) => o.setName('amount').setDescription('How much').setRequired(true)),
+        .addIntegerOption((o) => o.setName('amount').setDescription('How much').setRequired(true).setMinValue(1).setMaxValue(1000))
+        .addStringOption((o) => o.setName('reason').setDescription('Why').setMinLength(3).setMaxLength(20)),
     ),
   new SlashCommandBuilder()
     .setName('roll')
@@ -78,6 +79,15 @@ describe('interactions through a real client', () => {
     expect(reply.ephemeral).toBe(false);
     expect(sim.channelMessages(guild.defaultChannelId).map((m) => m.content)).toContain(reply.content);
     expect(sim.violations).toEqual([]);
+  });
+
+  it('refuses, as Discord\'s client does, values outside an option\'s bounds', async () => {
+    handler = async () => undefined;
+    const xpAdd = (options: Record<string, string | number>) => sim.slashCommand({ user: mara, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: mara.id, ...options } });
+    await expect(xpAdd({ amount: 0 })).rejects.toThrow('/xp add amount: 0 is below the minimum 1');
+    await expect(xpAdd({ amount: 1001 })).rejects.toThrow('/xp add amount: 1001 is above the maximum 1000');
+    await expect(xpAdd({ amount: 5, reason: 'no' })).rejects.toThrow('/xp add reason: at least 3 characters are needed');
+    await expect(xpAdd({ amount: 5, reason: 'a'.repeat(21) })).rejects.toThrow('/xp add reason: at most 20 characters are allowed');
   });
 
   it('shows a deferred reply once edited, follow-ups, and the ephemeral flag', async () => {

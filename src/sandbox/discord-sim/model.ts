@@ -126,6 +126,11 @@ export interface SimCommandOption {
   autocomplete?: boolean;
   choices?: { name: string; value: string | number }[];
   options?: SimCommandOption[];
+  /** Bounds Discord's client enforces before it sends the command (numbers; string lengths). */
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
   [key: string]: unknown;
 }
 

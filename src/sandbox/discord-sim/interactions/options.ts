@@ -80,6 +80,17 @@ function typedValue(option: SimCommandOption, raw: OptionValue, path: string): O
   }
 }
 
+/** Discord's client does not send a value outside the option's bounds: the person is asked to fix it first. */
+function checkBounds(option: SimCommandOption, value: OptionValue, path: string): void {
+  if (typeof value === 'number') {
+    if (option.min_value !== undefined && value < option.min_value) fail(`${path}: ${value} is below the minimum ${option.min_value}`);
+    if (option.max_value !== undefined && value > option.max_value) fail(`${path}: ${value} is above the maximum ${option.max_value}`);
+  } else if (option.type === 3 && typeof value === 'string') {
+    if (option.min_length !== undefined && value.length < option.min_length) fail(`${path}: at least ${option.min_length} characters are needed`);
+    if (option.max_length !== undefined && value.length > option.max_length) fail(`${path}: at most ${option.max_length} characters are allowed`);
+  }
+}
+
 /** Builds `data.options` and `data.resolved` following the registered command's definition. */
 export function buildOptions(store: SimStore, target: OptionTarget): BuiltOptions {
   const resolved: BuiltOptions['resolved'] = {};
@@ -109,6 +120,7 @@ export function buildOptions(store: SimStore, target: OptionTarget): BuiltOption
       continue;
     }
     const value = typedValue(option, raw, at);
+    checkBounds(option, value, at);
     if (option.choices?.length && !option.choices.some((c) => c.value === value)) fail(`${at}: ${String(value)} is not one of the choices`);
     if (option.type >= 6 && option.type <= 9) addResolved(store, resolved, option.type, String(value), target.guildId, at);
     leaf.push({ type: option.type, name, value });
