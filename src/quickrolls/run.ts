@@ -36,6 +36,11 @@ const RollSettings = z.object({
   comment: z.string().max(500).nullable(),
 });
 export type RollSettings = z.infer<typeof RollSettings>;
+const SETTING_RULES: Record<keyof RollSettings, string> = {
+  difficulty: `The **difficulty** must be a whole number from ${DIFFICULTY.min} to ${DIFFICULTY.max}.`,
+  desperation: `The **desperation** dice must be a whole number from ${DESPERATION.min} to ${DESPERATION.max}.`,
+  comment: 'The **comment** can be at most 500 characters long.',
+};
 
 const StoredRoll = RollSettings.extend({ companyId: z.string().uuid(), quickrollId: z.string().uuid(), characterId: z.string().uuid() });
 type StoredRoll = z.infer<typeof StoredRoll>;
@@ -91,7 +96,10 @@ async function callRoll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary
 
 /** Rolls and builds the public dice message with its Reroll button. */
 export async function rollQuickroll(deps: BotDeps, actor: Actor, request: RollRequest, idempotencyKey: string, rollerId: string): Promise<ReplyMessage> {
-  const settings = RollSettings.parse({ difficulty: request.difficulty, desperation: request.desperation, comment: request.comment?.trim() || null });
+  const parsed = RollSettings.safeParse({ difficulty: request.difficulty, desperation: request.desperation, comment: request.comment?.trim() || null });
+  // Discord keeps the options within their bounds; a stale command definition may not.
+  if (!parsed.success) throw new UserError(SETTING_RULES[parsed.error.issues[0]?.path[0] as keyof RollSettings] ?? SETTING_RULES.difficulty);
+  const settings = parsed.data;
   const quickroll = await pickQuickroll(deps, actor, request.quickroll);
   const character = await pickCharacter(deps, actor, request.character);
   return roll(deps, actor, quickroll, character, settings, idempotencyKey, rollerId);
