@@ -26,6 +26,7 @@ describe('demo sandbox', () => {
       'click 1',
       'show #xp-log',
       'frobnicate',
+      '/quickroll run quickroll:Shoot difficulty:11',
     ]);
     const text = out.join('\n');
     expect(text).toContain('+5 XP for Mara');
@@ -35,6 +36,7 @@ describe('demo sandbox', () => {
     expect(text).toContain('[1] Sign in with Discord (link)');
     expect(text).toContain('(opens ');
     expect(text).toContain(`I don't know "frobnicate"`);
+    expect(text).toContain("! Discord won't send that: /quickroll run difficulty: 11 is above the maximum 10");
   });
 
   it('lets a newcomer link through the sign-in page and an admin approve them with one click', async () => {

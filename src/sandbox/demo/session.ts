@@ -86,7 +86,9 @@ export class DemoSession {
       else if (text.startsWith('show ')) this.show(text.slice(5).trim());
       else this.print(`I don't know "${text}". Type help.`);
     } catch (error) {
-      this.print(`! ${(error as Error).message}`);
+      // The simulator refuses what Discord's own client would not send (a value out of bounds, a missing option).
+      const message = (error as Error).message;
+      this.print(message.startsWith('discord-sim: ') ? `! Discord won't send that: ${message.slice('discord-sim: '.length)}` : `! ${message}`);
     }
     await this.printNewMessages();
     return true;
