@@ -4,6 +4,7 @@
  */
 import {
   ActionRowBuilder,
+  ApplicationCommandOptionType,
   ApplicationIntegrationType,
   ButtonBuilder,
   ButtonStyle,
@@ -75,6 +76,30 @@ function overview(commands: Registry, page: number): ReplyMessage {
 const describeOption = (option: APIApplicationCommandOption) =>
   `\`${option.name}\`${'required' in option && option.required ? '' : ' (optional)'} — ${option.description}`;
 
+const isRequired = (option: APIApplicationCommandOption) => 'required' in option && option.required === true;
+
+/** `/quickroll run quickroll [character]` — a subcommand as it is typed, optional options in brackets. */
+function describeSubcommand(prefix: string, option: APIApplicationCommandOption): string[] {
+  const path = `${prefix} ${option.name}`;
+  const children = 'options' in option ? (option.options ?? []) : [];
+  if (option.type === ApplicationCommandOptionType.SubcommandGroup) return children.flatMap((child) => describeSubcommand(path, child));
+  const usage = children.map((child) => (isRequired(child) ? child.name : `[${child.name}]`)).join(' ');
+  return [`\`${path}${usage ? ` ${usage}` : ''}\` — ${option.description}`];
+}
+
+/** The Options field, or a Subcommands field for commands made of subcommands (within Discord's 1,024 characters). */
+function optionsField(body: { name: string; options?: APIApplicationCommandOption[] }): { name: string; value: string } {
+  const options = body.options ?? [];
+  const grouped = options.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup);
+  const lines = grouped ? options.flatMap((o) => describeSubcommand(`/${body.name}`, o)) : options.map(describeOption);
+  let value = '';
+  for (const line of lines) {
+    if (value.length + line.length + 1 > 1_024) break;
+    value += `${value ? '\n' : ''}${line}`;
+  }
+  return { name: grouped ? 'Subcommands' : 'Options', value: value || 'None' };
+}
+
 function detail(commands: Registry, name: string, page: number): ReplyMessage {
   const command = commands.find(({ data }) => data.name === name);
   if (!command) throw new UserError(`There is no /${escapeMarkdown(name.slice(0, 32))} command. Run /help to see them all.`);
@@ -85,7 +110,7 @@ function detail(commands: Registry, name: string, page: number): ReplyMessage {
     .setTitle(`/${body.name}`)
     .setDescription(body.description)
     .addFields(
-      { name: 'Options', value: body.options?.map(describeOption).join('\n') || 'None' },
+      optionsField(body),
       { name: 'Where', value: worksInDms ? 'In servers and in DMs with the bot' : 'In servers only', inline: true },
       {
         name: 'Who',

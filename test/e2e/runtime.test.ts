@@ -99,6 +99,14 @@ describe('the bot process', () => {
     expect(reply.ephemeral).toBe(true);
   });
 
+  it('shows a command made of subcommands as they are typed, optional options in brackets', async () => {
+    const handle = await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'help', options: { command: 'quickroll' } });
+    const field = (await handle.reply()).embeds[0]?.fields?.find((f) => f.name === 'Subcommands');
+    expect(field?.value).toContain('`/quickroll run quickroll [character] [difficulty] [desperation] [comment]` — Roll one of your quickrolls');
+    expect(field?.value).toContain('`/quickroll list` — Your quickrolls');
+    expect(field?.value).not.toContain('(optional)');
+  });
+
   it('completes command names for /help command:', async () => {
     const choices = await stack.sim.autocomplete({
       user: stack.users.mara,
