@@ -33,7 +33,7 @@ export interface BotMetrics {
   readonly registry: Registry;
   recordInteraction(record: InteractionRecord): void;
   /** Matches the Valentina client's `onResponse` hook. */
-  recordValentinaResponse(info: Pick<ResponseInfo, 'method' | 'endpoint' | 'status'>): void;
+  recordValentinaResponse(info: Pick<ResponseInfo, 'method' | 'endpoint' | 'status'> & Partial<Pick<ResponseInfo, 'durationMs'>>): void;
   /** Queue workers register their depth here; the gauge is read at scrape time. */
   registerQueueDepth(queue: string, read: QueueDepthReader): void;
   /** The text `/metrics` serves. */
@@ -42,6 +42,8 @@ export interface BotMetrics {
 
 /** Buckets around Discord's 3 s budget: most answers land in the first few. */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10];
+/** Valentina attempts: a healthy API answers in tens of milliseconds; the client's timeout is 10 s. */
+const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 function valentinaErrorReason(status: number): string | undefined {
   if (status === 0) return 'network';
@@ -62,8 +64,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): BotMe
   });
   const latency = new Histogram({
     name: 'interaction_latency_seconds',
-    help: 'Time from receiving an interaction to finishing its answer.',
-    labelNames: ['kind'] as const,
+    help: 'Time from receiving an interaction to finishing its answer, by command (registered names only) and kind.',
+    labelNames: ['command', 'kind'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
@@ -71,6 +73,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): BotMe
     name: 'valentina_requests_total',
     help: 'Valentina API request attempts, by templated endpoint and HTTP status (0: no answer).',
     labelNames: ['endpoint', 'status'] as const,
+    registers: [registry],
+  });
+  const valentinaLatency = new Histogram({
+    name: 'valentina_request_duration_seconds',
+    help: 'Time of each Valentina API request attempt until its answer (or failure), by templated endpoint.',
+    labelNames: ['endpoint'] as const,
+    buckets: UPSTREAM_BUCKETS,
     registers: [registry],
   });
   const valentinaErrors = new Counter({
@@ -102,11 +111,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): BotMe
     registry,
     recordInteraction({ command, kind, outcome, seconds }) {
       interactions.inc({ command, kind, outcome });
-      latency.observe({ kind }, seconds);
+      latency.observe({ command, kind }, seconds);
     },
-    recordValentinaResponse({ method, endpoint, status }) {
+    recordValentinaResponse({ method, endpoint, status, durationMs }) {
       const label = `${method} ${endpoint}`;
       valentinaRequests.inc({ endpoint: label, status: String(status) });
+      if (durationMs !== undefined) valentinaLatency.observe({ endpoint: label }, durationMs / 1000);
       const reason = valentinaErrorReason(status);
       if (reason) valentinaErrors.inc({ endpoint: label, reason });
     },

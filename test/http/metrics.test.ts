@@ -11,20 +11,23 @@ describe('metrics', () => {
     const text = await metrics.render();
     expect(text).toContain('interactions_total{command="ping",kind="command",outcome="ok"} 2');
     expect(text).toContain('interactions_total{command="help",kind="autocomplete",outcome="error"} 1');
-    expect(text).toMatch(/interaction_latency_seconds_bucket\{le="0\.01",kind="command"\} 1/);
-    expect(text).toMatch(/interaction_latency_seconds_count\{kind="command"\} 2/);
+    expect(text).toMatch(/interaction_latency_seconds_bucket\{le="0\.01",command="ping",kind="command"\} 1/);
+    expect(text).toMatch(/interaction_latency_seconds_count\{command="ping",kind="command"\} 2/);
+    expect(text).toMatch(/interaction_latency_seconds_count\{command="help",kind="autocomplete"\} 1/);
   });
 
   it('counts Valentina requests by templated endpoint and status, and upstream failures by reason', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const endpoint = '/companies/{cid}/users/{uid}';
-    metrics.recordValentinaResponse({ method: 'GET', endpoint, status: 200 });
+    metrics.recordValentinaResponse({ method: 'GET', endpoint, status: 200, durationMs: 12 });
     metrics.recordValentinaResponse({ method: 'GET', endpoint, status: 503 });
     metrics.recordValentinaResponse({ method: 'GET', endpoint, status: 0 });
     const text = await metrics.render();
     expect(text).toContain('valentina_requests_total{endpoint="GET /companies/{cid}/users/{uid}",status="200"} 1');
     expect(text).toContain('valentina_request_errors_total{endpoint="GET /companies/{cid}/users/{uid}",reason="server"} 1');
     expect(text).toContain('valentina_request_errors_total{endpoint="GET /companies/{cid}/users/{uid}",reason="network"} 1');
+    expect(text).toContain('valentina_request_duration_seconds_bucket{le="0.025",endpoint="GET /companies/{cid}/users/{uid}"} 1');
+    expect(text).toContain('valentina_request_duration_seconds_count{endpoint="GET /companies/{cid}/users/{uid}"} 1');
   });
 
   it('reads registered queue depths at scrape time, skipping a queue that cannot be read', async () => {
