@@ -2,7 +2,7 @@
  * Approvals wiring: a Valentina account created by `/link` asks for a request to be posted, and the
  * worker registry runs the approval worker in processes with the `worker` role.
  */
-import type { WorkerModule } from '../queue/workers.js';
+import type { WorkerModule } from '../queue/worker-module.js';
 import { onAccountCreatedDo } from '../identity/hooks.js';
 import { approvalQueueFor } from './registry.js';
 import { startApprovalWorker } from './worker.js';

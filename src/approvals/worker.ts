@@ -12,7 +12,7 @@ import type { RedisConnection } from '../redis.js';
 import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
-import type { RunningWorker } from '../queue/workers.js';
+import type { RunningWorker } from '../queue/worker-module.js';
 import { requestComponents, requestEmbed } from './message.js';
 import { approvalJobId, approvalKeys, ApprovalJobSchema, postedValue, RECONCILE_JOB, type ApprovalJob } from './queue.js';
 import { reconcile } from './reconcile.js';

@@ -9,7 +9,7 @@ import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import type { BotDeps } from '../discord/types.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
-import type { WorkerModule } from '../queue/workers.js';
+import type { WorkerModule } from '../queue/worker-module.js';
 import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInput } from './job.js';
 import { burstSettings } from './settings.js';
 import { processBurst } from './save.js';

@@ -1,20 +1,11 @@
 /** What the REST routes, the gateway and the interaction helpers share. */
+import type { SimConfig } from './config.js';
 import type { Violation } from './model.js';
 import type { SnowflakeFactory } from './snowflake.js';
 import type { SimStore } from './store.js';
 import type { GatewayServer } from './gateway.js';
 import type { InteractionRegistry } from './interactions/registry.js';
 import type { OAuthState } from './oauth.js';
-
-export interface SimConfig {
-  botToken: string;
-  applicationId: string;
-  clientSecret: string;
-  heartbeatIntervalMs: number;
-  initialResponseDeadlineMs: number;
-  interactionTokenTtlMs: number;
-  nonceWindowMs: number;
-}
 
 export interface SimContext {
   config: SimConfig;

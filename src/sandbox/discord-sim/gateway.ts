@@ -8,7 +8,7 @@ import type { SimMessage } from './model.js';
 import { apiMember, apiUser, guildCreatePayload, apiMessage, type Json } from './serialize.js';
 import { shardOf } from './snowflake.js';
 import type { SimStore } from './store.js';
-import type { SimConfig } from './context.js';
+import type { SimConfig } from './config.js';
 
 export const Intents = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 };
 

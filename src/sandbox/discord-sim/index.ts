@@ -34,7 +34,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { DiscordSimulator, DiscordSimulatorOptions } from './api.js';
-import type { SimConfig, SimContext } from './context.js';
+import type { SimConfig } from './config.js';
+import type { SimContext } from './context.js';
 import { FaultInjector } from './faults.js';
 import { GatewayServer } from './gateway.js';
 import { InteractionRegistry } from './interactions/registry.js';
