@@ -62,6 +62,10 @@ const hostList = (defaultPort: number) =>
     return nodes as RedisNode[];
   });
 
+const PORT_RULE = 'must be a port number from 0 to 65535';
+const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 1000';
+const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
+
 const envSchema = z.object({
   DISCORD_TOKEN: z.string().min(1, 'is required'),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
@@ -83,14 +87,16 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'must be 1-40 letters, digits, ":", "_" or "-"')
     .default('vbot'),
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HTTP_PORT: z.coerce.number(PORT_RULE).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(8080),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: httpUrl.default('http://localhost:8080'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REGISTER_COMMANDS: z.preprocess(emptyAsUndefined, registerCommands.optional()),
   BOT_ROLES: z.preprocess(emptyAsUndefined, botRoles.default(['gateway', 'worker', 'http'])),
-  SHARD_COUNT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).optional()),
+  SHARD_COUNT: z.preprocess(emptyAsUndefined, z.coerce.number(SHARD_COUNT_RULE).int(SHARD_COUNT_RULE).min(1, SHARD_COUNT_RULE).max(1000, SHARD_COUNT_RULE).optional()),
   SHARD_IDS: z.preprocess(emptyAsUndefined, shardIds.optional()),
+  // Read by the notes feature (src/notes/settings.ts); checked here so a bad value stops start-up.
+  NOTES_BURST_QUIET_MS: optional(z.coerce.number(QUIET_RULE).int(QUIET_RULE).min(250, QUIET_RULE).max(60_000, QUIET_RULE)),
 });
 
 export type Env = z.input<typeof envSchema>;

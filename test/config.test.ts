@@ -36,6 +36,22 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret');
   });
 
+  it('says what a number must be', () => {
+    const failure = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(failure({ HTTP_PORT: 'eighty' })).toBe('Configuration error: HTTP_PORT must be a port number from 0 to 65535');
+    expect(failure({ HTTP_PORT: '70000' })).toBe('Configuration error: HTTP_PORT must be a port number from 0 to 65535');
+    expect(failure({ SHARD_COUNT: '0' })).toBe('Configuration error: SHARD_COUNT must be a whole number of shards from 1 to 1000');
+    expect(failure({ NOTES_BURST_QUIET_MS: '10' })).toBe('Configuration error: NOTES_BURST_QUIET_MS must be a number of milliseconds from 250 to 60000');
+    expect(failure({ NOTES_BURST_QUIET_MS: '800' })).toBe('no error');
+  });
+
   it('parses registration, roles and shards', () => {
     const config = loadConfig({
       ...base,
