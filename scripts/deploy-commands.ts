@@ -1,8 +1,9 @@
 /**
  * Registers the command registry with Discord.
  *
- *   npx tsx scripts/deploy-commands.ts               # global commands (up to an hour to appear)
- *   npx tsx scripts/deploy-commands.ts --guild ID    # one guild, instantly (development)
+ *   npm run deploy-commands                          # global commands (up to an hour to appear)
+ *   npm run deploy-commands -- --guild ID            # one guild, instantly (development)
+ *   node dist/scripts/deploy-commands.js [--guild ID] # the same from a built image
  *
  * Reads DISCORD_TOKEN, DISCORD_CLIENT_ID and DISCORD_API_URL (default https://discord.com/api) from
  * the environment; nothing else is required. Prints every command Discord stored.
@@ -14,8 +15,10 @@ import { commands } from '../commands/index.js';
 import { describeScope, registerCommands, type RegistrationScope } from '../src/discord/register.js';
 
 const EnvSchema = z.object({
-  DISCORD_TOKEN: z.string().min(1, 'DISCORD_TOKEN is required'),
-  DISCORD_CLIENT_ID: z.string().regex(/^\d{15,21}$/, 'DISCORD_CLIENT_ID must be the application id (a snowflake)'),
+  DISCORD_TOKEN: z.string({ error: 'DISCORD_TOKEN is required but not set' }).min(1, 'DISCORD_TOKEN is required but not set'),
+  DISCORD_CLIENT_ID: z
+    .string({ error: 'DISCORD_CLIENT_ID is required but not set' })
+    .regex(/^\d{15,21}$/, 'DISCORD_CLIENT_ID must be the application id (a snowflake)'),
   DISCORD_API_URL: z
     .string()
     .url('DISCORD_API_URL must be a URL')
@@ -26,7 +29,7 @@ const EnvSchema = z.object({
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { guild: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
-    console.log('usage: npx tsx scripts/deploy-commands.ts [--guild <guild id>]');
+    console.log('usage: npm run deploy-commands [-- --guild <guild id>]   (or: node dist/scripts/deploy-commands.js [--guild <guild id>])');
     return 0;
   }
   const env = EnvSchema.safeParse(process.env);
