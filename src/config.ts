@@ -21,7 +21,7 @@ export const SECRET_VARIABLES = [
 
 const httpUrl = z
   .string()
-  .url()
+  .url('must be a URL such as https://bot.example.org')
   .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
   .transform((value) => value.replace(/\/+$/, ''));
 
@@ -37,7 +37,7 @@ const registerCommands = z
 const botRoles = z
   .string()
   .transform((value) => value.split(',').map((role) => role.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(BOT_ROLES)).min(1, 'must name at least one of gateway, worker, http'));
+  .pipe(z.array(z.enum(BOT_ROLES, 'must list gateway, worker and/or http, comma-separated')).min(1, 'must name at least one of gateway, worker, http'));
 
 const shardIds = z
   .string()
@@ -88,9 +88,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'must be 1-40 letters, digits, ":", "_" or "-"')
     .default('vbot'),
   HTTP_PORT: z.coerce.number(PORT_RULE).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(8080),
-  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   PUBLIC_URL: httpUrl.default('http://localhost:8080'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).default('info')),
   REGISTER_COMMANDS: z.preprocess(emptyAsUndefined, registerCommands.optional()),
   BOT_ROLES: z.preprocess(emptyAsUndefined, botRoles.default(['gateway', 'worker', 'http'])),
   SHARD_COUNT: z.preprocess(emptyAsUndefined, z.coerce.number(SHARD_COUNT_RULE).int(SHARD_COUNT_RULE).min(1, SHARD_COUNT_RULE).max(1000, SHARD_COUNT_RULE).optional()),

@@ -52,6 +52,22 @@ describe('loadConfig', () => {
     expect(failure({ NOTES_BURST_QUIET_MS: '800' })).toBe('no error');
   });
 
+  it('says what a word or address must be, and takes an empty value for the default', () => {
+    const failure = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(failure({ LOG_LEVEL: 'verbose' })).toBe('Configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(failure({ BOT_ROLES: 'gateway,cook' })).toBe('Configuration error: BOT_ROLES must list gateway, worker and/or http, comma-separated');
+    expect(failure({ PUBLIC_URL: 'bot.example.org' })).toBe('Configuration error: PUBLIC_URL must be a URL such as https://bot.example.org');
+    const defaults = loadConfig({ ...base, LOG_LEVEL: '', HTTP_HOST: '' });
+    expect([defaults.logLevel, defaults.http.host]).toEqual(['info', '0.0.0.0']);
+  });
+
   it('parses registration, roles and shards', () => {
     const config = loadConfig({
       ...base,
