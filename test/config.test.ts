@@ -8,6 +8,16 @@ const base = {
   VALENTINA_API_KEY: 'api-key-secret',
 };
 
+/** The one-line message loadConfig stops with for `base` plus `env`, or 'no error'. */
+const failure = (env: Record<string, string>) => {
+  try {
+    loadConfig({ ...base, ...env });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+};
+
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(base);
@@ -25,26 +35,13 @@ describe('loadConfig', () => {
   });
 
   it('names a malformed variable without echoing secrets', () => {
-    let message = '';
-    try {
-      loadConfig({ ...base, HTTP_PORT: 'eighty' });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = failure({ HTTP_PORT: 'eighty' });
     expect(message).toMatch(/^Configuration error: HTTP_PORT /);
     expect(message).not.toContain('\n');
     expect(message).not.toContain('secret');
   });
 
   it('says what a number must be', () => {
-    const failure = (env: Record<string, string>) => {
-      try {
-        loadConfig({ ...base, ...env });
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return 'no error';
-    };
     expect(failure({ HTTP_PORT: 'eighty' })).toBe('Configuration error: HTTP_PORT must be a port number from 0 to 65535');
     expect(failure({ HTTP_PORT: '70000' })).toBe('Configuration error: HTTP_PORT must be a port number from 0 to 65535');
     expect(failure({ SHARD_COUNT: '0' })).toBe('Configuration error: SHARD_COUNT must be a whole number of shards from 1 to 1000');
@@ -53,14 +50,6 @@ describe('loadConfig', () => {
   });
 
   it('says what a word or address must be, and takes an empty value for the default', () => {
-    const failure = (env: Record<string, string>) => {
-      try {
-        loadConfig({ ...base, ...env });
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return 'no error';
-    };
     expect(failure({ LOG_LEVEL: 'verbose' })).toBe('Configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
     expect(failure({ BOT_ROLES: 'gateway,cook' })).toBe('Configuration error: BOT_ROLES must list gateway, worker and/or http, comma-separated');
     expect(failure({ PUBLIC_URL: 'bot.example.org' })).toBe('Configuration error: PUBLIC_URL must be a URL such as https://bot.example.org');
