@@ -3,6 +3,7 @@ import {
   AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
+  InteractionContextType,
   MessageFlags,
   ModalBuilder,
   PermissionFlagsBits,
@@ -41,6 +42,7 @@ const commands = [
     .setDescription('Roll dice')
     .addStringOption((o) => o.setName('campaign').setDescription('Campaign').setAutocomplete(true)),
   new SlashCommandBuilder().setName('ping').setDescription('Ping'),
+  new SlashCommandBuilder().setName('table').setDescription('Only in servers').setContexts(InteractionContextType.Guild),
 ].map((c) => c.toJSON());
 
 beforeEach(async () => {
@@ -88,6 +90,14 @@ describe('interactions through a real client', () => {
     await expect(xpAdd({ amount: 1001 })).rejects.toThrow('/xp add amount: 1001 is above the maximum 1000');
     await expect(xpAdd({ amount: 5, reason: 'no' })).rejects.toThrow('/xp add reason: at least 3 characters are needed');
     await expect(xpAdd({ amount: 5, reason: 'a'.repeat(21) })).rejects.toThrow('/xp add reason: at most 20 characters are allowed');
+  });
+
+  it('offers a command only where its contexts allow, as Discord\'s client does', async () => {
+    handler = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply('at the table');
+    };
+    await expect(sim.slashCommand({ user: mara, command: 'table' })).rejects.toThrow('/table is not available in DMs');
+    expect((await (await sim.slashCommand({ user: mara, guildId: guild.id, command: 'table' })).reply()).content).toBe('at the table');
   });
 
   it('shows a deferred reply once edited, follow-ups, and the ephemeral flag', async () => {

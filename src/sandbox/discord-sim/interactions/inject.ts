@@ -113,6 +113,9 @@ function commandInteraction(ctx: SimContext, input: SlashCommandInput, type: 2 |
   const where = resolveOrigin(ctx, input);
   const command =
     ctx.store.findCommand(input.command, where.guildId ?? undefined) ?? fail(`command /${input.command} is not registered`);
+  // Discord's client offers a command only where its `contexts` allow (0 servers, 1 DMs with the bot).
+  const contexts = Array.isArray(command.contexts) ? (command.contexts as unknown[]) : undefined;
+  if (contexts && !contexts.includes(where.guildId ? 0 : 1)) fail(`/${command.name} is not available ${where.guildId ? 'in servers' : 'in DMs'}`);
   const { options, resolved } = buildOptions(ctx.store, {
     command,
     subcommandGroup: input.subcommandGroup,
