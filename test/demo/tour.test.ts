@@ -82,6 +82,16 @@ describe('demo sandbox', () => {
     expect(text).not.toContain('This button has expired');
   });
 
+  it('runs slash commands in DMs, where Discord offers only the commands that work there', async () => {
+    const out: string[] = [];
+    await runTour(sandbox, (text) => out.push(text), ['as bastien', 'dm /notes list', 'dm /whoami', 'dm /quickroll list']);
+    const text = out.join('\n');
+    expect(text).toContain('Your notes in Chicago by Night');
+    expect(text).toContain('Your Valentina account');
+    expect(text).toContain("! Discord won't send that: /quickroll is not available in DMs");
+    expect(sandbox.sim.violations).toEqual([]);
+  });
+
   it('reads options with quotes', () => {
     expect(tokenize('/xp add user:@mara reason:"Great scene" amount:5')).toEqual(['/xp', 'add', 'user:@mara', 'reason:Great scene', 'amount:5']);
   });

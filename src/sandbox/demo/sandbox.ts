@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REST } from '@discordjs/rest';
 import { Redis } from 'ioredis';
+import { commands } from '../../../commands/index.js';
+import { registerCommands } from '../../discord/register.js';
 import { GuildBindingStore } from '../../identity/guild-binding.js';
 import { startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../fake-valentina/index.js';
@@ -156,6 +159,9 @@ export async function startSandbox(log: (line: string) => void = () => undefined
       return sim.commands({ guildId: guild.id }).length > 0;
     });
     await sim.gateway.waitForReady({ timeoutMs: 30_000 });
+    // In DMs Discord offers the global commands: registered as `npm run deploy-commands` would.
+    const rest = new REST({ api: sim.apiUrl, version: '10' }).setToken(SANDBOX_BOT_TOKEN);
+    await registerCommands({ rest, applicationId: APPLICATION_ID, scope: { scope: 'global' }, commands });
 
     return { sim, fake, guild, users, channels: { general, approvals, 'xp-log': xpLog }, botUrl: `http://127.0.0.1:${httpPort}`, logFile, close };
   } catch (error) {

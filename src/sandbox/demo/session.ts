@@ -10,6 +10,7 @@ import { PEOPLE, type Person, type Sandbox } from './sandbox.js';
 export const HELP_TEXT = `Type what you would type in Discord:
   /xp add user:@mara amount:5 reason:"Great scene"   a slash command (options as name:value; @person, #channel)
   dm Remember the boon we owe Bastien                 a direct message to the bot
+  dm /notes list                                      a slash command in your DMs with the bot
   click 1                                             press button 1 of the last message
   select 1 <option>                                   choose an option of menu 1 of the last message
   submit title:"New title"                            fill in and send the form the bot opened (fields left out keep their value)
@@ -79,6 +80,7 @@ export class DemoSession {
       if (text === 'help') this.print(HELP_TEXT);
       else if (text.startsWith('as ')) this.switchTo(text.slice(3).trim());
       else if (text.startsWith('/')) await this.slash(text);
+      else if (text.startsWith('dm /')) await this.slash(text.slice(3), 'dm');
       else if (text.startsWith('dm ')) await this.dm(text.slice(3));
       else if (text.startsWith('click ')) await this.click(Number(text.slice(6)));
       else if (text.startsWith('select ')) await this.select(text.slice(7));
@@ -131,12 +133,15 @@ export class DemoSession {
     this.showReply(await handle.reply());
   }
 
-  private async slash(text: string): Promise<void> {
+  /** A slash command, in the server's #general or (`where` 'dm') in the person's DMs with the bot. */
+  private async slash(text: string, where: 'server' | 'dm' = 'server'): Promise<void> {
     const [head, ...rest] = tokenize(text);
     const name = head!.slice(1);
     const { guild, sim } = this.sandbox;
-    const definition = sim.commands({ guildId: guild.id }).find((c) => c.name === name);
-    if (!definition) throw new Error(`/${name} is not a command here. Type / and a name: ${sim.commands({ guildId: guild.id }).map((c) => c.name).join(', ')}`);
+    const guildId = where === 'dm' ? undefined : guild.id;
+    const available = sim.commands(guildId ? { guildId } : {});
+    const definition = available.find((c) => c.name === name);
+    if (!definition) throw new Error(`/${name} is not a command here. Type / and a name: ${available.map((c) => c.name).join(', ')}`);
     let options: SimCommandOption[] = definition.options;
     let subcommandGroup: string | undefined;
     let subcommand: string | undefined;
@@ -161,12 +166,12 @@ export class DemoSession {
     }
     for (const { option, raw } of pending) {
       values[option.name] = raw;
-      const choices = await sim.autocomplete({ user: this.user, guildId: guild.id, command: name, subcommandGroup, subcommand, options: values, focused: option.name });
+      const choices = await sim.autocomplete({ user: this.user, guildId, command: name, subcommandGroup, subcommand, options: values, focused: option.name });
       const hit = choices.find((c) => String(c.value) === raw) ?? choices.find((c) => c.name.toLowerCase().includes(raw.toLowerCase())) ?? choices[0];
       if (hit) values[option.name] = hit.value;
     }
-    const handle = await sim.slashCommand({ user: this.user, guildId: guild.id, command: name, subcommandGroup, subcommand, options: values });
-    await this.showAnswer(handle, undefined, guild.id);
+    const handle = await sim.slashCommand({ user: this.user, guildId, command: name, subcommandGroup, subcommand, options: values });
+    await this.showAnswer(handle, undefined, guildId);
   }
 
   private convert(option: SimCommandOption, raw: string): OptionValue {

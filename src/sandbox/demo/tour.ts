@@ -26,7 +26,7 @@ export const TOUR: readonly string[] = [
   'dm Session 14 recap\nThe seneschal owes us a boon.',
   'click 1',
   'submit title:"Session 14: the seneschal"',
-  '/notes list',
+  'dm /notes list',
   '# Dice statistics, with a chart.',
   'as mara',
   '/stats me',
