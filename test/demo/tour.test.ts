@@ -27,6 +27,7 @@ describe('demo sandbox', () => {
       'show #xp-log',
       'frobnicate',
       '/quickroll run quickroll:Shoot difficulty:11',
+      '/xp add user:@mara amount:five',
     ]);
     const text = out.join('\n');
     expect(text).toContain('+5 XP for Mara');
@@ -37,6 +38,7 @@ describe('demo sandbox', () => {
     expect(text).toContain('(opens ');
     expect(text).toContain(`I don't know "frobnicate"`);
     expect(text).toContain("! Discord won't send that: /quickroll run difficulty: 11 is above the maximum 10");
+    expect(text).toContain(`! Discord won't send that: /xp add amount: "five" is not an integer`);
   });
 
   it('lets a newcomer link through the sign-in page and an admin approve them with one click', async () => {

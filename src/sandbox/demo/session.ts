@@ -175,7 +175,8 @@ export class DemoSession {
   }
 
   private convert(option: SimCommandOption, raw: string): OptionValue {
-    if (option.type === 4 || option.type === 10) return Number(raw);
+    // A word where a number belongs is passed on as typed, so the refusal quotes it.
+    if (option.type === 4 || option.type === 10) return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     if (option.type === 5) return raw === 'true' || raw === 'yes';
     if (option.type === 6) {
       const person = raw.replace(/^@/, '') as Person;
