@@ -86,11 +86,12 @@ describe('demo sandbox', () => {
 
   it('runs slash commands in DMs, where Discord offers only the commands that work there', async () => {
     const out: string[] = [];
-    await runTour(sandbox, (text) => out.push(text), ['as bastien', 'dm /notes list', 'dm /whoami', 'dm /quickroll list']);
+    await runTour(sandbox, (text) => out.push(text), ['as bastien', 'dm /notes list', 'dm /whoami', 'dm /quickroll list', 'as mara', '/quickroll run quickroll:?']);
     const text = out.join('\n');
     expect(text).toContain('Your notes in Chicago by Night');
     expect(text).toContain('Your Valentina account');
     expect(text).toContain("! Discord won't send that: /quickroll is not available in DMs");
+    expect(text).toContain('Discord offers for quickroll:\n  Command — Charisma + Dominate');
     expect(sandbox.sim.violations).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { PEOPLE, type Person, type Sandbox } from './sandbox.js';
 
 export const HELP_TEXT = `Type what you would type in Discord:
   /xp add user:@mara amount:5 reason:"Great scene"   a slash command (options as name:value; @person, #channel)
+  /quickroll run quickroll:?                          what autocomplete offers for an option (runs nothing)
   dm Remember the boon we owe Bastien                 a direct message to the bot
   dm /notes list                                      a slash command in your DMs with the bot
   click 1                                             press button 1 of the last message
@@ -165,8 +166,14 @@ export class DemoSession {
       else values[key] = this.convert(option, raw);
     }
     for (const { option, raw } of pending) {
-      values[option.name] = raw;
+      // `option:?` shows what Discord's autocomplete list would offer, and runs nothing.
+      const peek = raw === '?';
+      values[option.name] = peek ? '' : raw;
       const choices = await sim.autocomplete({ user: this.user, guildId, command: name, subcommandGroup, subcommand, options: values, focused: option.name });
+      if (peek) {
+        this.print(choices.length ? `Discord offers for ${option.name}:\n${choices.map((c) => `  ${c.name}`).join('\n')}` : `Discord offers nothing for ${option.name} yet.`);
+        return;
+      }
       const hit = choices.find((c) => String(c.value) === raw) ?? choices.find((c) => c.name.toLowerCase().includes(raw.toLowerCase())) ?? choices[0];
       if (hit) values[option.name] = hit.value;
     }
