@@ -26,10 +26,16 @@ export type Composed = { ok: true; drafts: Draft[]; totalChars: number } | { ok:
 
 const { titleMin, titleMax, contentMin, contentMax } = NOTE_LIMITS;
 
+/** `at`, moved back by one when it would fall between the two halves of an emoji or other astral character. */
+function safeCut(text: string, at: number): number {
+  const before = text.charCodeAt(at - 1);
+  return at > 0 && at < text.length && before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
+}
+
 /** Cuts `text` to `max` characters with an ellipsis, on a word boundary when one is close. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  const cut = text.slice(0, safeCut(text, max - 1));
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
@@ -72,7 +78,7 @@ export function splitContent(text: string, max: number = contentMax): string[] {
         break;
       }
     }
-    if (cut <= 0) cut = window.length;
+    if (cut <= 0) cut = safeCut(rest, window.length);
     chunks.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }

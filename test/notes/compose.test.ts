@@ -25,6 +25,17 @@ describe('composeNotes', () => {
     expect(numberedTitle('x'.repeat(50), 1, 3).length).toBe(50);
   });
 
+  it('never cuts an emoji in half when shortening a title or splitting content', () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const title = makeTitle('🧛'.repeat(60), day);
+    expect(title).toBe(`${'🧛'.repeat(24)}…`);
+    expect(title).not.toMatch(lone);
+    expect(numberedTitle('🧛'.repeat(25), 0, 2)).not.toMatch(lone);
+    const chunks = splitContent('🩸'.repeat(15_000), 20_000);
+    expect(chunks.some((c) => lone.test(c))).toBe(false);
+    expect(chunks.join('')).toBe('🩸'.repeat(15_000));
+  });
+
   it('uses the whole message as content when the rest is shorter than 3 characters, and refuses a note under 3', () => {
     expect(composeNotes([part('Title\nok')], day)).toMatchObject({ drafts: [{ title: 'Title', content: 'Title\nok' }] });
     expect(composeNotes([part('hi')], day)).toEqual({ ok: false, reason: expect.stringContaining('at least 3 characters') });
