@@ -24,6 +24,9 @@ const withCommonOptions = (sub: SlashCommandSubcommandBuilder) =>
     .addIntegerOption((o) => o.setName('top').setDescription('How many most-rolled traits to show (1–25, default 5)').setMinValue(1).setMaxValue(25))
     .addBooleanOption((o) => o.setName('private').setDescription('Show the answer only to you'));
 
+/** The embed's and chart's title: whose rolls, and how many ("1 roll", "5 rolls"). */
+export const statsTitle = (whose: string, total: number) => `${whose} — ${total} ${total === 1 ? 'roll' : 'rolls'}`;
+
 const percent = (part: number, total: number) => (total > 0 ? `${Math.round((part / total) * 100)}%` : '—');
 
 /** The embed's headline figures; pure, so it is unit-tested. */
@@ -73,17 +76,17 @@ async function run(interaction: ChatInputCommandInteraction, deps: BotDeps): Pro
     const onBehalfOf = { onBehalfOf: actor.userId };
     if (sub === 'company') {
       const stats = await deps.valentina.companies.statistics(actor.companyId, { numTopTraits: top }, onBehalfOf);
-      return answer(`${actor.companyName} — ${stats.total_rolls} rolls`, 'Every roll of the company', stats, isPrivate, deps);
+      return answer(statsTitle(actor.companyName, stats.total_rolls), 'Every roll of the company', stats, isPrivate, deps);
     }
     if (sub === 'user') {
       const member = interaction.options.getUser('user', true);
       const binding = await requireBinding(interaction, deps);
       const target = await resolveTarget(member, binding, deps);
       const stats = await deps.valentina.users.statistics(actor.companyId, target.userId, { numTopTraits: top }, onBehalfOf);
-      return answer(`${member.displayName} — ${stats.total_rolls} rolls`, actor.companyName, stats, isPrivate, deps);
+      return answer(statsTitle(member.displayName, stats.total_rolls), actor.companyName, stats, isPrivate, deps);
     }
     const stats = await deps.valentina.users.statistics(actor.companyId, actor.userId, { numTopTraits: top }, onBehalfOf);
-    return answer(`${interaction.user.displayName} — ${stats.total_rolls} rolls`, actor.companyName, stats, isPrivate, deps);
+    return answer(statsTitle(interaction.user.displayName, stats.total_rolls), actor.companyName, stats, isPrivate, deps);
   });
 }
 

@@ -54,6 +54,13 @@ describe('/stats', () => {
     expect(company.attachments).toHaveLength(1);
   });
 
+  it('says "1 roll", not "1 rolls", for a player with a single roll', async () => {
+    const expected = await valentina.users.statistics(FIXTURE_IDS.companies.chicago, FIXTURE_IDS.users.bastien.id);
+    expect(expected.total_rolls).toBe(1);
+    const reply = await run('mara', 'user', { user: stack.users.bastien.id });
+    expect(reply.embeds[0]!.title).toBe('Bastien — 1 roll');
+  });
+
   it('shows a friendly empty state instead of a chart of zeros', async () => {
     const expected = await valentina.users.statistics(FIXTURE_IDS.companies.chicago, FIXTURE_IDS.users.viktor.id);
     expect(expected.total_rolls).toBe(0);
