@@ -62,6 +62,6 @@ export function xpShowEmbed(targetName: string, companyName: string, balances: C
       value: `**${e.xp_current}** XP available · ${e.xp_total} total · ${e.cool_points} cool point${e.cool_points === 1 ? '' : 's'}`,
     });
   }
-  if (lifetime) embed.setFooter({ text: `Lifetime: ${lifetime.xp} XP · ${lifetime.coolPoints} cool points` });
+  if (lifetime) embed.setFooter({ text: `Lifetime: ${lifetime.xp} XP · ${lifetime.coolPoints} cool point${lifetime.coolPoints === 1 ? '' : 's'}` });
   return embed;
 }

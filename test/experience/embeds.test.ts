@@ -28,4 +28,10 @@ describe('XP embeds', () => {
     expect(shown.fields?.[0]?.value).toBe('**31** XP available · 67 total · 3 cool points');
     expect(shown.footer?.text).toBe('Lifetime: 70 XP · 3 cool points');
   });
+
+  it('says "1 cool point" in the lifetime line too', () => {
+    const one = xpShowEmbed('Bastien', 'Chicago by Night', [{ campaignName: 'Requiem', experience: { xp_current: 12, xp_total: 30, cool_points: 1 } }], { xp: 30, coolPoints: 1 }).toJSON();
+    expect(one.fields?.[0]?.value).toBe('**12** XP available · 30 total · 1 cool point');
+    expect(one.footer?.text).toBe('Lifetime: 30 XP · 1 cool point');
+  });
 });
