@@ -6,6 +6,7 @@ import {
   ActionRowBuilder,
   ApplicationIntegrationType,
   EmbedBuilder,
+  escapeMarkdown,
   InteractionContextType,
   SlashCommandBuilder,
   StringSelectMenuBuilder,
@@ -15,7 +16,7 @@ import { componentRoute } from '../src/discord/components.js';
 import { defineCustomId } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import type { CommandModule, ReplyMessage } from '../src/discord/types.js';
-import { requireBinding } from '../src/identity/context.js';
+import { withActor } from '../src/identity/context.js';
 import { describeResolution, type LookupEntry } from '../src/identity/resolver.js';
 
 export const dmCompanyId = defineCustomId('whoami.dm', z.object({}));
@@ -56,18 +57,19 @@ export const whoami: CommandModule = {
       if (entries.length === 0) throw new UserError(describeResolution({ status: 'not_linked' }));
       return dmView(entries, await deps.resolver.getDmCompany(interaction.user.id));
     }
-    const binding = await requireBinding(interaction, deps);
-    const resolution = await deps.resolver.resolveInGuild(interaction.user.id, binding);
-    if (resolution.status !== 'ok') throw new UserError(describeResolution(resolution));
-    const { actor } = resolution;
-    const embed = new EmbedBuilder()
-      .setColor(0x7a1f2b)
-      .setTitle('Your Valentina account')
-      .addFields(
-        { name: 'Company', value: actor.companyName, inline: true },
-        { name: 'Role', value: ROLE_NAMES[actor.role], inline: true },
-        { name: 'User id', value: `\`${actor.userId}\``, inline: false },
-      );
+    const embed = await withActor(interaction, deps, async (actor) => {
+      const user = await deps.valentina.users.get(actor.companyId, actor.userId, {}, { onBehalfOf: actor.userId });
+      const fullName = [user.name_first, user.name_last].filter(Boolean).join(' ');
+      return new EmbedBuilder()
+        .setColor(0x7a1f2b)
+        .setTitle('Your Valentina account')
+        .addFields(
+          { name: 'Company', value: actor.companyName, inline: true },
+          { name: 'Role', value: ROLE_NAMES[actor.role], inline: true },
+          { name: 'Valentina user', value: escapeMarkdown(fullName ? `${user.username} (${fullName})` : user.username).slice(0, 1024), inline: true },
+          { name: 'User id', value: `\`${actor.userId}\``, inline: false },
+        );
+    });
     return { embeds: [embed] };
   },
 

@@ -69,6 +69,8 @@ describe('identity: /setup, /link, /unlink, /whoami', () => {
   it('gives each resolution outcome its own answer', async () => {
     const mara = await run(stack.users.mara, 'whoami');
     expect(mara.embeds[0]!.fields?.map((f) => f.value).slice(0, 2)).toEqual(['Chicago by Night', 'Player']);
+    // The Valentina account by the name a person knows it by, not only its id (markdown escaped).
+    expect(mara.embeds[0]!.fields?.find((f) => f.name === 'Valentina user')?.value).toBe('nightwatch\\_ (Mara Voss)');
     expect((await run(stack.users.nadia, 'whoami')).content).toContain('waiting for approval');
     expect((await run(stack.users.otto, 'whoami')).content).toContain('deactivated');
     expect((await run(newMember('stranger'), 'whoami')).content).toContain('/link');
