@@ -135,7 +135,9 @@ export const help: CommandModule = {
 
   async execute(interaction, { commands }) {
     const name = interaction.options.getString('command');
-    return name ? detail(commands, name.replace(/^\//, ''), 0) : overview(commands, 0);
+    // What a person types without picking a suggestion: " /Quickroll run" means /quickroll.
+    const typed = name?.trim().replace(/^\//, '').split(/\s+/)[0]?.toLowerCase();
+    return typed ? detail(commands, typed, 0) : overview(commands, 0);
   },
 
   async autocomplete(interaction, { commands }) {

@@ -99,6 +99,13 @@ describe('the bot process', () => {
     expect(reply.ephemeral).toBe(true);
   });
 
+  it('finds the command when the name is typed by hand: capitals, spaces, a slash or a subcommand', async () => {
+    for (const typed of ['XP', '  quickroll ', '/Notes list']) {
+      const reply = await (await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'help', options: { command: typed } })).reply();
+      expect(reply.embeds[0]?.title).toBe(`/${typed.trim().replace('/', '').split(' ')[0]!.toLowerCase()}`);
+    }
+  });
+
   it('shows a command made of subcommands as they are typed, optional options in brackets', async () => {
     const handle = await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'help', options: { command: 'quickroll' } });
     const field = (await handle.reply()).embeds[0]?.fields?.find((f) => f.name === 'Subcommands');
