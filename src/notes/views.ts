@@ -61,7 +61,9 @@ export function snippet(text: string, at: number, length: number, radius = 60): 
   const start = Math.max(0, at - radius);
   const end = Math.min(text.length, at + length + radius);
   const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/[*_~`|]/g, '');
-  return `${start > 0 ? '…' : ''}${clean(text.slice(start, at))}**${clean(text.slice(at, at + length))}**${clean(text.slice(at + length, end))}${end < text.length ? '…' : ''}`;
+  const match = clean(text.slice(at, at + length));
+  // A match made only of markdown markers (a search for "**") has nothing left to show in bold.
+  return `${start > 0 ? '…' : ''}${clean(text.slice(start, at))}${match ? `**${match}**` : ''}${clean(text.slice(at + length, end))}${end < text.length ? '…' : ''}`;
 }
 
 /** Notes whose title or content contains `text` (case-insensitive), newest first. */
