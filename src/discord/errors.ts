@@ -24,6 +24,21 @@ export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
+/**
+ * A failure with one more sentence for the user, e.g. what became of what they typed. The failure is
+ * described as usual (its outcome and reference stay its own); the note follows its message.
+ */
+export class ErrorWithNote extends Error {
+  override readonly name = 'ErrorWithNote';
+
+  constructor(
+    readonly failure: unknown,
+    readonly note: string,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure), { cause: failure });
+  }
+}
+
 export interface UserFacingError {
   /** The text the user sees. */
   message: string;
@@ -79,6 +94,10 @@ function describeValentinaError(error: ValentinaError): UserFacingError | undefi
  * that are ours, which are the ones worth logging with a stack.
  */
 export function describeError(error: unknown, reference: () => string = newErrorReference): UserFacingError {
+  if (error instanceof ErrorWithNote) {
+    const described = describeError(error.failure, reference);
+    return { ...described, message: `${described.message} ${error.note}` };
+  }
   if (error instanceof UserError) return { message: error.message, outcome: 'user_error' };
   if (error instanceof ValentinaError) {
     const described = describeValentinaError(error);
@@ -100,6 +119,7 @@ const URL_TOKEN = /\/(interactions|webhooks)\/(\d+)\/[^/?#]+/g;
  * interaction token, and the request body; both are replaced by a token-free route.
  */
 export function loggableError(error: unknown): unknown {
+  if (error instanceof ErrorWithNote) return loggableError(error.failure);
   if (!(error instanceof Error) || typeof (error as { url?: unknown }).url !== 'string') return error;
   const { url, status, code, method } = error as Error & { url: string; status?: unknown; code?: unknown; method?: unknown };
   return {

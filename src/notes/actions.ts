@@ -3,17 +3,28 @@
  * notes (their user id in the path, see actor.ts), in the company the note belongs to.
  */
 import { ButtonStyle, ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type ModalSubmitInteraction } from 'discord.js';
-import { UserError } from '../discord/errors.js';
+import { ErrorWithNote, UserError } from '../discord/errors.js';
 import type { BotDeps, ComponentReply, ModalAnswer, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import { ValentinaError, ValentinaNotFoundError, ValentinaValidationError } from '../valentina/index.js';
 import { afterWrite, ownNote, type NoteBody } from './cache.js';
 import { clip } from './compose.js';
 import { noteViewMessage } from './confirm.js';
+import { dropDraft, keepDraft, keptDraft, type NoteDraft } from './drafts.js';
 import { MODAL_FIELDS, noteDeleteYesId, noteKeepId, noteSaveId } from './ids.js';
 import { MODAL_CONTENT_MAX, NOTE_LIMITS, formatCount } from './settings.js';
 
-export const GONE_MESSAGE = 'That note no longer exists in Valentina (it was deleted, here or in the web app).';
+const GONE_MESSAGE = 'That note no longer exists in Valentina (it was deleted, here or in the web app).';
+
+/** The note was deleted, here or in the web app. */
+class NoteGoneError extends UserError {
+  constructor() {
+    super(GONE_MESSAGE);
+  }
+}
+
+/** How much of a form's text is handed back in a message when there is no note left to keep it for. */
+const HANDED_BACK_MAX = 1_600;
 /** The edit form must be shown before the router's automatic deferral (1.25 s): load the note within this. */
 const FORM_BUDGET_MS = 900;
 
@@ -22,7 +33,7 @@ async function onOwnNote<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ValentinaNotFoundError) throw new UserError(GONE_MESSAGE);
+    if (error instanceof ValentinaNotFoundError) throw new NoteGoneError();
     throw error;
   }
 }
@@ -30,8 +41,13 @@ async function onOwnNote<T>(work: () => Promise<T>): Promise<T> {
 const tooLongForForm = (chars: number) =>
   `This note's content has ${formatCount(chars)} characters — more than the ${formatCount(MODAL_CONTENT_MAX)} a Discord form holds — so only the title can be changed here; edit the content in the Valentina web app.`;
 
-export function editForm(note: NoteBody, companyId: string): APIModalInteractionResponseCallbackData {
+const RESTORED = 'This is what you typed last time; it is not saved yet. Press **Submit** to save it.';
+
+/** The edit form, prefilled with the note — or with the draft the person could not save last time. */
+export function editForm(note: NoteBody, companyId: string, draft?: NoteDraft): APIModalInteractionResponseCallbackData {
   const withContent = note.content.length <= MODAL_CONTENT_MAX;
+  const title = draft?.title ?? note.title;
+  const content = draft?.content ?? note.content;
   const input = (customId: string, label: string, style: TextInputStyle, value: string, min: number, max: number) => ({
     type: ComponentType.ActionRow as const,
     components: [{ type: ComponentType.TextInput as const, custom_id: customId, label, style, value, min_length: min, max_length: max, required: true }],
@@ -40,9 +56,10 @@ export function editForm(note: NoteBody, companyId: string): APIModalInteraction
     custom_id: noteSaveId.encode({ c: companyId, n: note.id, f: withContent }),
     title: withContent ? 'Edit note' : `Edit title (note too long for a form)`,
     components: [
+      ...(draft ? [{ type: ComponentType.TextDisplay as const, content: RESTORED }] : []),
       ...(withContent ? [] : [{ type: ComponentType.TextDisplay as const, content: tooLongForForm(note.content.length) }]),
-      input(MODAL_FIELDS.title, 'Title (3–50 characters)', TextInputStyle.Short, note.title, NOTE_LIMITS.titleMin, NOTE_LIMITS.titleMax),
-      ...(withContent ? [input(MODAL_FIELDS.content, 'Content (markdown)', TextInputStyle.Paragraph, note.content, NOTE_LIMITS.contentMin, MODAL_CONTENT_MAX)] : []),
+      input(MODAL_FIELDS.title, 'Title (3–50 characters)', TextInputStyle.Short, title, NOTE_LIMITS.titleMin, NOTE_LIMITS.titleMax),
+      ...(withContent ? [input(MODAL_FIELDS.content, 'Content (markdown)', TextInputStyle.Paragraph, content.slice(0, MODAL_CONTENT_MAX), NOTE_LIMITS.contentMin, MODAL_CONTENT_MAX)] : []),
     ],
   };
 }
@@ -53,36 +70,63 @@ export function editForm(note: NoteBody, companyId: string): APIModalInteraction
  */
 export async function openEditForm(deps: BotDeps, actor: Actor, noteId: string, again: string): Promise<ModalAnswer> {
   let note: NoteBody;
+  let draft: NoteDraft | undefined;
   try {
-    note = await onOwnNote(() => ownNote(deps, actor, noteId, { deadline: Date.now() + FORM_BUDGET_MS }));
+    [note, draft] = await Promise.all([
+      onOwnNote(() => ownNote(deps, actor, noteId, { deadline: Date.now() + FORM_BUDGET_MS })),
+      keptDraft(deps, actor.discordUserId, noteId),
+    ]);
   } catch (error) {
     if (error instanceof ValentinaError && error.retryable) throw new UserError('Valentina is slow to answer right now, so the edit form could not open. Try again in a moment.');
     throw error;
   }
-  return { modal: editForm(note, actor.companyId), late: `Opening the edit form took too long. ${again}` };
+  return { modal: editForm(note, actor.companyId, draft), late: `Opening the edit form took too long. ${again}` };
 }
 
-/** The edit form was submitted: save the change (PATCH) and show the note as it is now. */
+/**
+ * The edit form was submitted: save the change (PATCH) and show the note as it is now. When it cannot
+ * be saved, what the person typed is kept (drafts.ts) and the next **Edit** opens the form with it.
+ */
 export async function submitEdit(interaction: ModalSubmitInteraction, deps: BotDeps, actor: Actor, noteId: string, withContent: boolean): Promise<ComponentReply> {
   const title = interaction.fields.getTextInputValue(MODAL_FIELDS.title).trim();
   const content = withContent ? interaction.fields.getTextInputValue(MODAL_FIELDS.content).trim() : undefined;
-  if (title.length < NOTE_LIMITS.titleMin || title.length > NOTE_LIMITS.titleMax) throw new UserError(`A title must be ${NOTE_LIMITS.titleMin}–${NOTE_LIMITS.titleMax} characters long (yours has ${title.length}). Press **Edit** to try again.`);
-  if (content !== undefined && content.length < NOTE_LIMITS.contentMin) throw new UserError(`A note needs at least ${NOTE_LIMITS.contentMin} characters of content. Press **Edit** to try again.`);
-  const saved = await onOwnNote(async () => {
+  let saved: NoteBody;
+  try {
+    saved = await saveEdit(interaction.id, deps, actor, noteId, title, content);
+  } catch (error) {
+    if (error instanceof NoteGoneError) throw new ErrorWithNote(error, handBack(title, content));
+    await keepDraft(deps, actor.discordUserId, noteId, { title, ...(content !== undefined ? { content } : {}) });
+    const again = interaction.isFromMessage() ? 'press **Edit** again' : 'run `/notes edit` again';
+    throw new ErrorWithNote(error, `What you typed is kept: ${again} and the form opens with it.`);
+  }
+  await dropDraft(deps, actor.discordUserId, noteId);
+  await afterWrite(deps, actor, saved);
+  const view = noteViewMessage(saved, actor.companyId, actor.companyName);
+  const answer = { ...view, content: `✅ Saved your changes to **${saved.title}**.` };
+  return interaction.isFromMessage() ? { update: answer } : { reply: { ...answer, ephemeral: true } };
+}
+
+/** What the person typed, quoted back to them when the note it was for is gone. */
+function handBack(title: string, content: string | undefined): string {
+  const text = content === undefined ? title : `${title}\n${content}`;
+  const shown = text.length > HANDED_BACK_MAX ? `${clip(text, HANDED_BACK_MAX)}\n(the first ${formatCount(HANDED_BACK_MAX)} characters)` : text;
+  return `Here is what you typed, to keep or to send me as a new note:\n>>> ${shown}`;
+}
+
+async function saveEdit(interactionId: string, deps: BotDeps, actor: Actor, noteId: string, title: string, content: string | undefined): Promise<NoteBody> {
+  if (title.length < NOTE_LIMITS.titleMin || title.length > NOTE_LIMITS.titleMax) throw new UserError(`A title must be ${NOTE_LIMITS.titleMin}–${NOTE_LIMITS.titleMax} characters long (yours has ${title.length}).`);
+  if (content !== undefined && content.length < NOTE_LIMITS.contentMin) throw new UserError(`A note needs at least ${NOTE_LIMITS.contentMin} characters of content.`);
+  return onOwnNote(async () => {
     try {
       return await deps.valentina.notes.update(actor.companyId, actor.userId, noteId, { title, ...(content !== undefined ? { content } : {}) }, {
         onBehalfOf: actor.userId,
-        idempotencyKey: `${interaction.id}:note-edit`,
+        idempotencyKey: `${interactionId}:note-edit`,
       });
     } catch (error) {
       if (error instanceof ValentinaValidationError) throw new UserError(`Valentina refused the change: ${error.detail}`);
       throw error;
     }
   });
-  await afterWrite(deps, actor, saved);
-  const view = noteViewMessage(saved, actor.companyId, actor.companyName);
-  const answer = { ...view, content: `✅ Saved your changes to **${saved.title}**.` };
-  return interaction.isFromMessage() ? { update: answer } : { reply: { ...answer, ephemeral: true } };
 }
 
 /** The question before deleting, with the two answers. */

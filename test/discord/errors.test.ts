@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, newErrorReference, UserError } from '../../src/discord/errors.js';
+import { describeError, ErrorWithNote, loggableError, newErrorReference, UserError } from '../../src/discord/errors.js';
 import {
   ValentinaConflictError,
   ValentinaForbiddenError,
@@ -21,6 +21,18 @@ describe('what a user is told when a handler fails', () => {
       message: 'That character is not yours.',
       outcome: 'user_error',
     });
+  });
+
+  it('adds a note after the failure it describes, keeping that failure\'s outcome and reference', () => {
+    const down = new ValentinaServerError({ ...at, status: 503, detail: 'maintenance', requestId: 'req_b2' });
+    expect(describeError(new ErrorWithNote(down, 'What you typed is kept.'), fixedRef)).toEqual({
+      message: 'Valentina is not answering right now. Try again in a moment. (request req_b2) What you typed is kept.',
+      outcome: 'upstream_error',
+    });
+    const ours = describeError(new ErrorWithNote(new Error('boom'), 'What you typed is kept.'), fixedRef);
+    expect(ours).toEqual({ message: expect.stringMatching(/reference ERR-7KQ2\. What you typed is kept\.$/), outcome: 'error', reference: 'ERR-7KQ2' });
+    const failure = new Error('boom');
+    expect(loggableError(new ErrorWithNote(failure, 'kept'))).toBe(failure);
   });
 
   it('passes on why Valentina refused', () => {

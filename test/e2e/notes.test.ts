@@ -98,6 +98,43 @@ describe('notes by DM', () => {
     expect(noteTitled(U.bastien.id, 'Haven ideas')).toHaveLength(0);
   });
 
+  type Form = { custom_id: string; components: Array<{ type: number; content?: string; components?: Array<{ custom_id: string; value: string }> }> };
+  const formValues = (form: Form) => Object.fromEntries(form.components.flatMap((row) => row.components ?? []).map((input) => [input.custom_id, input.value]));
+  const openForm = async (message: SimMessage) =>
+    (await (await stack.sim.clickButton({ user: stack.users.bastien, message, customId: customId(message, 'Edit') })).initialResponse()).data as Form;
+
+  it('keeps an edit Valentina could not save, and the next Edit opens the form with it', async () => {
+    await stack.sim.sendDM(stack.users.bastien, 'Blood bank\nThree bags left');
+    const confirmation = await confirmationFor(stack.users.bastien, 'Blood bank');
+    const form = await openForm(confirmation);
+    stack.fake.faults.inject({ method: 'PATCH', path: /\/notes\//, kind: 'status', status: 503, times: 1000 });
+    const failed = await (await stack.sim.submitModal({ user: stack.users.bastien, customId: form.custom_id, message: confirmation, fields: { title: 'Blood bank (Hyde Park)', content: 'Two bags left, one spoiled' } })).reply();
+    stack.fake.faults.clear();
+    expect(failed.ephemeral).toBe(true);
+    expect(failed.content).toContain('Valentina is not answering right now');
+    expect(failed.content).toContain('What you typed is kept: press **Edit** again and the form opens with it.');
+    expect(noteTitled(U.bastien.id, 'Blood bank')).toHaveLength(1);
+
+    const again = await openForm(confirmation);
+    expect(formValues(again)).toEqual({ title: 'Blood bank (Hyde Park)', content: 'Two bags left, one spoiled' });
+    expect(again.components[0]?.content).toContain('what you typed last time; it is not saved yet');
+    const saved = await (await stack.sim.submitModal({ user: stack.users.bastien, customId: again.custom_id, message: confirmation, fields: formValues(again) })).reply();
+    expect(saved.content).toContain('Saved your changes to **Blood bank (Hyde Park)**');
+    expect(noteTitled(U.bastien.id, 'Blood bank (Hyde Park)').map((n) => n.content)).toEqual(['Two bags left, one spoiled']);
+    const fresh = await openForm(confirmation);
+    expect(fresh.components.some((c) => c.type === 10)).toBe(false);
+  });
+
+  it('hands back what was typed when the note was deleted before the edit was saved', async () => {
+    await stack.sim.sendDM(stack.users.bastien, 'Prince gossip\nShe was seen at the docks');
+    const confirmation = await confirmationFor(stack.users.bastien, 'Prince gossip');
+    const form = await openForm(confirmation);
+    noteTitled(U.bastien.id, 'Prince gossip')[0]!.archived = true;
+    const answer = await (await stack.sim.submitModal({ user: stack.users.bastien, customId: form.custom_id, message: confirmation, fields: { title: 'Prince gossip', content: 'She was seen at the docks with the Sheriff' } })).reply();
+    expect(answer.content).toContain('That note no longer exists in Valentina');
+    expect(answer.content).toContain('Here is what you typed, to keep or to send me as a new note:\n>>> Prince gossip\nShe was seen at the docks with the Sheriff');
+  });
+
   it('edits only the title of a note too long for a Discord form, and says why in the form', async () => {
     const content = 'The Prince keeps a ledger of every favour owed in this city. '.repeat(80).trim();
     await stack.sim.sendDM(stack.users.bastien, `Ledger of favours\n${content}`);
