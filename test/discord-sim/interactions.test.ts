@@ -100,6 +100,19 @@ describe('interactions through a real client', () => {
     expect((await (await sim.slashCommand({ user: mara, guildId: guild.id, command: 'table' })).reply()).content).toBe('at the table');
   });
 
+  it('shows the follow-up that replaced a deleted "thinking…" placeholder as the reply', async () => {
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      await interaction.deleteReply();
+      await interaction.followUp({ content: 'only for you', flags: MessageFlags.Ephemeral });
+    };
+    const reply = await (await sim.slashCommand({ user: mara, guildId: guild.id, command: 'ping' })).reply();
+    expect(reply.content).toBe('only for you');
+    expect(reply.ephemeral).toBe(true);
+    expect(sim.violations).toEqual([]);
+  });
+
   it('shows a deferred reply once edited, follow-ups, and the ephemeral flag', async () => {
     handler = async (interaction) => {
       if (!interaction.isChatInputCommand()) return;

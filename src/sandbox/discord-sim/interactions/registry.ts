@@ -129,9 +129,14 @@ export class InteractionRegistry extends EventEmitter<RegistryEvents> {
         if (response.type === 8 || response.type === 9 || response.type === 1) {
           throw new Error(`discord-sim: ${record.label} was answered with callback type ${response.type}, which shows no message`);
         }
+        // The reply is the settled original — or, when the bot deleted its "thinking…" placeholder to answer
+        // with the other visibility, the follow-up that took its place.
         const visible = await this.waitUntil(
           record,
-          (r) => (r.originalSettled ? message(r.originalMessageId) : undefined),
+          (r) => {
+            if (r.originalSettled) return message(r.originalMessageId);
+            return message(r.originalMessageId)?.deleted ? message(r.followUpIds[0] ?? null) : undefined;
+          },
           options.timeoutMs ?? 10_000,
           () => `discord-sim: ${record.label} was deferred (type ${response.type}) but the reply was never edited in`,
         );
