@@ -22,6 +22,7 @@ export const approvals: CommandModule = {
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .addSubcommand((sub) => sub.setName('pending').setDescription('Who is waiting for approval, with buttons to post their requests again')),
   visibility: 'ephemeral',
+  audience: 'Storytellers and admins of the company',
 
   async execute(interaction, deps) {
     const binding = await requireBinding(interaction, deps);

@@ -12,6 +12,7 @@ export const cp: CommandModule = {
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .addSubcommand((sub) => changeOptions(sub.setName('add').setDescription('Grant cool points to a player'), 'cool points')),
   visibility: 'public',
+  audience: "Storytellers and admins; players too where the company's Grant XP setting allows",
 
   execute(interaction, deps) {
     return changeExperience('cp-add', interaction, deps);

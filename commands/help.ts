@@ -114,7 +114,7 @@ function detail(commands: Registry, name: string, page: number): ReplyMessage {
       { name: 'Where', value: worksInDms ? 'In servers and in DMs with the bot' : 'In servers only', inline: true },
       {
         name: 'Who',
-        value: body.default_member_permissions ? 'Members with the permission a server admin chose' : 'Everyone',
+        value: command.audience ?? (body.default_member_permissions ? 'Members with the permission a server admin chose' : 'Everyone'),
         inline: true,
       },
     );

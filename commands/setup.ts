@@ -115,6 +115,7 @@ export const setup: CommandModule = {
     )
     .addSubcommand((sub) => sub.setName('show').setDescription('Show how this server is connected')),
   visibility: 'ephemeral',
+  audience: 'Server managers (Manage Server)',
 
   execute(interaction, deps) {
     return interaction.options.getSubcommand(true) === 'show' ? show(interaction, deps) : connect(interaction, deps);

@@ -41,6 +41,7 @@ export const xp: CommandModule = {
         .addStringOption((o) => o.setName('campaign').setDescription('One campaign (default: all)').setAutocomplete(true).setMaxLength(100)),
     ),
   visibility: 'public',
+  audience: "Everyone for `show`; `add` and `remove`: storytellers and admins, players too where the company's Grant XP setting allows",
 
   execute(interaction, deps) {
     const sub = interaction.options.getSubcommand(true);

@@ -105,6 +105,8 @@ export interface CommandModule {
   data: CommandDefinition;
   /** How answers and automatic deferrals show; default `ephemeral`. */
   visibility?: 'ephemeral' | 'public';
+  /** Who may use it, as `/help` says it (default: everyone, or the members a server manager allows). */
+  audience?: string;
   /** Returns what to show; the router sends it in time (see respond.ts). Throw `UserError` for user mistakes. */
   execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<CommandAnswer>;
   /** Must be quick: the router answers `[]` if it throws or is late. */

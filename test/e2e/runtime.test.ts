@@ -114,6 +114,16 @@ describe('the bot process', () => {
     expect(field?.value).not.toContain('(optional)');
   });
 
+  it('says who may use a command', async () => {
+    const who = async (command: string) => {
+      const reply = await (await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'help', options: { command } })).reply();
+      return reply.embeds[0]?.fields?.find((f) => f.name === 'Who')?.value;
+    };
+    expect(await who('approvals')).toBe('Storytellers and admins of the company');
+    expect(await who('xp')).toContain('`add` and `remove`: storytellers and admins');
+    expect(await who('ping')).toBe('Everyone');
+  });
+
   it('completes command names for /help command:', async () => {
     const choices = await stack.sim.autocomplete({
       user: stack.users.mara,
