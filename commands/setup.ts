@@ -13,7 +13,7 @@ import {
   type Guild,
 } from 'discord.js';
 import type { BotDeps, Choices, CommandModule, ReplyMessage } from '../src/discord/types.js';
-import { exactChoice } from '../src/cache/cached-json.js';
+import { pickChoice } from '../src/cache/cached-json.js';
 import { UserError } from '../src/discord/errors.js';
 import { GUILD_ONLY_MESSAGE, NOT_SET_UP_MESSAGE } from '../src/identity/context.js';
 import type { GuildBinding } from '../src/identity/guild-binding.js';
@@ -51,7 +51,7 @@ async function connect(interaction: ChatInputCommandInteraction, deps: BotDeps):
   if (!guild) throw new UserError(GUILD_ONLY_MESSAGE);
   const companyOption = interaction.options.getString('company', true);
   const companies = await deps.directory.companies();
-  const company = exactChoice(companies, companyOption);
+  const company = pickChoice(companies, companyOption);
   if (!company) {
     throw new UserError(`The bot has no access to a company called "${companyOption.slice(0, 50)}". Pick one from the list that appears as you type; if yours is missing, ask Valentina to grant the bot's API key access.`);
   }
@@ -68,7 +68,7 @@ async function connect(interaction: ChatInputCommandInteraction, deps: BotDeps):
   let campaign: { id: string; name: string } | undefined;
   if (campaignOption) {
     const campaigns = await deps.directory.campaigns(company.id);
-    campaign = exactChoice(campaigns, campaignOption);
+    campaign = pickChoice(campaigns, campaignOption);
     if (!campaign) throw new UserError(`**${company.name}** has no campaign called "${campaignOption.slice(0, 50)}". Pick one from the list that appears as you type.`);
   }
   const previous = await deps.bindings.get(guild.id);

@@ -60,6 +60,14 @@ export function exactChoice<T extends { id: string; name: string }>(items: reado
   return items.find((item) => item.id.toLowerCase() === typed) ?? items.find((item) => item.name.toLowerCase() === typed);
 }
 
+/** What an option names: the exact item ({@link exactChoice}), else the only one whose name contains it. */
+export function pickChoice<T extends { id: string; name: string }>(items: readonly T[], option: string): T | undefined {
+  const exact = exactChoice(items, option);
+  if (exact) return exact;
+  const near = matchChoices(items, option, 2);
+  return near.length === 1 ? near[0] : undefined;
+}
+
 /** Autocomplete matching: any part of the name, case- and accent-insensitive; prefix matches first. */
 export function matchChoices<T extends { name: string }>(items: readonly T[], query: string, limit = 25): T[] {
   const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();

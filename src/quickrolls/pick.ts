@@ -3,7 +3,7 @@
  * member may also type a name. Only the actor's own quickrolls and the characters they play are
  * candidates — Valentina itself does not check either when rolling.
  */
-import { exactChoice, matchChoices } from '../cache/cached-json.js';
+import { pickChoice } from '../cache/cached-json.js';
 import { UserError } from '../discord/errors.js';
 import type { BotDeps } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
@@ -11,17 +11,11 @@ import { charactersOf, freshQuickrolls, quickrollsOf, type CharacterSummary, typ
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function match<T extends { id: string; name: string }>(items: readonly T[], option: string): T | undefined {
-  const exact = exactChoice(items, option);
-  if (exact) return exact;
-  const near = matchChoices(items, option, 2);
-  return near.length === 1 ? near[0] : undefined;
-}
 
 /** The actor's quickroll by id or name; a miss reloads the list once (it may be newer than the cache). */
 export async function findQuickroll(deps: BotDeps, actor: Actor, option: string): Promise<QuickrollSummary | undefined> {
-  const cached = match(await quickrollsOf(deps, actor.companyId, actor.userId), option);
-  return cached ?? match(await freshQuickrolls(deps, actor.companyId, actor.userId), option);
+  const cached = pickChoice(await quickrollsOf(deps, actor.companyId, actor.userId), option);
+  return cached ?? pickChoice(await freshQuickrolls(deps, actor.companyId, actor.userId), option);
 }
 
 export async function pickQuickroll(deps: BotDeps, actor: Actor, option: string): Promise<QuickrollSummary> {
@@ -40,7 +34,7 @@ export async function pickCharacter(deps: BotDeps, actor: Actor, option: string 
   const mine = await charactersOf(deps, actor.companyId, actor.userId);
   let character: CharacterSummary | undefined;
   if (option) {
-    character = match(mine, option);
+    character = pickChoice(mine, option);
     if (!character) throw new UserError(`You don't play a living character called **${option.slice(0, 50)}** in **${actor.companyName}**. Pick one from the list that appears as you type.`);
   } else if (mine.length === 1) {
     character = mine[0];

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exactChoice, matchChoices } from '../../src/cache/cached-json.js';
+import { exactChoice, matchChoices, pickChoice } from '../../src/cache/cached-json.js';
 import { CompanyDirectory } from '../../src/cache/directory.js';
 import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS as ids } from '../../src/sandbox/fixture.js';
@@ -58,5 +58,19 @@ describe('exactChoice', () => {
     expect(exactChoice(items, '0197e3d0-aaaa-7000-8000-00000000000a')?.name).toBe('Requiem for the Loop');
     expect(exactChoice(items, '  loop garou ')?.name).toBe('Loop Garou');
     expect(exactChoice(items, 'Loop')).toBeUndefined();
+  });
+});
+
+describe('pickChoice', () => {
+  const items = [
+    { id: '0197e3d0-aaaa-7000-8000-00000000000a', name: 'Requiem for the Loop' },
+    { id: '0197e3d0-bbbb-7000-8000-00000000000b', name: 'Loop Garou' },
+    { id: '0197e3d0-cccc-7000-8000-00000000000c', name: 'Gehenna Rising' },
+  ];
+  it('takes the exact item, else the only one whose name contains what was typed', () => {
+    expect(pickChoice(items, 'loop garou')?.name).toBe('Loop Garou');
+    expect(pickChoice(items, 'requiem')?.name).toBe('Requiem for the Loop');
+    expect(pickChoice(items, 'loop')).toBeUndefined();
+    expect(pickChoice(items, 'masquerade')).toBeUndefined();
   });
 });

@@ -51,6 +51,9 @@ describe('identity: /setup, /link, /unlink, /whoami', () => {
     const again = await run(stack.users.viktor, 'setup', 'connect', { company: chicago, approvals_channel: stack.guild.defaultChannelId });
     expect(again.content).toBe('Setup updated.');
     expect(again.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toContain('none');
+    // Typed by hand rather than picked: part of a name is enough when it names one company or campaign.
+    const typed = await run(stack.users.viktor, 'setup', 'connect', { company: 'chicago', approvals_channel: stack.guild.defaultChannelId, default_campaign: 'requiem' });
+    expect(typed.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toBe('Requiem for the Loop');
   });
 
   it('refuses a channel the bot cannot post in, naming the missing permission', async () => {
