@@ -62,7 +62,9 @@ export class DemoSession {
       print(
         text
           .replace(/<[@#]!?(\d+)>/g, (raw, id: string) => names.get(id) ?? raw)
-          .replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_raw, seconds: string) => new Date(Number(seconds) * 1_000).toISOString().slice(0, 16).replace('T', ' ')),
+          .replace(/<t:(\d+)(?::[tTdDfFR])?>/g, (_raw, seconds: string) => new Date(Number(seconds) * 1_000).toISOString().slice(0, 16).replace('T', ' '))
+          // A markdown character escaped with a backslash shows as itself.
+          .replace(/\\([_*~`|>\\])/g, '$1'),
       );
     this.markAllSeen();
   }
