@@ -65,8 +65,8 @@ export function editForm(note: NoteBody, companyId: string, draft?: NoteDraft): 
 }
 
 /**
- * The edit form prefilled with the note. A note whose content is too long for a form is edited
- * title-only, and the form's title says so.
+ * The edit form, prefilled with the note or with the edit that could not be saved last time. A note
+ * whose content is too long for a form is edited title-only, and the form says so.
  */
 export async function openEditForm(deps: BotDeps, actor: Actor, noteId: string, again: string): Promise<ModalAnswer> {
   let note: NoteBody;
@@ -95,7 +95,9 @@ export async function submitEdit(interaction: ModalSubmitInteraction, deps: BotD
     saved = await saveEdit(interaction.id, deps, actor, noteId, title, content);
   } catch (error) {
     if (error instanceof NoteGoneError) throw new ErrorWithNote(error, handBack(title, content));
-    await keepDraft(deps, actor.discordUserId, noteId, { title, ...(content !== undefined ? { content } : {}) });
+    // Where even Redis fails, the text goes back in the answer instead.
+    const kept = await keepDraft(deps, actor.discordUserId, noteId, { title, ...(content !== undefined ? { content } : {}) }).then(() => true, () => false);
+    if (!kept) throw new ErrorWithNote(error, handBack(title, content));
     const again = interaction.isFromMessage() ? 'press **Edit** again' : 'run `/notes edit` again';
     throw new ErrorWithNote(error, `What you typed is kept: ${again} and the form opens with it.`);
   }
@@ -106,7 +108,7 @@ export async function submitEdit(interaction: ModalSubmitInteraction, deps: BotD
   return interaction.isFromMessage() ? { update: answer } : { reply: { ...answer, ephemeral: true } };
 }
 
-/** What the person typed, quoted back to them when the note it was for is gone. */
+/** What the person typed, quoted back to them when there is nowhere to keep it (the note is gone, or Redis is). */
 function handBack(title: string, content: string | undefined): string {
   const text = content === undefined ? title : `${title}\n${content}`;
   const shown = text.length > HANDED_BACK_MAX ? `${clip(text, HANDED_BACK_MAX)}\n(the first ${formatCount(HANDED_BACK_MAX)} characters)` : text;
