@@ -10,6 +10,7 @@ import type { InteractionKind, InteractionOutcome } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
 import { describeError, loggableError } from './errors.js';
 import { Responder, type UpdateTarget } from './respond.js';
+import { typedCommand } from './typed-command.js';
 import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute } from './types.js';
 
 export const EXPIRED_COMPONENT_MESSAGE = 'This button has expired — run the command again.';
@@ -121,7 +122,7 @@ export class InteractionRouter {
       await responder.answer(await command.execute(interaction, this.options.deps));
       return { outcome: 'ok' };
     } catch (error) {
-      return this.answerError(responder, error);
+      return this.answerError(responder, error, () => typedCommand(interaction.commandName, interaction.options.data));
     } finally {
       responder.dispose();
     }
@@ -184,12 +185,18 @@ export class InteractionRouter {
     return { outcome: 'ok' };
   }
 
-  private async answerError(responder: Responder, error: unknown): Promise<Finished> {
+  /**
+   * Shows what went wrong. When it was not the user's doing (Valentina down, a fault of ours), the
+   * command as they typed it follows, so they can send it again without retyping it.
+   */
+  private async answerError(responder: Responder, error: unknown, typed?: () => string | undefined): Promise<Finished> {
     const described = describeError(error);
     const finished: Finished = { outcome: described.outcome, error };
     if (described.reference) finished.reference = described.reference;
+    const again = described.outcome === 'user_error' ? undefined : typed?.();
+    const content = again ? `${described.message}\nWhat you typed, to send again:\n\`\`\`\n${again}\n\`\`\`` : described.message;
     try {
-      await responder.reply({ content: described.message, ephemeral: true });
+      await responder.reply({ content, ephemeral: true });
     } catch (replyError) {
       this.options.deps.logger.warn({ err: loggableError(replyError) }, 'could not show an error to the user');
     }

@@ -65,6 +65,15 @@ const testCommands: CommandModule[] = [
     },
   },
   {
+    data: command('remember')
+      .addStringOption((o) => o.setName('text').setDescription('what to keep').setRequired(true))
+      .addUserOption((o) => o.setName('for').setDescription('who it is for')),
+    async execute(interaction, deps) {
+      await deps.valentina.health();
+      return { content: `Kept ${interaction.options.getString('text', true)}` };
+    },
+  },
+  {
     data: command('pick').addStringOption((o) => o.setName('thing').setDescription('a thing').setAutocomplete(true)),
     async execute(interaction) {
       return { content: `Picked ${interaction.options.getString('thing')}` };
@@ -160,6 +169,20 @@ describe('interaction routing', () => {
     } finally {
       fake.faults.clear();
     }
+  });
+
+  it('hands back what the user typed when Valentina fails, so they can send it again', async () => {
+    fake.faults.inject({ path: '/health', kind: 'status', status: 503, times: 20 });
+    try {
+      const handle = await sim.slashCommand({ user, guildId: guild.id, command: 'remember', options: { text: 'The Prince owes us a `boon`', for: user.id } });
+      const reply = await handle.reply({ timeoutMs: 15_000 });
+      expect(reply.content).toMatch(/^Valentina is not answering right now/);
+      expect(reply.content).toContain("What you typed, to send again:\n```\n/remember text:The Prince owes us a 'boon' for:@mara\n```");
+    } finally {
+      fake.faults.clear();
+    }
+    // A mistake of the user's own is answered alone: they change the command rather than resend it.
+    expect((await (await run('mistake')).reply()).content).toBe('Pick a character first.');
   });
 
   it('answers autocomplete, and answers no choices when the handler fails', async () => {
