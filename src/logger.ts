@@ -41,5 +41,7 @@ export function createLogger(level: LoggerOptions['level'] = 'info', destination
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+  // Synchronous writes to stdout: nothing is left in a buffer to flush at exit. pino flushes a buffered
+  // stdout when the process exits, and that flush never ends once the reading end of a pipe is gone.
+  return pino(options, (destination as pino.DestinationStream | undefined) ?? pino.destination({ dest: 1, sync: true }));
 }
