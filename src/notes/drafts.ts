@@ -5,6 +5,7 @@
  *   notes:draft:<discord user>:<note id>  → { title, content? }   (DRAFT_TTL_SECONDS)
  */
 import { z } from 'zod';
+import { CachedJson } from '../cache/cached-json.js';
 import type { BotDeps } from '../discord/types.js';
 
 export const DRAFT_TTL_SECONDS = 24 * 3600;
@@ -15,22 +16,17 @@ export type NoteDraft = z.infer<typeof DraftSchema>;
 const draftKey = (deps: Pick<BotDeps, 'config'>, discordUserId: string, noteId: string) =>
   `${deps.config.redis.prefix}:notes:draft:${discordUserId}:${noteId}`;
 
+const drafts = (deps: Pick<BotDeps, 'redis'>) => new CachedJson(deps.redis, DraftSchema, DRAFT_TTL_SECONDS);
+
 export async function keepDraft(deps: Pick<BotDeps, 'config' | 'redis'>, discordUserId: string, noteId: string, draft: NoteDraft): Promise<void> {
-  await deps.redis.set(draftKey(deps, discordUserId, noteId), JSON.stringify(DraftSchema.parse(draft)), 'EX', DRAFT_TTL_SECONDS);
+  await drafts(deps).set(draftKey(deps, discordUserId, noteId), draft);
 }
 
 /** The kept draft, if any (an unreadable entry counts as none). */
 export async function keptDraft(deps: Pick<BotDeps, 'config' | 'redis'>, discordUserId: string, noteId: string): Promise<NoteDraft | undefined> {
-  const raw = await deps.redis.get(draftKey(deps, discordUserId, noteId));
-  if (raw === null) return undefined;
-  try {
-    const parsed = DraftSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return drafts(deps).peek(draftKey(deps, discordUserId, noteId));
 }
 
 export async function dropDraft(deps: Pick<BotDeps, 'config' | 'redis'>, discordUserId: string, noteId: string): Promise<void> {
-  await deps.redis.del(draftKey(deps, discordUserId, noteId));
+  await drafts(deps).invalidate(draftKey(deps, discordUserId, noteId));
 }
