@@ -15,9 +15,15 @@ describe('demo sandbox', () => {
     await sandbox?.close();
   });
 
-  it('plays a tour: grants XP, logs it, refuses a player, renders buttons', async () => {
+  /** Plays `lines` as a person would type them; resolves with everything the terminal showed. */
+  const play = async (lines: readonly string[]): Promise<string> => {
     const out: string[] = [];
-    await runTour(sandbox, (text) => out.push(text), [
+    await runTour(sandbox, (text) => out.push(text), lines);
+    return out.join('\n');
+  };
+
+  it('plays a tour: grants XP, logs it, refuses a player, renders buttons', async () => {
+    const text = await play([
       'as celeste',
       '/xp add user:@mara amount:5 reason:"Great scene"',
       'as mara',
@@ -29,7 +35,6 @@ describe('demo sandbox', () => {
       '/quickroll run quickroll:Shoot difficulty:11',
       '/xp add user:@mara amount:five',
     ]);
-    const text = out.join('\n');
     expect(text).toContain('+5 XP for Mara');
     expect(text).toContain('@celeste gave @mara **5 XP**');
     expect(text).toContain('Valentina bot (#xp-log):');
@@ -42,9 +47,7 @@ describe('demo sandbox', () => {
   });
 
   it('lets a newcomer link through the sign-in page and an admin approve them with one click', async () => {
-    const out: string[] = [];
-    await runTour(sandbox, (text) => out.push(text), ['as jules', '/link', 'click 1', 'as viktor', 'click 1', 'as jules', '/whoami']);
-    const text = out.join('\n');
+    const text = await play(['as jules', '/link', 'click 1', 'as viktor', 'click 1', 'as jules', '/whoami']);
     expect(text).toContain('the page says: Account created');
     expect(text).toContain('Valentina bot (#approvals):');
     expect(text).toContain('New player waiting for approval in Chicago by Night');
@@ -55,9 +58,7 @@ describe('demo sandbox', () => {
   });
 
   it('shows the form the Edit button opens and saves what the person submits', async () => {
-    const out: string[] = [];
-    await runTour(sandbox, (text) => out.push(text), ['as bastien', 'dm Haven ideas\\nAn old church', 'click 1', 'submit title:"Haven: the church"', 'submit']);
-    const text = out.join('\n');
+    const text = await play(['as bastien', 'dm Haven ideas\\nAn old church', 'click 1', 'submit title:"Haven: the church"', 'submit']);
     expect(text).toContain('Valentina bot opens a form:');
     expect(text).toContain('title (Title (3–50 characters)): Haven ideas');
     expect(text).toContain('content (Content (markdown)): An old church');
@@ -85,9 +86,7 @@ describe('demo sandbox', () => {
   });
 
   it('runs slash commands in DMs, where Discord offers only the commands that work there', async () => {
-    const out: string[] = [];
-    await runTour(sandbox, (text) => out.push(text), ['as bastien', 'dm /notes list', 'dm /whoami', 'dm /quickroll list', 'as mara', '/quickroll run quickroll:?']);
-    const text = out.join('\n');
+    const text = await play(['as bastien', 'dm /notes list', 'dm /whoami', 'dm /quickroll list', 'as mara', '/quickroll run quickroll:?']);
     expect(text).toContain('Your notes in Chicago by Night');
     expect(text).toContain('Your Valentina account');
     expect(text).toContain("! Discord won't send that: /quickroll is not available in DMs");
