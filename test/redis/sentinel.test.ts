@@ -96,6 +96,9 @@ describe('Redis Sentinel', () => {
 
   it('follows the new primary after a failover: reads, writes, deliveries and /readyz keep working', async () => {
     const { guild: earlier } = await bindAndDeliver('earlier');
+    // Replication is asynchronous and a forced failover does not wait for it: only what reached the
+    // replica survives, as with any Sentinel deployment. Wait until the binding was replicated.
+    expect(Number(await cache.call('WAIT', '1', '5000'))).toBe(1);
     const promoted = await group.failover();
     expect(promoted).toBe(group.dataNodes[1]!.port);
     await expect.poll(() => connectedPort(cache), { timeout: 5_000 }).toBe(promoted);
