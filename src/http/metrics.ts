@@ -17,7 +17,9 @@ export type InteractionOutcome =
   | 'expired'
   | 'unknown_command'
   | 'late'
-  | 'shutting_down';
+  | 'shutting_down'
+  /** The work was done but Discord would not take the answer; it went to the delivery queue. */
+  | 'undelivered';
 
 export interface InteractionRecord {
   command: string;
