@@ -23,6 +23,7 @@ export const approvals: CommandModule = {
     .addSubcommand((sub) => sub.setName('pending').setDescription('Who is waiting for approval, with buttons to post their requests again')),
   visibility: 'ephemeral',
   audience: 'Storytellers and admins of the company',
+  howToCheck: 'Look at the request in the approvals channel (or `/approvals pending`) before you decide again.',
 
   async execute(interaction, deps) {
     const binding = await requireBinding(interaction, deps);

@@ -13,6 +13,7 @@ export const cp: CommandModule = {
     .addSubcommand((sub) => changeOptions(sub.setName('add').setDescription('Grant cool points to a player'), 'cool points')),
   visibility: 'public',
   audience: "Storytellers and admins; players too where the company's Grant XP setting allows",
+  howToCheck: 'Check with `/xp show` before you send it again.',
 
   execute(interaction, deps) {
     return changeExperience('cp-add', interaction, deps);

@@ -67,6 +67,7 @@ export const link: CommandModule = {
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall),
   visibility: 'ephemeral',
+  howToCheck: 'Check with `/whoami` before you try again.',
 
   async execute(interaction, deps) {
     if (interaction.guildId) {

@@ -51,6 +51,7 @@ export const notes: CommandModule = {
     .addSubcommand((sub) => sub.setName('delete').setDescription('Delete one of your notes').addStringOption(noteOption))
     .addSubcommand((sub) => sub.setName('company').setDescription('Choose the company your DM notes go to')),
   visibility: 'ephemeral',
+  howToCheck: 'Check with `/notes list` before you try again.',
 
   async execute(interaction, deps) {
     const sub = interaction.options.getSubcommand(true);

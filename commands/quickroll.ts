@@ -66,6 +66,7 @@ export const quickroll: CommandModule = {
         .addStringOption((o) => o.setName('quickroll').setDescription('Which quickroll').setRequired(true).setAutocomplete(true).setMaxLength(100)),
     ),
   visibility: 'ephemeral',
+  howToCheck: 'Check with `/quickroll list` before you try again; a roll may already be recorded in Valentina.',
 
   async execute(interaction, deps) {
     await requireBinding(interaction, deps);

@@ -12,6 +12,7 @@ export const unlink: CommandModule = {
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall),
   visibility: 'ephemeral',
+  howToCheck: 'Check with `/whoami` before you try again.',
 
   async execute(interaction, deps) {
     return withActor(interaction, deps, async (actor) => {

@@ -42,6 +42,7 @@ export const xp: CommandModule = {
     ),
   visibility: 'public',
   audience: "Everyone for `show`; `add` and `remove`: storytellers and admins, players too where the company's Grant XP setting allows",
+  howToCheck: 'Check with `/xp show` before you send it again.',
 
   execute(interaction, deps) {
     const sub = interaction.options.getSubcommand(true);

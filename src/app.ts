@@ -13,6 +13,7 @@ import { createDiscordClient } from './discord/client.js';
 import { saveNoteFromDm } from './notes/dm-handler.js';
 import { startGateway, type RunningGateway } from './discord/gateway.js';
 import { createRest } from './discord/register.js';
+import { noteRequestSent } from './discord/interaction-scope.js';
 import { InteractionRouter } from './discord/router.js';
 import type { BotDeps, CommandModule, DirectMessageHandler } from './discord/types.js';
 import { cachedCheck, mountHealthRoutes, redisCheck, type NamedCheck } from './http/health.js';
@@ -31,8 +32,13 @@ import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
 import { lazyChartPool } from './stats/lazy-pool.js';
 
-/** In-flight interactions get this long to finish on shutdown; the whole stop stays well under 5 s. */
-export const DRAIN_TIMEOUT_MS = 2_500;
+/**
+ * In-flight interactions get this long to finish on shutdown; those still running then get their last
+ * word (within {@link LAST_WORD_TIMEOUT_MS}), and the whole stop stays under the shutdown deadline
+ * (src/shutdown.ts), itself under Docker's default 10 s grace.
+ */
+export const DRAIN_TIMEOUT_MS = 4_000;
+const LAST_WORD_TIMEOUT_MS = 1_500;
 /** Each queue worker gets this long to finish its active jobs before it is closed hard. */
 const WORKER_CLOSE_TIMEOUT_MS = 1_000;
 const VALENTINA_HEALTH_TTL_MS = 5_000;
@@ -89,6 +95,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     apiKey: config.valentina.apiKey,
     logger: logger.child({ component: 'valentina' }),
     onResponse: (info) => metrics.recordValentinaResponse(info),
+    onSend: (info) => noteRequestSent(info.method),
   });
   const charts = lazyChartPool({ size: 1, timeoutMs: 5_000 });
   const deps: BotDeps = {
@@ -177,7 +184,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   async function shutdown(): Promise<void> {
     router?.stopAccepting();
     const left = router ? await router.drain(DRAIN_TIMEOUT_MS) : 0;
-    if (left > 0) logger.warn({ left }, 'interactions still running at shutdown');
+    if (router && left > 0) {
+      // Nobody is left at "thinking…": each gets an answer saying whether their change may have been applied.
+      let told = 0;
+      await withTimeout(router.interruptRunning().then((count) => (told = count)), LAST_WORD_TIMEOUT_MS);
+      logger.warn({ left, told }, 'interactions still running at shutdown were told the bot restarted');
+    }
     await Promise.all(closers.map((close) => closeQuietly('a queue worker', close)));
     if (gateway) await closeQuietly('the gateway', () => gateway!.close());
     else if (client) await closeQuietly('the gateway', () => client.destroy());

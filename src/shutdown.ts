@@ -5,7 +5,8 @@
  */
 import type { Logger } from './logger.js';
 
-export const SHUTDOWN_DEADLINE_MS = 4_500;
+/** Drain (4 s) + last words (≤ 1.5 s) + closing, under Docker's default 10 s grace before SIGKILL. */
+export const SHUTDOWN_DEADLINE_MS = 8_000;
 
 export interface ShutdownOptions {
   logger: Logger;

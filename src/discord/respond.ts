@@ -65,6 +65,10 @@ export class Responder {
   private state: State = 'pending';
   private deferral: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Answers go out one at a time, so a last word at shutdown cannot cross the handler's own answer. */
+  private sending: Promise<void> = Promise.resolve();
+  /** Set by {@link last}: nothing more is sent after it. */
+  private sealed = false;
 
   constructor(
     private readonly target: ReplyTarget | ModalTarget | UpdateTarget,
@@ -100,8 +104,39 @@ export class Responder {
     );
   }
 
+  /** Whether an answer (not just a deferral) went out. */
+  get answered(): boolean {
+    return this.state === 'answered';
+  }
+
   /** Sends a command's answer: the reply itself, or an edit of the deferred one. */
-  async reply(message: ReplyMessage): Promise<void> {
+  reply(message: ReplyMessage): Promise<void> {
+    return this.exclusive(() => this.send(message));
+  }
+
+  /**
+   * The last word on an interaction whose handler cannot finish (the bot is stopping): sent unless an
+   * answer already went out; whatever the handler answers afterwards is dropped. Resolves with
+   * whether it was sent.
+   */
+  async last(message: ReplyMessage): Promise<boolean> {
+    let sent = false;
+    await this.exclusive(async () => {
+      if (this.state === 'answered') return;
+      await this.send(message);
+      sent = true;
+    });
+    this.sealed = true;
+    return sent;
+  }
+
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.sending.then(() => (this.sealed ? undefined : work()));
+    this.sending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async send(message: ReplyMessage): Promise<void> {
     await this.settle();
     const ephemeral = message.ephemeral ?? this.options.deferAs !== 'public';
     const target = this.target;
@@ -121,15 +156,18 @@ export class Responder {
   }
 
   /** Sends a command handler's answer: a message, or a form. */
-  async answer(answer: CommandAnswer): Promise<void> {
-    if ('modal' in answer) return this.showModal(answer);
-    return this.reply(answer);
+  answer(answer: CommandAnswer): Promise<void> {
+    return this.exclusive(() => ('modal' in answer ? this.showModal(answer) : this.send(answer)));
   }
 
   /** Sends a component handler's answer: an update of its message, a new message, or a form. */
-  async respond(answer: ComponentReply): Promise<void> {
+  respond(answer: ComponentReply): Promise<void> {
+    return this.exclusive(() => this.sendComponentAnswer(answer));
+  }
+
+  private async sendComponentAnswer(answer: ComponentReply): Promise<void> {
     if ('modal' in answer) return this.showModal(answer);
-    if ('reply' in answer) return this.reply(answer.reply);
+    if ('reply' in answer) return this.send(answer.reply);
     await this.settle();
     const target = this.target;
     if (!('update' in target)) throw new TypeError('this interaction has no message to update');
@@ -146,7 +184,7 @@ export class Responder {
     await this.settle();
     const target = this.target;
     if (!('showModal' in target)) throw new TypeError('a form submission cannot be answered with another form');
-    if (target.deferred || target.replied) return this.reply({ content: answer.late, ephemeral: true });
+    if (target.deferred || target.replied) return this.send({ content: answer.late, ephemeral: true });
     await target.showModal(answer.modal);
     this.state = 'answered';
   }

@@ -9,13 +9,22 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction 
 import type { InteractionKind, InteractionOutcome } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
 import { describeError, loggableError } from './errors.js';
+import { newInteractionScope, runInInteractionScope, type InteractionScope } from './interaction-scope.js';
 import { Responder, type UpdateTarget } from './respond.js';
 import { typedCommand } from './typed-command.js';
-import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute } from './types.js';
+import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute, ReplyMessage } from './types.js';
+import { handOverAnswer, type AnswerOrigin } from './undelivered.js';
 
 export const EXPIRED_COMPONENT_MESSAGE = 'This button has expired — run the command again.';
 export const UNKNOWN_COMMAND_MESSAGE = 'This command is not available any more. Type `/` to see the current ones.';
 export const SHUTTING_DOWN_MESSAGE = 'The bot is restarting. Try again in a few seconds.';
+/** The last word to a command cut short by a restart before it sent anything to Valentina. */
+export const INTERRUPTED_NOTHING_CHANGED = 'The bot restarted before your command finished, so nothing was changed.';
+/** The last word to a command cut short by a restart while a change was on its way to Valentina. */
+export const INTERRUPTED_MAY_HAVE_APPLIED =
+  'The bot restarted while Valentina was working on your command, so the change may or may not have been applied.';
+/** How to check, for commands and buttons that name no better way. */
+export const DEFAULT_HOW_TO_CHECK = 'Look before you try again, so it is not done twice.';
 
 /** Autocomplete is never deferred: past this budget the router answers with no choices. */
 export const AUTOCOMPLETE_BUDGET_MS = 2_000;
@@ -33,10 +42,24 @@ interface Finished {
   error?: unknown;
 }
 
+/** A command or component whose handler is running: what shutdown needs to give it a last word. */
+interface Running {
+  responder: Responder;
+  scope: InteractionScope;
+  howToCheck: string;
+  /** What to do again when nothing was changed: the command as typed, or pressing the button again. */
+  again: () => string;
+  /** Set when shutdown gave it its last word: whatever the handler does after that is not its outcome. */
+  interrupted?: boolean;
+}
+
 export class InteractionRouter {
   private readonly commands = new Map<string, CommandModule>();
   private readonly components = new Map<string, ComponentRoute>();
+  /** The command that owns each component route, for its `howToCheck`. */
+  private readonly owners = new Map<string, CommandModule>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly running = new Set<Running>();
   private accepting = true;
 
   constructor(private readonly options: RouterOptions) {
@@ -47,6 +70,7 @@ export class InteractionRouter {
       for (const route of command.components ?? []) {
         if (this.components.has(route.name)) throw new Error(`two component routes are named ${route.name}`);
         this.components.set(route.name, route);
+        this.owners.set(route.name, command);
       }
     }
   }
@@ -74,6 +98,27 @@ export class InteractionRouter {
     await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
     clearTimeout(timer);
     return this.inFlight.size;
+  }
+
+  /**
+   * Gives every command or button still running its last word before the process exits: nothing was
+   * changed (do it again), or a change was on its way to Valentina and may have been applied (how to
+   * check). Whatever a handler answers afterwards is dropped. Resolves with how many were answered.
+   */
+  async interruptRunning(): Promise<number> {
+    const entries = [...this.running];
+    const sent = await Promise.all(
+      entries.map((entry) => {
+        entry.interrupted = true;
+        const content =
+          entry.scope.writesSent === 0 ? `${INTERRUPTED_NOTHING_CHANGED} ${entry.again()}` : `${INTERRUPTED_MAY_HAVE_APPLIED} ${entry.howToCheck}`;
+        return entry.responder.last({ content, ephemeral: true }).catch((error: unknown) => {
+          this.options.deps.logger.warn({ err: loggableError(error) }, 'could not tell a user their command was interrupted');
+          return false;
+        });
+      }),
+    );
+    return sent.filter(Boolean).length;
   }
 
   private async dispatch(interaction: Interaction): Promise<void> {
@@ -117,15 +162,24 @@ export class InteractionRouter {
       await responder.reply({ content: UNKNOWN_COMMAND_MESSAGE, ephemeral: true });
       return { outcome: 'unknown_command' };
     }
-    responder.arm();
-    try {
-      await responder.answer(await command.execute(interaction, this.options.deps));
-      return { outcome: 'ok' };
-    } catch (error) {
-      return this.answerError(responder, error, () => typedCommand(interaction.commandName, interaction.options.data));
-    } finally {
-      responder.dispose();
-    }
+    const typed = () => typedCommand(interaction.commandName, interaction.options.data);
+    const again = () => {
+      const text = typed();
+      return text ? `Send it again in a few seconds:\n\`\`\`\n${text}\n\`\`\`` : 'Send it again in a few seconds.';
+    };
+    return this.track(responder, { howToCheck: command.howToCheck ?? DEFAULT_HOW_TO_CHECK, again }, async () => {
+      let answer;
+      try {
+        answer = await command.execute(interaction, this.options.deps);
+      } catch (error) {
+        return this.answerError(responder, error, typed);
+      }
+      const message = 'modal' in answer ? undefined : answer;
+      const isPublic = message !== undefined && (message.ephemeral === undefined ? command.visibility === 'public' : !message.ephemeral);
+      const sub = interaction.options.getSubcommand(false);
+      const action = `Your \`/${interaction.commandName}${sub ? ` ${sub}` : ''}\``;
+      return this.deliver(origin(interaction, action), () => responder.answer(answer), message, isPublic);
+    });
   }
 
   private async runComponent(interaction: ComponentInteraction): Promise<Finished> {
@@ -139,20 +193,23 @@ export class InteractionRouter {
       return { outcome: 'shutting_down' };
     }
     const route = this.components.get(parseCustomIdHeader(interaction.customId)?.name ?? '');
-    responder.arm();
-    try {
-      const answer = route ? await route.run(interaction, interaction.customId, this.options.deps) : 'unknown';
+    const howToCheck = (route && this.owners.get(route.name)?.howToCheck) ?? DEFAULT_HOW_TO_CHECK;
+    const again = () => (interaction.isModalSubmit() ? 'Open the form and send it again in a few seconds.' : 'Press the button again in a few seconds.');
+    return this.track(responder, { howToCheck, again }, async () => {
+      let answer;
+      try {
+        answer = route ? await route.run(interaction, interaction.customId, this.options.deps) : 'unknown';
+      } catch (error) {
+        return this.answerError(responder, error);
+      }
       if (typeof answer === 'string') {
         await responder.reply({ content: EXPIRED_COMPONENT_MESSAGE, ephemeral: true });
         return { outcome: 'expired' };
       }
-      await responder.respond(answer);
-      return { outcome: 'ok' };
-    } catch (error) {
-      return this.answerError(responder, error);
-    } finally {
-      responder.dispose();
-    }
+      const message = 'modal' in answer ? undefined : 'reply' in answer ? answer.reply : answer.update;
+      const action = interaction.isModalSubmit() ? 'Your form' : 'Your click';
+      return this.deliver(origin(interaction, action), () => responder.respond(answer), message, false);
+    });
   }
 
   private async runAutocomplete(interaction: AutocompleteInteraction): Promise<Finished> {
@@ -183,6 +240,41 @@ export class InteractionRouter {
     }
     await interaction.respond(result.choices.slice(0, 25));
     return { outcome: 'ok' };
+  }
+
+  /** Runs a handler with its deferral clock armed, inside its own scope, known to shutdown while it runs. */
+  private async track(responder: Responder, info: Pick<Running, 'howToCheck' | 'again'>, work: () => Promise<Finished>): Promise<Finished> {
+    const entry: Running = { responder, scope: newInteractionScope(), ...info };
+    this.running.add(entry);
+    responder.arm();
+    try {
+      const finished = await runInInteractionScope(entry.scope, work);
+      return entry.interrupted ? { outcome: 'shutting_down' } : finished;
+    } finally {
+      this.running.delete(entry);
+      responder.dispose();
+    }
+  }
+
+  /**
+   * Sends a handler's answer. The work is done by then, so when Discord will not take the answer the
+   * user is never told to send it again (that would do it twice): the answer is handed to the
+   * delivery queue instead, for the channel when it was public, else for the user's DMs.
+   */
+  private async deliver(where: AnswerOrigin, send: () => Promise<void>, message: ReplyMessage | undefined, isPublic: boolean): Promise<Finished> {
+    try {
+      await send();
+      return { outcome: 'ok' };
+    } catch (error) {
+      const { deps } = this.options;
+      deps.logger.warn({ err: loggableError(error), interactionId: where.interactionId }, 'the answer could not be shown; handing it to the delivery queue');
+      if (message) {
+        await handOverAnswer(where, message, isPublic, deps).catch((queueError: unknown) =>
+          deps.logger.error({ err: loggableError(queueError), interactionId: where.interactionId }, 'an answer that could not be shown was not queued either'),
+        );
+      }
+      return { outcome: 'undelivered', error };
+    }
   }
 
   /**
@@ -221,4 +313,8 @@ export class InteractionRouter {
     else if (finished.outcome === 'upstream_error') logger.warn({ ...line, err: loggableError(finished.error) }, 'interaction');
     else logger.info(line, 'interaction');
   }
+}
+
+function origin(interaction: Pick<Interaction, 'id' | 'user' | 'guildId' | 'channelId'>, action: string): AnswerOrigin {
+  return { interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, action };
 }

@@ -107,6 +107,11 @@ export interface CommandModule {
   visibility?: 'ephemeral' | 'public';
   /** Who may use it, as `/help` says it (default: everyone, or the members a server manager allows). */
   audience?: string;
+  /**
+   * For commands (and their buttons) that change things in Valentina: how a user checks whether a
+   * change cut short by a restart was applied, e.g. "Check with `/xp show` before you send it again."
+   */
+  howToCheck?: string;
   /** Returns what to show; the router sends it in time (see respond.ts). Throw `UserError` for user mistakes. */
   execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<CommandAnswer>;
   /** Must be quick: the router answers `[]` if it throws or is late. */

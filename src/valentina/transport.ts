@@ -61,6 +61,8 @@ export interface ValentinaClientOptions {
   connections?: number;
   /** Called after every attempt that got an HTTP answer or failed on the network (for metrics). */
   onResponse?: (info: ResponseInfo) => void;
+  /** Called just before each attempt is sent, so a caller can tell whether a write may have reached the API. */
+  onSend?: (info: { method: string; endpoint: string }) => void;
   /** Source of randomness for backoff jitter (tests). */
   random?: () => number;
 }
@@ -142,8 +144,16 @@ export class Transport {
     }
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
+  /**
+   * Closes the pool, letting requests in flight finish for `graceMs`; past that they are cut (at
+   * shutdown a request Valentina holds on to must not keep the process alive).
+   */
+  async close(graceMs = 500): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = this.pool.close().then(() => true);
+    const inTime = await Promise.race([closed, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
+    clearTimeout(timer);
+    if (!inTime) await this.pool.destroy();
   }
 
   /** Backoff before the next attempt: the API's own wait for 429s, else exponential with full jitter. */
@@ -165,6 +175,7 @@ export class Transport {
     attempt: number,
     signal: AbortSignal | undefined,
   ): Promise<z.infer<S>> {
+    this.options.onSend?.({ method: spec.method, endpoint: spec.template });
     const started = performance.now();
     const report = (status: number, requestId: string | undefined) => {
       const durationMs = performance.now() - started;

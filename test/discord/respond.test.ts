@@ -185,4 +185,27 @@ describe('responder', () => {
     responder.dispose();
     expect(interaction.calls.map((c) => c.method)).toEqual(['reply', 'followUp']);
   });
+
+  it('gives a last word in place of an answer still to come, and drops the answer when it arrives', async () => {
+    const interaction = new FakeInteraction();
+    const responder = new Responder(interaction, { deferAs: 'public', deferAfterMs: 10 }).arm();
+    await interaction.deferralRequested;
+    expect(await responder.last({ content: 'The bot restarted.', ephemeral: true })).toBe(true);
+    await responder.reply({ content: 'Done, late.' });
+    responder.dispose();
+    expect(interaction.calls).toEqual([
+      { method: 'deferReply', options: {} },
+      { method: 'deleteReply' },
+      { method: 'followUp', options: { content: 'The bot restarted.', flags: MessageFlags.Ephemeral } },
+    ]);
+  });
+
+  it('sends no last word after the answer went out, even when both are sent at once', async () => {
+    const interaction = new FakeInteraction();
+    const responder = new Responder(interaction, { deferAs: 'ephemeral', deferAfterMs: 1_000 }).arm();
+    const [, lastSent] = await Promise.all([responder.reply({ content: 'Done.' }), responder.last({ content: 'The bot restarted.' })]);
+    responder.dispose();
+    expect(lastSent).toBe(false);
+    expect(interaction.calls).toEqual([{ method: 'reply', options: { content: 'Done.', flags: MessageFlags.Ephemeral } }]);
+  });
 });
