@@ -8,6 +8,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import type { BotDeps } from '../discord/types.js';
+import { loggableError } from '../discord/errors.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInput } from './job.js';
@@ -61,7 +62,7 @@ function startNotesWorker(deps: BotDeps, connection: RedisConnection): Worker {
     settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelay(attemptsMade, error) },
   });
   worker.on('failed', (job, error) =>
-    deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'note not saved yet'),
+    deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'note not saved yet'),
   );
   worker.on('error', (error) => deps.logger.warn({ err: error }, 'notes worker error'));
   return worker;

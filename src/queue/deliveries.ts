@@ -11,6 +11,7 @@ import type { REST } from '@discordjs/rest';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
+import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
 import { QUEUE_NAMES } from './connection.js';
 
@@ -108,7 +109,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
         return { channelId, messageId: message.id };
       } catch (error) {
         if (isPermanentDiscordError(error)) {
-          logger.warn({ jobId: job.id, kind: data.kind, err: error }, 'delivery refused by Discord; not retrying');
+          logger.warn({ jobId: job.id, kind: data.kind, err: loggableError(error) }, 'delivery refused by Discord; not retrying');
           throw new UnrecoverableError(error instanceof Error ? error.message : 'refused by Discord');
         }
         throw error;
@@ -117,7 +118,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
   );
   worker.on('failed', (job, error) => {
-    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'delivery attempt failed');
+    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'delivery attempt failed');
   });
   return worker;
 }
