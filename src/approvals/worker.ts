@@ -4,7 +4,8 @@
  * the moment between posting and recording is covered by a Discord nonce derived from the job, so a
  * worker killed right after posting does not post twice when the job is retried. A user who is no
  * longer waiting is skipped. Failures (Discord or Valentina) are retried with backoff; a job that runs
- * out of attempts stays in the failed set, counted on /metrics and listed by `/approvals pending`.
+ * out of attempts stays in the failed set (bounded: KEEP_FAILED_JOBS), counted on /metrics and listed by
+ * `/approvals pending`.
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';

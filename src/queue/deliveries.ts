@@ -8,12 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type KeepJobs } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
-import { QUEUE_NAMES } from './connection.js';
+import { KEEP_FAILED_JOBS, QUEUE_NAMES } from './connection.js';
 
 const snowflake = z.string().regex(/^\d{15,21}$/);
 
@@ -41,6 +41,8 @@ export const DELIVERY_ATTEMPTS = 8;
 export interface DeliveryQueueOptions {
   connection: RedisConnection;
   prefix: string;
+  /** Failed deliveries kept for inspection; default {@link KEEP_FAILED_JOBS}. */
+  keepFailed?: KeepJobs;
 }
 
 /** Producer side: any process may enqueue. */
@@ -55,7 +57,7 @@ export class DeliveryQueue {
         attempts: DELIVERY_ATTEMPTS,
         backoff: { type: 'exponential', delay: 1_000 },
         removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: false,
+        removeOnFail: options.keepFailed ?? KEEP_FAILED_JOBS,
       },
     });
   }
