@@ -68,10 +68,46 @@ describe('secrets in the logs', () => {
     stack.sim.faults.clear();
   });
 
+  it('logs a refused OAuth code exchange without the code or the state, and the page shows neither', async () => {
+    const celine = stack.sim.addUser({ username: 'celine', email: 'celine@example.net', verified: true });
+    stack.sim.addMember(stack.guild.id, celine.id);
+    const link = await stack.sim.slashCommand({ user: celine, guildId: stack.guild.id, command: 'link' });
+    interactionTokens.push(link.token);
+    const button = ((await link.reply()).components[0] as { components: Array<{ url?: string }> }).components[0]!;
+    const redirect = new URL(stack.sim.oauth.authorize({ userId: celine.id, url: button.url! }));
+    const code = redirect.searchParams.get('code')!;
+    const state = redirect.searchParams.get('state')!;
+    oauthValues.push(code, state);
+
+    stack.sim.faults.inject({ method: 'POST', path: /^\/oauth2\/token$/, status: 500, times: 5 });
+    const from = stack.bot.logs.length;
+    const page = await fetch(redirect);
+    const html = await page.text();
+    expect(page.status).toBe(502);
+    expect(html).toContain('Discord did not confirm the sign-in');
+    for (const secret of [code, state, SIM_CLIENT_SECRET]) expect(html).not.toContain(secret);
+    await logLine('Discord refused the OAuth code', from);
+    stack.sim.faults.clear();
+  });
+
+  it('answers a refused API key with a reference, not the key', async () => {
+    // Valentina answers 401 to everything, as it would to a revoked key.
+    stack.fake.faults.inject({ kind: 'status', status: 401, times: 20 });
+    const from = stack.bot.logs.length;
+    const whoami = await stack.sim.slashCommand({ user: stack.users.bastien, guildId: stack.guild.id, command: 'whoami' });
+    interactionTokens.push(whoami.token);
+    const reply = await whoami.reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/ERR-[0-9A-Z]{4}/);
+    expect(JSON.stringify(reply)).not.toContain(stack.fake.apiKey);
+    await logLine('"level":50', from);
+    stack.fake.faults.clear();
+  });
+
   it('has no secret and no interaction token in any log line', () => {
     const secrets = [SIM_BOT_TOKEN, SIM_CLIENT_SECRET, stack.fake.apiKey, ...oauthValues, ...interactionTokens];
-    expect(interactionTokens).toHaveLength(2);
-    expect(oauthValues).toHaveLength(2);
+    expect(interactionTokens).toHaveLength(4);
+    expect(oauthValues).toHaveLength(4);
     expect(stack.bot.logs.length).toBeGreaterThan(0);
     const leaks = stack.bot.logs.flatMap((line) => secrets.filter((secret) => line.includes(secret)).map((secret) => ({ secret: secret.slice(0, 6), line })));
     expect(leaks).toEqual([]);
