@@ -19,8 +19,11 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime ----
 FROM node:24-bookworm-slim AS runtime
+# HTTP_PORT: the public OAuth callback. OPS_HTTP_PORT: /healthz, /readyz and /metrics, on loopback
+# unless OPS_HTTP_HOST says otherwise (e.g. 0.0.0.0 for a scraper on the container network).
 ENV NODE_ENV=production \
-    HTTP_PORT=8080
+    HTTP_PORT=8080 \
+    OPS_HTTP_PORT=9464
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
@@ -28,7 +31,8 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node assets ./assets
 USER node
 EXPOSE 8080
+# Readiness on the ops port, from inside the container (an address bound to every interface is probed on loopback).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "const h=process.env.OPS_HTTP_HOST||'127.0.0.1',a=h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+a+':'+(process.env.OPS_HTTP_PORT||9464)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

@@ -60,8 +60,8 @@ function rssMb(pid: number): number {
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
-async function metric(httpPort: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+async function metric(opsPort: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   if (!line) throw new Error(`/metrics has no ${name}`);
   return Number(line.split(' ')[1]);
@@ -122,11 +122,12 @@ async function main(): Promise<void> {
   const stack = await startStack({ botToken: 'bench-memory-token', applicationId: '1180000000000000003', redisPrefix: PREFIX });
   const { sim, guild } = stack;
   const httpPort = await freePort();
+  const opsPort = await freePort();
   const inspectPort = await freePort();
   const bot = await startBotProcess(
     sim,
     [`--inspect=127.0.0.1:${inspectPort}`, '--inspect-publish-uid=http', join(REPO_ROOT, 'dist/src/main.js')],
-    { ...stack.botEnv(httpPort), NODE_ENV: 'production' },
+    { ...stack.botEnv(httpPort, opsPort), NODE_ENV: 'production' },
     () => sim.commands({ guildId: guild.id }).length > 0,
   );
   const inspector = await Inspector.connect(inspectPort);
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       await inspector.collectGarbage();
       await sleep(500);
       if (values.snapshots) console.log(`heap snapshot: ${await inspector.writeHeapSnapshot(join(values.snapshots, `${label}.heapsnapshot`))}`);
-      return { rssAsIsMb, rssMb: rssMb(bot.pid!), heapUsedMb: mb(await metric(httpPort, 'nodejs_heap_size_used_bytes')) };
+      return { rssAsIsMb, rssMb: rssMb(bot.pid!), heapUsedMb: mb(await metric(opsPort, 'nodejs_heap_size_used_bytes')) };
     };
     // Each kind of interaction once or more (lazily imported code, caches), then let the process settle.
     await mixed(stack, 4 * MIX.length, 0);

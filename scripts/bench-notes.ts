@@ -72,6 +72,7 @@ async function main(): Promise<void> {
         REDIS_PREFIX: `bench-notes-${quiet}`,
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: String(await freePort()),
+        OPS_HTTP_PORT: '0',
         LOG_LEVEL: 'warn',
         NOTES_BURST_QUIET_MS: String(quiet),
       });

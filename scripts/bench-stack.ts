@@ -18,8 +18,11 @@ export interface Stack {
   fake: FakeValentina;
   guild: SimGuild;
   users: SimUser[];
-  /** The environment of a bot process on this stack (REDIS_PREFIX as given to startStack). */
-  botEnv(httpPort: number): Record<string, string>;
+  /**
+   * The environment of a bot process on this stack (REDIS_PREFIX as given to startStack); `opsPort`
+   * serves /healthz, /readyz and /metrics (default: any free port).
+   */
+  botEnv(httpPort: number, opsPort?: number): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,7 @@ export async function startStack(options: { botToken: string; applicationId: str
     fake,
     guild,
     users,
-    botEnv: (httpPort) => ({
+    botEnv: (httpPort, opsPort = 0) => ({
       DISCORD_TOKEN: options.botToken,
       DISCORD_API_URL: sim.apiUrl,
       DISCORD_CLIENT_ID: options.applicationId,
@@ -59,6 +62,7 @@ export async function startStack(options: { botToken: string; applicationId: str
       REDIS_PREFIX: options.redisPrefix,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(httpPort),
+      OPS_HTTP_PORT: String(opsPort),
       REGISTER_COMMANDS: `guild:${guild.id}`,
       LOG_LEVEL: 'warn',
     }),

@@ -2,7 +2,8 @@
  * Wires the bot together by role (BOT_ROLES):
  *   gateway — the Discord client, the interaction router and DMs;
  *   worker  — queue workers (today the delivery worker); each adds its close() to `closers`;
- *   http    — /healthz, /readyz, /metrics and the routes features mount.
+ *   http    — the routes features mount (the OAuth callback) on the public port, and /healthz, /readyz
+ *             and /metrics on the ops port (OPS_HTTP_HOST, loopback by default).
  * Redis, the Valentina client, the identity stores, the delivery queue (producer side) and metrics
  * are shared by every role.
  */
@@ -58,6 +59,8 @@ export interface App {
   readonly routes: RouteTable;
   /** Set once started with the `http` role. */
   readonly http: RunningHttpServer | undefined;
+  /** The /healthz, /readyz and /metrics server; set once started with the `http` role. */
+  readonly ops: RunningHttpServer | undefined;
   /** Set with the `gateway` role. */
   readonly client: Client | undefined;
   /** Registers something to close on shutdown, after in-flight interactions finished. */
@@ -122,6 +125,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const router = client ? new InteractionRouter({ commands, deps, deferAfterMs: options.deferAfterMs }) : undefined;
   let gateway: RunningGateway | undefined;
   let http: RunningHttpServer | undefined;
+  let ops: RunningHttpServer | undefined;
   let stopping: Promise<void> | undefined;
 
   const checks: NamedCheck[] = [];
@@ -194,6 +198,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     if (gateway) await closeQuietly('the gateway', () => gateway!.close());
     else if (client) await closeQuietly('the gateway', () => client.destroy());
     if (http) await closeQuietly('the http server', () => http!.close(500));
+    if (ops) await closeQuietly('the ops server', () => ops!.close(500));
     await closeQuietly('the delivery queue', () => withTimeout(deps.deliveries.close(), 500));
     for (const connection of [redis, queueConnection]) {
       await closeQuietly('redis', async () => {
@@ -213,6 +218,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     get http() {
       return http;
     },
+    get ops() {
+      return ops;
+    },
     onShutdown(close) {
       closers.push(close);
     },
@@ -221,10 +229,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       // A Redis that is down at start is reported by /readyz; ioredis keeps reconnecting.
       redis.connect().catch(() => undefined);
       if (roles.has('http')) {
-        mountHealthRoutes(routes, { checks, metrics });
         for (const route of httpRoutes) routes.add(route.method, route.path, route.handler(deps));
         http = await startHttpServer({ host: config.http.host, port: config.http.port, routes, logger });
         logger.info({ url: http.url }, 'http server listening');
+        const opsRoutes = mountHealthRoutes(new RouteTable(), { checks, metrics });
+        ops = await startHttpServer({ host: config.ops.host, port: config.ops.port, routes: opsRoutes, logger });
+        logger.info({ url: ops.url }, 'ops server listening (/healthz, /readyz, /metrics)');
       }
       if (roles.has('worker')) startWorkers();
       if (client && router) {

@@ -90,6 +90,9 @@ const envSchema = z.object({
   HTTP_PORT: z.coerce.number(PORT_RULE).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(8080),
   HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   PUBLIC_URL: httpUrl.default('http://localhost:8080'),
+  // /healthz, /readyz and /metrics: their own server, reachable only from this host unless set otherwise.
+  OPS_HTTP_PORT: z.coerce.number(PORT_RULE).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(9464),
+  OPS_HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).default('info')),
   REGISTER_COMMANDS: z.preprocess(emptyAsUndefined, registerCommands.optional()),
   BOT_ROLES: z.preprocess(emptyAsUndefined, botRoles.default(['gateway', 'worker', 'http'])),
@@ -140,7 +143,10 @@ export interface Config {
   };
   valentina: { apiUrl: string; apiKey: string };
   redis: RedisSettings;
+  /** The public server: the OAuth callback of `/link`. */
   http: { port: number; host: string; publicUrl: string };
+  /** The operator's server: /healthz, /readyz and /metrics. */
+  ops: { port: number; host: string };
   logLevel: (typeof LOG_LEVELS)[number];
   roles: BotRole[];
 }
@@ -163,6 +169,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SHARD_IDS && e.SHARD_COUNT && e.SHARD_IDS.some((id) => id >= (e.SHARD_COUNT ?? 0))) {
     throw new ConfigError('Configuration error: SHARD_IDS names a shard outside 0..SHARD_COUNT-1');
   }
+  if (e.OPS_HTTP_PORT !== 0 && e.OPS_HTTP_PORT === e.HTTP_PORT) {
+    throw new ConfigError('Configuration error: OPS_HTTP_PORT must differ from HTTP_PORT (/metrics and /readyz are not served on the public port)');
+  }
   return {
     discord: {
       token: e.DISCORD_TOKEN,
@@ -176,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     valentina: { apiUrl: e.VALENTINA_API_URL, apiKey: e.VALENTINA_API_KEY },
     redis: redisSettings(e),
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, publicUrl: e.PUBLIC_URL },
+    ops: { port: e.OPS_HTTP_PORT, host: e.OPS_HTTP_HOST },
     logLevel: e.LOG_LEVEL,
     roles: e.BOT_ROLES,
   };

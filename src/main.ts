@@ -22,7 +22,7 @@ try {
 
 installProcessHandlers({ logger, stop: () => app.stop() });
 process.on('uncaughtException', (error) => {
-  logger.fatal({ err: error }, 'uncaught exception; stopping');
+  logger.fatal({ err: loggableError(error) }, 'uncaught exception; stopping');
   void app.stop().finally(() => process.exit(1));
 });
 

@@ -3,6 +3,7 @@
  * deadline so a stuck close cannot keep the process alive; unhandled rejections are logged rather
  * than crashing the bot.
  */
+import { loggableError } from './discord/errors.js';
 import type { Logger } from './logger.js';
 
 /** Drain (4 s) + last words (≤ 1.5 s) + closing, under Docker's default 10 s grace before SIGKILL. */
@@ -39,12 +40,12 @@ export function installProcessHandlers(options: ShutdownOptions): void {
         exit(0);
       },
       (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
+        logger.error({ err: loggableError(error) }, 'shutdown failed');
         exit(1);
       },
     );
   };
 
   for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) process.on(signal, onSignal);
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: loggableError(reason) }, 'unhandled promise rejection'));
 }

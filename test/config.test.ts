@@ -76,3 +76,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, BOT_ROLES: 'gateway,cook' })).toThrow(/^Configuration error: BOT_ROLES /);
   });
 });
+
+describe('the ops server settings', () => {
+  it('serve /healthz, /readyz and /metrics on their own port, on loopback by default', () => {
+    expect(loadConfig(base).ops).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ ...base, OPS_HTTP_HOST: '', OPS_HTTP_PORT: '9100' }).ops).toEqual({ port: 9100, host: '127.0.0.1' });
+    expect(loadConfig({ ...base, OPS_HTTP_HOST: '0.0.0.0' }).ops.host).toBe('0.0.0.0');
+  });
+
+  it('refuses a port that is not one, or the public port', () => {
+    expect(failure({ OPS_HTTP_PORT: 'ninety' })).toBe('Configuration error: OPS_HTTP_PORT must be a port number from 0 to 65535');
+    expect(failure({ HTTP_PORT: '8080', OPS_HTTP_PORT: '8080' })).toBe(
+      'Configuration error: OPS_HTTP_PORT must differ from HTTP_PORT (/metrics and /readyz are not served on the public port)',
+    );
+    expect(failure({ HTTP_PORT: '0', OPS_HTTP_PORT: '0' })).toBe('no error');
+  });
+});

@@ -7,7 +7,7 @@
  * checking here that the storyteller may see the list.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
-import { UserError } from '../discord/errors.js';
+import { loggableError, UserError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import type { Actor } from '../identity/resolver.js';
@@ -82,7 +82,7 @@ export async function repostRequest(actor: Actor, binding: GuildBinding, userId:
   const old = (await postedMessages(subject, deps)).get(binding.guildId);
   if (old) {
     await deps.rest.delete(`/channels/${old.channelId}/messages/${old.messageId}`).catch((error: unknown) => {
-      deps.logger.info({ err: error }, 'the previous approval request message could not be deleted');
+      deps.logger.info({ err: loggableError(error) }, 'the previous approval request message could not be deleted');
     });
     await deps.redis.hdel(approvalKeys(deps.config.redis.prefix).posted(subject), binding.guildId);
   }

@@ -4,10 +4,10 @@
  * are removed at once; the `posted` record in Redis is what keeps a later enqueue from posting again,
  * and it is kept per server, so a server bound later still gets the request.
  */
-import { Queue } from 'bullmq';
+import { Queue, type KeepJobs } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
-import { QUEUE_NAMES } from '../queue/connection.js';
+import { KEEP_FAILED_JOBS, QUEUE_NAMES } from '../queue/connection.js';
 
 export const ApprovalJobSchema = z.object({
   companyId: z.string().uuid(),
@@ -57,7 +57,8 @@ export type ApprovalKeys = ReturnType<typeof approvalKeys>;
 export class ApprovalQueue {
   readonly queue: Queue;
 
-  constructor(connection: RedisConnection, prefix: string) {
+  /** `keepFailed`: failed requests kept for `/approvals pending` and inspection; default {@link KEEP_FAILED_JOBS}. */
+  constructor(connection: RedisConnection, prefix: string, keepFailed: KeepJobs = KEEP_FAILED_JOBS) {
     this.queue = new Queue(QUEUE_NAMES.approvals, {
       connection,
       prefix,
@@ -65,12 +66,15 @@ export class ApprovalQueue {
         attempts: APPROVAL_ATTEMPTS,
         backoff: { type: 'exponential', delay: APPROVAL_BACKOFF_MS },
         removeOnComplete: true,
-        removeOnFail: false,
+        removeOnFail: keepFailed,
       },
     });
   }
 
-  /** Asks for the request to be posted; a request already queued, running or failed is not added again. */
+  /**
+   * Asks for the request to be posted; a request already queued, running or failed is not added again
+   * (a failed one only while the failed set keeps it: once trimmed, the next enqueue tries again).
+   */
   async enqueue(job: ApprovalJob): Promise<void> {
     const data = ApprovalJobSchema.parse(job);
     await this.queue.add(REQUEST_JOB, data, { jobId: approvalJobId(data) });

@@ -6,6 +6,7 @@
 import type { APIEmbed } from 'discord.js';
 import { z } from 'zod';
 import { CachedJson } from '../cache/cached-json.js';
+import { loggableError } from '../discord/errors.js';
 import type { BotDeps } from '../discord/types.js';
 import { ValentinaNotFoundError, type User } from '../valentina/index.js';
 import { decidedEmbed, pickMergeTargets, type MergeTarget, type Outcome } from './message.js';
@@ -73,7 +74,7 @@ export async function closeRequest(
       const embed = decidedEmbed(current.embeds?.[0], outcome, line, options.at).toJSON();
       await deps.rest.patch(`/channels/${channelId}/messages/${messageId}`, { body: { embeds: [embed], components: [] } });
     } catch (error) {
-      deps.logger.warn({ err: error, guildId, companyId: subject.companyId, userId: subject.userId }, 'could not close an approval request message');
+      deps.logger.warn({ err: loggableError(error), guildId, companyId: subject.companyId, userId: subject.userId }, 'could not close an approval request message');
     }
   }
   await deps.redis

@@ -4,13 +4,15 @@
  * the moment between posting and recording is covered by a Discord nonce derived from the job, so a
  * worker killed right after posting does not post twice when the job is retried. A user who is no
  * longer waiting is skipped. Failures (Discord or Valentina) are retried with backoff; a job that runs
- * out of attempts stays in the failed set, counted on /metrics and listed by `/approvals pending`.
+ * out of attempts stays in the failed set (bounded: KEEP_FAILED_JOBS), counted on /metrics and listed by
+ * `/approvals pending`.
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
+import { loggableError } from '../discord/errors.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { RunningWorker } from '../queue/worker-module.js';
 import { requestComponents, requestEmbed } from './message.js';
@@ -56,7 +58,7 @@ export async function postRequest(job: ApprovalJob, deps: BotDeps): Promise<numb
         .sadd(keys.open(job.companyId), job.userId)
         .exec();
     } catch (error) {
-      deps.logger.warn({ err: error, guildId: binding.guildId, companyId: job.companyId }, 'could not post an approval request');
+      deps.logger.warn({ err: loggableError(error), guildId: binding.guildId, companyId: job.companyId }, 'could not post an approval request');
       failures.push(error);
     }
   }
@@ -85,7 +87,7 @@ export function startApprovalWorker(deps: BotDeps, connection: RedisConnection):
     stalledInterval: STALLED_INTERVAL_MS,
     maxStalledCount: 2,
   });
-  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'approval job failed'));
+  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'approval job failed'));
   worker.on('error', (error) => deps.logger.warn({ err: error }, 'approval worker error'));
   registerFailedGauge(deps);
   void approvalQueueFor(deps)

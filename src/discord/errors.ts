@@ -18,6 +18,7 @@ import {
   ValentinaValidationError,
 } from '../valentina/index.js';
 import type { InteractionOutcome } from '../http/metrics.js';
+import { redactUrlTokens } from '../logger.js';
 
 /** An error whose message is written for the user; always shown ephemerally. */
 export class UserError extends Error {
@@ -111,9 +112,6 @@ export function describeError(error: unknown, reference: () => string = newError
   };
 }
 
-/** Interaction and webhook tokens in Discord URLs (`/interactions/<id>/<token>/…`, `/webhooks/<app>/<token>/…`). */
-const URL_TOKEN = /\/(interactions|webhooks)\/(\d+)\/[^/?#]+/g;
-
 /**
  * An error as it may be logged: Discord REST errors carry the request URL, which holds the
  * interaction token, and the request body; both are replaced by a token-free route.
@@ -124,11 +122,11 @@ export function loggableError(error: unknown): unknown {
   const { url, status, code, method } = error as Error & { url: string; status?: unknown; code?: unknown; method?: unknown };
   return {
     type: error.name,
-    message: error.message.replace(URL_TOKEN, '/$1/$2/[redacted]'),
+    message: redactUrlTokens(error.message),
     status,
     discordCode: code,
     method,
-    route: url.replace(URL_TOKEN, '/$1/$2/[redacted]'),
-    stack: error.stack?.replace(URL_TOKEN, '/$1/$2/[redacted]'),
+    route: redactUrlTokens(url),
+    stack: error.stack === undefined ? undefined : redactUrlTokens(error.stack),
   };
 }

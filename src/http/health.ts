@@ -1,5 +1,6 @@
 /**
- * Liveness and readiness. `/healthz` answers 200 while the process runs; `/readyz` runs every
+ * Liveness and readiness, served with /metrics on the ops server (OPS_HTTP_HOST:OPS_HTTP_PORT, loopback
+ * by default), never on the public one. `/healthz` answers 200 while the process runs; `/readyz` runs every
  * readiness check (gateway connected, Redis answering PING, Valentina healthy) and answers 503 naming
  * the ones that failed. Check results carry short reasons only — never an upstream's error text.
  */

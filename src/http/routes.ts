@@ -1,6 +1,7 @@
 /**
- * HTTP routes features mount on the bot's server (processes with the `http` role), next to /healthz,
- * /readyz and /metrics. Append an entry per route.
+ * HTTP routes features mount on the bot's public server (processes with the `http` role). /healthz,
+ * /readyz and /metrics are not among them: they have a server of their own (OPS_HTTP_PORT, see
+ * app.ts), so nothing an operator reads is exposed where the OAuth callback is. Append an entry per route.
  */
 import type { BotDeps } from '../discord/types.js';
 import { handleOAuthCallback, OAUTH_CALLBACK_PATH } from '../identity/link-flow.js';

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -83,7 +84,7 @@ export async function startHttpServer(options: {
     Promise.resolve()
       .then(() => matched(request))
       .then(send, (error: unknown) => {
-        logger.error({ err: error, path: url.pathname }, 'http handler failed');
+        logger.error({ err: loggableError(error), path: url.pathname }, 'http handler failed');
         if (!res.headersSent) send(json(500, { error: 'internal error' }));
         else res.destroy();
       });

@@ -7,6 +7,7 @@ import type { REST } from '@discordjs/rest';
 import type { RedisConnection } from '../redis.js';
 import { request } from 'undici';
 import { z } from 'zod';
+import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
 import { hasCode, ValentinaError, type IdentifyResponse, type User, type ValentinaClient } from '../valentina/index.js';
 import type { LinkPage } from './link-page.js';
@@ -63,7 +64,7 @@ export async function handleOAuthCallback(query: URLSearchParams, deps: LinkFlow
     return await runCallback(query, deps);
   } catch (error) {
     if (error instanceof LinkStop) return error.page;
-    deps.logger.error({ err: error }, 'OAuth callback failed unexpectedly');
+    deps.logger.error({ err: loggableError(error) }, 'OAuth callback failed unexpectedly');
     return {
       status: 500,
       tone: 'error',
@@ -207,6 +208,6 @@ async function followUp(state: OAuthState, page: LinkPage, deps: LinkFlowDeps): 
       auth: false,
     });
   } catch (error) {
-    deps.logger.debug({ err: error }, 'could not update the /link reply (it may have expired)');
+    deps.logger.debug({ err: loggableError(error) }, 'could not update the /link reply (it may have expired)');
   }
 }

@@ -6,6 +6,7 @@
  */
 import { ChannelType, type Message } from 'discord.js';
 import type { BotDeps } from '../discord/types.js';
+import { loggableError } from '../discord/errors.js';
 import { describeResolution, type Resolution } from '../identity/resolver.js';
 import { ValentinaError } from '../valentina/index.js';
 import { BurstBuffer } from './burst.js';
@@ -52,7 +53,7 @@ export async function saveNoteFromDm(message: Message, deps: BotDeps): Promise<v
   const attachments = [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url }));
   const { burstId, first } = await buffer.append(userId, { messageId: message.id, text: message.content, attachments, at: now }, settings.maxAgeMs);
   await scheduleBurst(deps, { discordUserId: userId, burstId, firstAt: first }, first + settings.quietMs - now);
-  await message.react(RECEIVED_EMOJI).catch((error: unknown) => deps.logger.debug({ err: error }, 'could not react to a DM'));
+  await message.react(RECEIVED_EMOJI).catch((error: unknown) => deps.logger.debug({ err: loggableError(error) }, 'could not react to a DM'));
 
   if (resolution?.status === 'choose_company') {
     await buffer.awaitCompany(userId, burstId);

@@ -8,7 +8,8 @@
 import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import type { BotDeps } from '../discord/types.js';
-import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
+import { loggableError } from '../discord/errors.js';
+import { KEEP_FAILED_JOBS, queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInput } from './job.js';
 import { burstSettings } from './settings.js';
@@ -26,7 +27,8 @@ export function notesQueueFor(deps: BotDeps): Queue {
         attempts: NOTE_ATTEMPTS,
         backoff: { type: 'custom' },
         removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 14 * 24 * 3600 },
+        // Two weeks rather than one: a failed burst holds the text of the user's note.
+        removeOnFail: { ...KEEP_FAILED_JOBS, age: 14 * 24 * 3600 },
       },
     });
     queue.on('error', (error) => deps.logger.warn({ err: error }, 'notes queue connection error'));
@@ -61,7 +63,7 @@ function startNotesWorker(deps: BotDeps, connection: RedisConnection): Worker {
     settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelay(attemptsMade, error) },
   });
   worker.on('failed', (job, error) =>
-    deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'note not saved yet'),
+    deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'note not saved yet'),
   );
   worker.on('error', (error) => deps.logger.warn({ err: error }, 'notes worker error'));
   return worker;

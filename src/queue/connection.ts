@@ -5,6 +5,7 @@
  * `keyPrefix`: queues are namespaced with BullMQ's own `prefix` instead, derived from the
  * deployment's prefix (hash-tagged on a cluster, so `{vbot}:bull`).
  */
+import type { KeepJobs } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export function createQueueConnection(url: string, options: RedisOptions = {}): Redis {
@@ -15,6 +16,12 @@ export function createQueueConnection(url: string, options: RedisOptions = {}): 
 export function queuePrefix(redisPrefix: string): string {
   return `${redisPrefix}:bull`;
 }
+
+/**
+ * How many failed jobs (retries exhausted) a queue keeps for an operator to inspect, and how long:
+ * whenever another job fails, BullMQ drops the failed jobs beyond either bound, oldest first.
+ */
+export const KEEP_FAILED_JOBS: KeepJobs = { age: 7 * 24 * 3600, count: 1_000 };
 
 export const QUEUE_NAMES = {
   deliveries: 'deliveries',

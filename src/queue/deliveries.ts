@@ -8,11 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type KeepJobs } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
+import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
-import { QUEUE_NAMES } from './connection.js';
+import { KEEP_FAILED_JOBS, QUEUE_NAMES } from './connection.js';
 
 const snowflake = z.string().regex(/^\d{15,21}$/);
 
@@ -40,6 +41,8 @@ export const DELIVERY_ATTEMPTS = 8;
 export interface DeliveryQueueOptions {
   connection: RedisConnection;
   prefix: string;
+  /** Failed deliveries kept for inspection; default {@link KEEP_FAILED_JOBS}. */
+  keepFailed?: KeepJobs;
 }
 
 /** Producer side: any process may enqueue. */
@@ -54,7 +57,7 @@ export class DeliveryQueue {
         attempts: DELIVERY_ATTEMPTS,
         backoff: { type: 'exponential', delay: 1_000 },
         removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: false,
+        removeOnFail: options.keepFailed ?? KEEP_FAILED_JOBS,
       },
     });
   }
@@ -108,7 +111,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
         return { channelId, messageId: message.id };
       } catch (error) {
         if (isPermanentDiscordError(error)) {
-          logger.warn({ jobId: job.id, kind: data.kind, err: error }, 'delivery refused by Discord; not retrying');
+          logger.warn({ jobId: job.id, kind: data.kind, err: loggableError(error) }, 'delivery refused by Discord; not retrying');
           throw new UnrecoverableError(error instanceof Error ? error.message : 'refused by Discord');
         }
         throw error;
@@ -117,7 +120,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
   );
   worker.on('failed', (job, error) => {
-    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'delivery attempt failed');
+    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'delivery attempt failed');
   });
   return worker;
 }

@@ -52,7 +52,7 @@ describe('approvals', () => {
   const reconcileNow = async () => {
     await queue.queue.add('reconcile', {});
   };
-  const metrics = async () => (await fetch(`${stack.bot.httpUrl}/metrics`)).text();
+  const metrics = async () => (await fetch(`${stack.bot.opsUrl}/metrics`)).text();
   const valentinaUser = (username: string) => stack.fake.store.companyUsers(chicago).find((u) => u.username === username);
 
   it('posts the request of a newly created account once, however often it is enqueued', async () => {

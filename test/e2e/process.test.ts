@@ -20,6 +20,7 @@ describe('the bot process', () => {
         REDIS_URL: redisUrl(),
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        OPS_HTTP_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'ignore'],
     });

@@ -28,7 +28,7 @@ describe('the bot on a Redis Cluster', () => {
   });
 
   it('reports ready with Redis answering through the cluster, and answers /ping', async () => {
-    const response = await fetch(`${stack.bot.httpUrl}/readyz`);
+    const response = await fetch(`${stack.bot.opsUrl}/readyz`);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { checks: Record<string, string> }).checks.redis).toBe('ok');
     const reply = await (await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'ping' })).reply();

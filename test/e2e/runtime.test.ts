@@ -188,11 +188,22 @@ describe('the bot process', () => {
   });
 
   it('serves readiness and metrics while running', async () => {
-    const ready = await fetch(`${stack.bot.httpUrl}/readyz`);
+    const ready = await fetch(`${stack.bot.opsUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { gateway: 'ok', redis: 'ok', valentina: 'ok' } });
-    const metrics = await (await fetch(`${stack.bot.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.bot.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(/interactions_total\{[^}]*command="ping"[^}]*\} [1-9]/);
+  });
+
+  it('serves only the OAuth callback on the public port', async () => {
+    for (const path of ['/metrics', '/readyz', '/healthz']) {
+      const response = await fetch(`${stack.bot.httpUrl}${path}`);
+      await response.arrayBuffer();
+      expect(response.status).toBe(404);
+    }
+    const callback = await fetch(`${stack.bot.httpUrl}/oauth/discord/callback?state=unknown`);
+    expect(callback.status).toBe(400);
+    expect(await callback.text()).toContain('This link is not valid');
   });
 
   it('broke no Discord rule along the way', () => {

@@ -37,7 +37,7 @@ describe('two gateway shards and a worker on one Redis', () => {
   let workerPort: number;
 
   const startBot = async (env: Record<string, string>, ready: () => Promise<void>): Promise<ChildBot> => {
-    const bot = new ChildBot({ ...baseEnv, HTTP_PORT: String(await freePort()), ...env }, ready);
+    const bot = new ChildBot({ ...baseEnv, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()), ...env }, ready);
     bots.push(bot);
     await bot.start(20_000);
     return bot;

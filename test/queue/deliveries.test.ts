@@ -1,9 +1,15 @@
-/** The delivery queue against the Discord simulator and a real Redis: once, retried, never lost. */
+/**
+ * The delivery queue against the Discord simulator and a real Redis: once, retried, never lost; and
+ * deliveries that failed for good are kept for inspection within bounds.
+ */
 import { REST } from '@discordjs/rest';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalQueue } from '../../src/approvals/queue.js';
+import type { BotDeps } from '../../src/discord/types.js';
 import { createLogger } from '../../src/logger.js';
-import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
+import { createQueueConnection, KEEP_FAILED_JOBS, queuePrefix } from '../../src/queue/connection.js';
+import { notesQueueFor } from '../../src/notes/queue.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
@@ -56,5 +62,84 @@ describe('DeliveryQueue', () => {
       .toContain('xp-audit_locked');
     const failed = (await queue.queue.getFailed()).find((job) => job.id === 'xp-audit_locked');
     expect(failed?.attemptsMade).toBe(1);
+  });
+});
+
+describe('failed deliveries', () => {
+  let sim: DiscordSimulator;
+  let queue: DeliveryQueue;
+  let worker: Worker<DeliveryJob, DeliveryResult>;
+  const connections = [createQueueConnection(redisUrl()), createQueueConnection(redisUrl())];
+  const prefix = queuePrefix(uniquePrefix('deliveries-trim'));
+  /** Ids of the deliveries that failed for good, in the order they failed. */
+  const failedIds: string[] = [];
+
+  beforeAll(async () => {
+    sim = await startDiscordSimulator({ botToken: 'delivery-bot', applicationId: '1180000000000000009' });
+    const rest = new REST({ api: sim.apiUrl, version: '10', retries: 0 }).setToken('delivery-bot');
+    // Small bounds, so a handful of failures shows the trimming the defaults do at 1,000 jobs or a week.
+    queue = new DeliveryQueue({ connection: connections[0]!, prefix, keepFailed: { count: 3, age: 3600 } });
+    worker = startDeliveryWorker({ connection: connections[1]!, prefix, rest, logger: createLogger('silent'), concurrency: 1 });
+    worker.on('failed', (job) => job?.id && failedIds.push(job.id));
+  });
+  afterAll(async () => {
+    await worker.close();
+    await queue.close();
+    for (const c of connections) c.disconnect();
+    await sim.close();
+  });
+
+  /** Enqueues deliveries to a channel the bot may not post in, and waits until each has failed for good. */
+  async function failDeliveries(label: string, n: number): Promise<string[]> {
+    const guild = sim.addGuild({ name: `Locked ${label}` });
+    sim.setChannelPermissions(guild.defaultChannelId, { botCanSend: false });
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      await queue.enqueue(`xp-audit:${label}-${i}`, { kind: 'channel', channelId: guild.defaultChannelId, message: { content: 'hidden' } });
+      ids.push(`xp-audit_${label}-${i}`);
+    }
+    await expect.poll(() => ids.every((id) => failedIds.includes(id)), { timeout: 15_000 }).toBe(true);
+    return ids;
+  }
+
+  it('keeps only the newest failed deliveries beyond the count', async () => {
+    await failDeliveries('count', 8);
+    const kept = (await queue.queue.getFailed()).map((job) => job.id).sort();
+    expect(kept).toEqual(failedIds.slice(-3).sort());
+    expect(await queue.queue.getFailedCount()).toBe(3);
+    // Trimmed jobs are gone with their data, not only from the failed list.
+    for (const id of failedIds.slice(0, -3)) expect(await queue.queue.getJob(id)).toBeUndefined();
+  });
+
+  it('drops failed deliveries older than the age when another one fails', async () => {
+    const old = (await queue.queue.getFailed()).map((job) => job.id!);
+    expect(old).toHaveLength(3);
+    // Back-date the kept failures by two hours (the failed set is ordered by when each job finished).
+    const twoHoursAgo = Date.now() - 2 * 3600_000;
+    const failedKey = queue.queue.toKey('failed');
+    for (const id of old) await connections[0]!.zadd(failedKey, 'XX', twoHoursAgo, id);
+
+    const [fresh] = await failDeliveries('age', 1);
+    expect((await queue.queue.getFailed()).map((job) => job.id)).toEqual([fresh]);
+    for (const id of old) expect(await queue.queue.getJob(id)).toBeUndefined();
+  });
+});
+
+describe('every queue', () => {
+  it('keeps a bounded number of failed jobs for a bounded time', async () => {
+    const connection = createQueueConnection(redisUrl(), { lazyConnect: true });
+    const prefix = queuePrefix(uniquePrefix('keep'));
+    const deps = { queueConnection: connection, config: { redis: { prefix: uniquePrefix('keep') } }, logger: createLogger('silent') } as unknown as BotDeps;
+    const notes = notesQueueFor(deps);
+    const queues = [new DeliveryQueue({ connection, prefix }).queue, new ApprovalQueue(connection, prefix).queue, notes];
+    try {
+      expect(KEEP_FAILED_JOBS).toEqual({ age: 7 * 24 * 3600, count: 1_000 });
+      for (const queue of queues.slice(0, 2)) expect(queue.defaultJobOptions.removeOnFail).toEqual(KEEP_FAILED_JOBS);
+      // A failed burst holds the text of a note: kept two weeks, as many at most.
+      expect(notes.defaultJobOptions.removeOnFail).toEqual({ age: 14 * 24 * 3600, count: 1_000 });
+    } finally {
+      for (const queue of queues) await queue.close();
+      connection.disconnect();
+    }
   });
 });

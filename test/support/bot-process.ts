@@ -65,8 +65,10 @@ export interface ExitInfo {
 }
 
 export interface BotProcess {
-  /** `http://127.0.0.1:PORT` of the bot's health/metrics server. */
+  /** `http://127.0.0.1:PORT` of the bot's public server (the OAuth callback of `/link`). */
   readonly httpUrl: string;
+  /** `http://127.0.0.1:PORT` of the bot's ops server: /healthz, /readyz and /metrics. */
+  readonly opsUrl: string;
   readonly pid: number | undefined;
   /** Everything the bot wrote to stdout and stderr, line by line (LOG_LEVEL=warn by default). */
   readonly logs: string[];
@@ -118,6 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const name of GUILD_MEMBERS) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
 
     const httpPort = await freePort();
+    const opsPort = await freePort();
     const env: Record<string, string> = {
       DISCORD_TOKEN: SIM_BOT_TOKEN,
       DISCORD_API_URL: sim.apiUrl,
@@ -130,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(httpPort),
       PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+      OPS_HTTP_PORT: String(opsPort),
       REGISTER_COMMANDS: `guild:${guild.id}`,
       LOG_LEVEL: 'warn',
       ...options.env,
@@ -172,11 +176,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /**
  * Starts `node dist/src/main.js` with a clean environment and supervises it. Exported for tests that
  * run several bot processes (shards, workers) against one stack; a process without the `http` role
- * (BOT_ROLES) has no /healthz, so only `waitUntilServing` tells when it is up.
+ * (BOT_ROLES) has no /healthz, so only `waitUntilServing` tells when it is up. `env` names both ports
+ * (HTTP_PORT and OPS_HTTP_PORT).
  */
 export class ChildBot implements BotProcess {
   readonly logs: string[] = [];
   readonly httpUrl: string;
+  readonly opsUrl: string;
   private child: ChildProcess | undefined;
   private exit: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null, ms: 0 });
   private stoppedAt = 0;
@@ -186,6 +192,7 @@ export class ChildBot implements BotProcess {
     private readonly waitUntilServing: () => Promise<void>,
   ) {
     this.httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`;
+    this.opsUrl = `http://127.0.0.1:${env.OPS_HTTP_PORT}`;
   }
 
   get pid(): number | undefined {
@@ -225,7 +232,7 @@ export class ChildBot implements BotProcess {
       await Promise.race([
         (async () => {
           const serves = this.env.BOT_ROLES === undefined || this.env.BOT_ROLES.split(',').some((role) => role.trim() === 'http');
-          if (serves) await waitFor('the bot to answer /healthz', timeoutMs, () => ping(`${this.httpUrl}/healthz`));
+          if (serves) await waitFor('the bot to answer /healthz', timeoutMs, () => ping(`${this.opsUrl}/healthz`));
           await this.waitUntilServing();
         })(),
         died,

@@ -137,6 +137,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: String(httpPort),
         PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+        OPS_HTTP_PORT: '0',
         REGISTER_COMMANDS: `guild:${guild.id}`,
         LOG_LEVEL: 'info',
         // A short quiet gap, so a DM becomes a note while the demo waits for the answer.
