@@ -6,6 +6,7 @@ import type {
   AddUserInput,
   AutocompleteChoice,
   AutocompleteInput,
+  CommandPermissionInput,
   ComponentInput,
   DiscordSimulator,
   FaultControls,
@@ -110,6 +111,12 @@ export class Simulator implements DiscordSimulator {
       botCanEmbed: input.botCanEmbed ?? channel.bot.botCanEmbed,
     };
     this.ctx.gateway.dispatchTo(channel.guildId, 'CHANNEL_UPDATE', apiChannel(this.ctx.store, channel), Intents.Guilds);
+  }
+
+  setCommandPermissions(guildId: string, command: string, permissions: CommandPermissionInput[]): void {
+    const found = this.ctx.store.findCommand(command, guildId);
+    if (!found) throw new Error(`discord-sim: command /${command} is not registered`);
+    this.ctx.store.commandPermissions.set(`${guildId}:${found.id}`, permissions.map((p) => ({ ...p })));
   }
 
   commands(filter: { guildId?: string } = {}): SimCommand[] {
