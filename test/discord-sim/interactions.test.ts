@@ -107,7 +107,7 @@ describe('interactions through a real client', () => {
     };
     const bastien = sim.addUser({ username: 'bastien' });
     sim.addMember(guild.id, bastien.id);
-    const manage = (user: SimUser) => sim.slashCommand({ user, guildId: guild.id, command: 'manage' });
+    const manage = (user: SimUser | string) => sim.slashCommand({ user, guildId: guild.id, command: 'manage' });
     await expect(manage(bastien)).rejects.toThrow('/manage is not available to user');
     expect((await (await manage(mara)).reply()).content).toBe('manage=true');
     // A server admin allows the command for bastien: it reaches the bot, which still sees he lacks the permission.

@@ -2,6 +2,7 @@
 import type { FaultRule } from './faults.js';
 import type {
   SimAttachment,
+  SimChannel,
   SimCommand,
   SimComponent,
   SimEmbed,
@@ -207,6 +208,8 @@ export interface DiscordSimulator {
   addUser(input: AddUserInput): SimUser;
   addGuild(input: AddGuildInput): SimGuild;
   addMember(guildId: string, userId: string, input?: AddMemberInput): void;
+  /** A new channel in the guild (text unless `type` says otherwise), announced to the bot. */
+  addChannel(guildId: string, input: { name: string; type?: number }): SimChannel;
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void;
   /**
    * Replaces the overrides of `/command` in the guild. Without overrides, a command is offered only to

@@ -25,7 +25,7 @@ import type { SimContext } from './context.js';
 import type { FaultInjector } from './faults.js';
 import { Intents } from './gateway.js';
 import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
-import type { SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
+import type { SimChannel, SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
 import { apiChannel, apiMember, apiRole, guildCreatePayload } from './serialize.js';
 
 export class Simulator implements DiscordSimulator {
@@ -100,6 +100,12 @@ export class Simulator implements DiscordSimulator {
       }
     }
     this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_ADD', { ...apiMember(this.ctx.store, member), guild_id: guildId }, Intents.GuildMembers);
+  }
+
+  addChannel(guildId: string, input: { name: string; type?: number }): SimChannel {
+    const channel = this.ctx.store.addChannel(this.ctx.store.guild(guildId), input);
+    this.ctx.gateway.dispatchTo(guildId, 'CHANNEL_CREATE', apiChannel(this.ctx.store, channel), Intents.Guilds);
+    return channel;
   }
 
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void {
