@@ -26,6 +26,7 @@ import { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
 import { QUEUE_NAMES, queuePrefix } from './queue/connection.js';
 import { createRedisConnection } from './redis.js';
+import { RedisDurabilityCheck } from './redis-durability.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
 import { ValentinaClient } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
@@ -128,10 +129,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   let ops: RunningHttpServer | undefined;
   let stopping: Promise<void> | undefined;
 
+  const durability = new RedisDurabilityCheck({ connection: redis, settings: config.redis, allowVolatile: config.redisAllowVolatile, logger });
   const checks: NamedCheck[] = [];
   if (client) checks.push({ name: 'gateway', check: async () => (gateway?.ready() ? true : 'not connected') });
   checks.push(
     { name: 'redis', check: redisCheck(redis) },
+    { name: 'redis_durability', check: () => durability.readiness() },
     {
       name: 'valentina',
       check: cachedCheck(async () => {
@@ -236,6 +239,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         ops = await startHttpServer({ host: config.ops.host, port: config.ops.port, routes: opsRoutes, logger });
         logger.info({ url: ops.url }, 'ops server listening (/healthz, /readyz, /metrics)');
       }
+      // Nothing that writes starts before Redis is known to keep what it is given (or the operator allowed otherwise).
+      await durability.verify();
       if (roles.has('worker')) startWorkers();
       if (client && router) {
         gateway = await startGateway({ client, router, deps, onDirectMessage: options.onDirectMessage ?? saveNoteFromDm });

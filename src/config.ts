@@ -83,6 +83,8 @@ const envSchema = z.object({
   REDIS_PASSWORD: optional(z.string()),
   REDIS_TLS: optional(z.enum(['true', 'false'], 'must be "true" or "false"').transform((value) => value === 'true')),
   REDIS_DB: optional(z.coerce.number('must be a database number').int('must be a database number').min(0, 'must be a database number')),
+  // Start on a Redis without persistence or with an evicting policy (src/redis-durability.ts).
+  REDIS_ALLOW_VOLATILE: optional(z.enum(['true', 'false'], 'must be "true" or "false"').transform((value) => value === 'true')),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'must be 1-40 letters, digits, ":", "_" or "-"')
@@ -142,6 +144,8 @@ export interface Config {
     shardIds: number[] | undefined;
   };
   valentina: { apiUrl: string; apiKey: string };
+  /** REDIS_ALLOW_VOLATILE: start even when Redis could lose data (see src/redis-durability.ts). */
+  redisAllowVolatile: boolean;
   redis: RedisSettings;
   /** The public server: the OAuth callback of `/link`. */
   http: { port: number; host: string; publicUrl: string };
@@ -183,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shardIds: e.SHARD_IDS,
     },
     valentina: { apiUrl: e.VALENTINA_API_URL, apiKey: e.VALENTINA_API_KEY },
+    redisAllowVolatile: e.REDIS_ALLOW_VOLATILE ?? false,
     redis: redisSettings(e),
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, publicUrl: e.PUBLIC_URL },
     ops: { port: e.OPS_HTTP_PORT, host: e.OPS_HTTP_HOST },

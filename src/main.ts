@@ -1,11 +1,13 @@
 /**
  * `npm start`: load the configuration, create the logger and run the app until SIGTERM/SIGINT.
- * A configuration error prints its one line to stderr and exits 1.
+ * A configuration error, or a Redis that could lose data (src/redis-durability.ts), prints its one
+ * line to stderr and exits 1.
  */
 import { createApp, type App } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loggableError } from './discord/errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { RedisDurabilityError } from './redis-durability.js';
 import { installProcessHandlers } from './shutdown.js';
 
 let logger: Logger;
@@ -29,7 +31,9 @@ process.on('uncaughtException', (error) => {
 try {
   await app.start();
 } catch (error) {
-  logger.fatal({ err: loggableError(error) }, 'start-up failed');
+  // A Redis that could lose data is refused with one line saying what to change, like a bad variable.
+  if (error instanceof RedisDurabilityError) process.stderr.write(`${error.message}\n`);
+  else logger.fatal({ err: loggableError(error) }, 'start-up failed');
   await app.stop();
   process.exit(1);
 }

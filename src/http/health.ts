@@ -8,8 +8,9 @@ import type { Redis } from 'ioredis';
 import type { BotMetrics } from './metrics.js';
 import { json, type RouteTable } from './server.js';
 
-/** Resolves `true` when healthy, or a short reason why not; may throw (counted as failed). */
-export type ReadinessCheck = () => Promise<true | string>;
+/** Resolves `true` when healthy, `{ note }` when healthy with something to report, or a short reason why not; may throw (counted as failed). */
+export type ReadinessCheck = () => Promise<CheckResult>;
+export type CheckResult = true | string | { note: string };
 
 export interface NamedCheck {
   name: string;
@@ -18,7 +19,7 @@ export interface NamedCheck {
 
 const CHECK_TIMEOUT_MS = 1_000;
 
-function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<true | string> {
+function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timed out'), timeoutMs)));
   return Promise.race([check().catch(() => 'failed'), timeout]).finally(() => clearTimeout(timer));
@@ -26,8 +27,8 @@ function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<true | s
 
 export async function runChecks(checks: readonly NamedCheck[], timeoutMs = CHECK_TIMEOUT_MS) {
   const results = await Promise.all(checks.map(async ({ name, check }) => [name, await withTimeout(check, timeoutMs)] as const));
-  const failed = results.filter(([, result]) => result !== true).map(([name]) => name);
-  const detail = Object.fromEntries(results.map(([name, result]) => [name, result === true ? 'ok' : result]));
+  const failed = results.filter(([, result]) => typeof result === 'string').map(([name]) => name);
+  const detail = Object.fromEntries(results.map(([name, result]) => [name, result === true ? 'ok' : typeof result === 'string' ? result : result.note]));
   return { ready: failed.length === 0, failed, checks: detail };
 }
 
@@ -38,7 +39,7 @@ export function redisCheck(redis: Pick<Redis, 'ping'>, timeoutMs = 500): Readine
 
 /** Caches a check's result for `ttlMs`, so frequent probes do not hammer an upstream. */
 export function cachedCheck(check: ReadinessCheck, ttlMs: number, now: () => number = Date.now): ReadinessCheck {
-  let cached: { at: number; result: Promise<true | string> } | undefined;
+  let cached: { at: number; result: Promise<CheckResult> } | undefined;
   return () => {
     if (!cached || now() - cached.at >= ttlMs) {
       cached = { at: now(), result: check().catch(() => 'failed') };

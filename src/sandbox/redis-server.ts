@@ -11,7 +11,11 @@ import { join } from 'node:path';
 export interface RedisServerOptions {
   /** Port to bind; a free one is picked when omitted. */
   port?: number;
-  /** Append-only persistence, for durability tests. */
+  /**
+   * Append-only persistence, in `dir`: on by default, as the bot refuses to start on a Redis that keeps
+   * nothing (src/redis-durability.ts); `false` for such a Redis. `true` also syncs every write to disk,
+   * for durability tests (the default syncs once a second).
+   */
   appendOnly?: boolean;
   /** Data directory; a fresh temporary one when omitted (and removed on stop). */
   dir?: string;
@@ -80,8 +84,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--bind', '127.0.0.1',
     '--dir', dir,
     '--save', '',
-    '--appendonly', options.appendOnly ? 'yes' : 'no',
-    '--appendfsync', 'always',
+    '--appendonly', options.appendOnly === false ? 'no' : 'yes',
+    '--appendfsync', options.appendOnly === true ? 'always' : 'everysec',
     '--daemonize', 'no',
     '--loglevel', 'warning',
     ...(options.args ?? []),

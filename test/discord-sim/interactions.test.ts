@@ -43,6 +43,7 @@ const commands = [
     .addStringOption((o) => o.setName('campaign').setDescription('Campaign').setAutocomplete(true)),
   new SlashCommandBuilder().setName('ping').setDescription('Ping'),
   new SlashCommandBuilder().setName('table').setDescription('Only in servers').setContexts(InteractionContextType.Guild),
+  new SlashCommandBuilder().setName('manage').setDescription('Managers only').setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
 ].map((c) => c.toJSON());
 
 beforeEach(async () => {
@@ -98,6 +99,24 @@ describe('interactions through a real client', () => {
     };
     await expect(sim.slashCommand({ user: mara, command: 'table' })).rejects.toThrow('/table is not available in DMs');
     expect((await (await sim.slashCommand({ user: mara, guildId: guild.id, command: 'table' })).reply()).content).toBe('at the table');
+  });
+
+  it('offers a command with default member permissions only to members holding them, unless a server admin overrides it', async () => {
+    handler = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply(`manage=${interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)}`);
+    };
+    const bastien = sim.addUser({ username: 'bastien' });
+    sim.addMember(guild.id, bastien.id);
+    const manage = (user: SimUser | string) => sim.slashCommand({ user, guildId: guild.id, command: 'manage' });
+    await expect(manage(bastien)).rejects.toThrow('/manage is not available to user');
+    expect((await (await manage(mara)).reply()).content).toBe('manage=true');
+    // A server admin allows the command for bastien: it reaches the bot, which still sees he lacks the permission.
+    sim.setCommandPermissions(guild.id, 'manage', [{ id: bastien.id, type: 'user', allow: true }]);
+    expect((await (await manage(bastien)).reply()).content).toBe('manage=false');
+    // …or takes it from everyone, managers included; the owner keeps it.
+    sim.setCommandPermissions(guild.id, 'manage', [{ id: guild.id, type: 'role', allow: false }]);
+    await expect(manage(mara)).rejects.toThrow('/manage is not available to user');
+    expect((await (await manage(guild.ownerId)).reply()).content).toBe('manage=true');
   });
 
   it('shows the follow-up that replaced a deleted "thinking…" placeholder as the reply', async () => {

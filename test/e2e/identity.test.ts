@@ -50,7 +50,10 @@ describe('identity: /setup, /link, /unlink, /whoami', () => {
     expect(shown.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toBe('Requiem for the Loop');
     const again = await run(stack.users.viktor, 'setup', 'connect', { company: chicago, approvals_channel: stack.guild.defaultChannelId });
     expect(again.content).toBe('Setup updated.');
-    expect(again.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toContain('none');
+    // Not given again, so kept; `clear:` removes it.
+    expect(again.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toBe('Requiem for the Loop');
+    const cleared = await run(stack.users.viktor, 'setup', 'connect', { company: chicago, clear: 'default_campaign' });
+    expect(cleared.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toContain('none');
     // Typed by hand rather than picked: part of a name is enough when it names one company or campaign.
     const typed = await run(stack.users.viktor, 'setup', 'connect', { company: 'chicago', approvals_channel: stack.guild.defaultChannelId, default_campaign: 'requiem' });
     expect(typed.embeds[0]!.fields?.find((f) => f.name === 'Default campaign')?.value).toBe('Requiem for the Loop');

@@ -75,3 +75,30 @@ describe('On-Behalf-Of resolution (§2.2), in order', () => {
     expect((await call('GET', `${chicago()}/campaigns`, { obo: 'garbage' })).status).toBe(200);
   });
 });
+
+describe('U2 read as the user themselves (how /setup checks an admin)', () => {
+  const self = (company: string, user: { id: string }) => call('GET', `/companies/${company}/users/${user.id}`, { obo: user.id });
+
+  it('answers with the role Valentina holds now', async () => {
+    const { companies } = fake.fixture;
+    expect((await self(companies.chicago, users().viktor)).body.role).toBe('ADMIN');
+    expect((await self(companies.chicago, users().celeste)).body.role).toBe('STORYTELLER');
+    const viktor = fake.store.getUser(users().viktor.id)!;
+    fake.store.updateUser(viktor, { role: 'PLAYER' });
+    try {
+      expect((await self(companies.chicago, users().viktor)).body.role).toBe('PLAYER');
+    } finally {
+      fake.store.updateUser(viktor, { role: 'ADMIN' });
+    }
+  });
+
+  it('refuses the unapproved, the deactivated, another company and a company the key cannot reach', async () => {
+    const { companies } = fake.fixture;
+    expect(await self(companies.chicago, users().nadia)).toMatchObject({ status: 403, body: { detail: 'User has not been approved yet' } });
+    expect(await self(companies.chicago, users().otto)).toMatchObject({ status: 403, body: { detail: 'User account is deactivated' } });
+    const foreign = await call('GET', `/companies/${companies.chicago}/users/${users().viktor.id}`, { obo: users().rosa.id });
+    expect(foreign).toMatchObject({ status: 404, body: { detail: 'Acting user not found' } });
+    expect((await self(companies.chicago, users().rosa)).status).toBe(404);
+    expect(await self(companies.sabbat, users().lucrezia)).toMatchObject({ status: 403, body: { detail: 'No rights to access this resource' } });
+  });
+});

@@ -17,7 +17,8 @@ import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResu
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { startRedisCluster, type RedisClusterHandle } from '../../src/sandbox/redis-topology.js';
+import { redisCommand, startRedisCluster, type RedisClusterHandle } from '../../src/sandbox/redis-topology.js';
+import { RedisDurabilityCheck } from '../../src/redis-durability.js';
 
 const chicago = FIXTURE_IDS.companies.chicago;
 
@@ -71,6 +72,21 @@ describe('Redis Cluster', () => {
     expect(config.redis.prefix).toBe('{cluster-test}');
     expect(queuePrefix(config.redis.prefix)).toBe('{cluster-test}:bull');
     await expect(redisCheck(cache)()).resolves.toBe(true);
+  });
+
+  it('checks the durability of every primary of the cluster', async () => {
+    const verify = () => new RedisDurabilityCheck({ connection: cache, settings: config.redis, allowVolatile: false, logger: createLogger('silent') }).verify();
+    await expect(verify()).resolves.toEqual({ state: 'durable' });
+    const last = cluster.nodes.at(-1)!;
+    await redisCommand(last.port, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      const refused = await verify().catch((error: unknown) => error as Error);
+      expect(refused).toBeInstanceOf(Error);
+      expect((refused as Error).message).toContain(`on 127.0.0.1:${last.port} maxmemory-policy is allkeys-lru, which evicts keys`);
+      for (const other of cluster.nodes.slice(0, -1)) expect((refused as Error).message).not.toContain(`:${other.port} `);
+    } finally {
+      await redisCommand(last.port, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 
   it('keeps guild bindings, OAuth states and DM bursts with their multi-key commands', async () => {

@@ -16,6 +16,7 @@ import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResu
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { RedisDurabilityCheck } from '../../src/redis-durability.js';
 import { redisCommand, startSentinelGroup, type SentinelGroup } from '../../src/sandbox/redis-topology.js';
 
 describe('Redis Sentinel', () => {
@@ -92,6 +93,18 @@ describe('Redis Sentinel', () => {
     expect(await redisCommand(primary, 'EXISTS', identityKeys(config.redis.prefix).guildBinding(guild.id))).toBe(1);
     await expect(redisCheck(cache)()).resolves.toBe(true);
     expect(sim.channelMessages(guild.defaultChannelId)).toHaveLength(1);
+  });
+
+  it('checks the durability of the primary the sentinels name', async () => {
+    const verify = () => new RedisDurabilityCheck({ connection: cache, settings: config.redis, allowVolatile: false, logger: createLogger('silent') }).verify();
+    await expect(verify()).resolves.toEqual({ state: 'durable' });
+    const primary = await group.primaryPort();
+    await redisCommand(primary, 'CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru');
+    try {
+      await expect(verify()).rejects.toThrow(`on the primary of ${group.name} maxmemory-policy is volatile-lru, which evicts keys`);
+    } finally {
+      await redisCommand(primary, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 
   it('follows the new primary after a failover: reads, writes, deliveries and /readyz keep working', async () => {

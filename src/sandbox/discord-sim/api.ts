@@ -2,6 +2,7 @@
 import type { FaultRule } from './faults.js';
 import type {
   SimAttachment,
+  SimChannel,
   SimCommand,
   SimComponent,
   SimEmbed,
@@ -162,6 +163,16 @@ export interface SetChannelPermissionsInput {
   botCanEmbed?: boolean;
 }
 
+/**
+ * One entry of a command's permission overrides in a guild, as a server admin sets them under
+ * Server Settings → Integrations: a user, a role (the guild id is @everyone) or a channel.
+ */
+export interface CommandPermissionInput {
+  id: string;
+  type: 'user' | 'role' | 'channel';
+  allow: boolean;
+}
+
 export interface GatewayControls {
   /** Closes open sockets; resumable ⇒ code 4000 (client RESUMEs), else 1000 + session dropped. */
   disconnect(options?: { resumable?: boolean; shardId?: number }): void;
@@ -197,7 +208,14 @@ export interface DiscordSimulator {
   addUser(input: AddUserInput): SimUser;
   addGuild(input: AddGuildInput): SimGuild;
   addMember(guildId: string, userId: string, input?: AddMemberInput): void;
+  /** A new channel in the guild (text unless `type` says otherwise), announced to the bot. */
+  addChannel(guildId: string, input: { name: string; type?: number }): SimChannel;
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void;
+  /**
+   * Replaces the overrides of `/command` in the guild. Without overrides, a command is offered only to
+   * members holding its `default_member_permissions` (the owner and Administrators always).
+   */
+  setCommandPermissions(guildId: string, command: string, permissions: CommandPermissionInput[]): void;
   /** Registered commands: global without `guildId`. */
   commands(filter?: { guildId?: string }): SimCommand[];
   slashCommand(input: SlashCommandInput): Promise<InteractionHandle>;

@@ -6,6 +6,7 @@ import type {
   AddUserInput,
   AutocompleteChoice,
   AutocompleteInput,
+  CommandPermissionInput,
   ComponentInput,
   DiscordSimulator,
   FaultControls,
@@ -24,7 +25,7 @@ import type { SimContext } from './context.js';
 import type { FaultInjector } from './faults.js';
 import { Intents } from './gateway.js';
 import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
-import type { SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
+import type { SimChannel, SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
 import { apiChannel, apiMember, apiRole, guildCreatePayload } from './serialize.js';
 
 export class Simulator implements DiscordSimulator {
@@ -101,6 +102,12 @@ export class Simulator implements DiscordSimulator {
     this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_ADD', { ...apiMember(this.ctx.store, member), guild_id: guildId }, Intents.GuildMembers);
   }
 
+  addChannel(guildId: string, input: { name: string; type?: number }): SimChannel {
+    const channel = this.ctx.store.addChannel(this.ctx.store.guild(guildId), input);
+    this.ctx.gateway.dispatchTo(guildId, 'CHANNEL_CREATE', apiChannel(this.ctx.store, channel), Intents.Guilds);
+    return channel;
+  }
+
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void {
     const channel = this.ctx.store.channel(channelId);
     if (channel.guildId === null) throw new Error('discord-sim: DM channels have no permission overwrites');
@@ -110,6 +117,12 @@ export class Simulator implements DiscordSimulator {
       botCanEmbed: input.botCanEmbed ?? channel.bot.botCanEmbed,
     };
     this.ctx.gateway.dispatchTo(channel.guildId, 'CHANNEL_UPDATE', apiChannel(this.ctx.store, channel), Intents.Guilds);
+  }
+
+  setCommandPermissions(guildId: string, command: string, permissions: CommandPermissionInput[]): void {
+    const found = this.ctx.store.findCommand(command, guildId);
+    if (!found) throw new Error(`discord-sim: command /${command} is not registered`);
+    this.ctx.store.commandPermissions.set(`${guildId}:${found.id}`, permissions.map((p) => ({ ...p })));
   }
 
   commands(filter: { guildId?: string } = {}): SimCommand[] {

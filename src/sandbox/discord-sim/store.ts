@@ -1,7 +1,7 @@
 /** In-memory state of the simulated Discord: users, guilds, channels, members, messages, commands. */
 import { EventEmitter } from 'node:events';
 import { PermissionFlagsBits } from 'discord.js';
-import type { AddGuildInput, AddMemberInput, AddUserInput } from './api.js';
+import type { AddGuildInput, AddMemberInput, AddUserInput, CommandPermissionInput } from './api.js';
 import type { SimChannel, SimCommand, SimGuild, SimMember, SimMessage, SimRole, SimUser } from './model.js';
 import type { SnowflakeFactory } from './snowflake.js';
 
@@ -38,6 +38,8 @@ export class SimStore extends EventEmitter<StoreEvents> {
   readonly dmChannels = new Map<string, string>();
   readonly globalCommands: SimCommand[] = [];
   readonly guildCommands = new Map<string, SimCommand[]>();
+  /** `${guildId}:${commandId}` → the overrides a server admin set for the command */
+  readonly commandPermissions = new Map<string, CommandPermissionInput[]>();
   /** message id → emoji → user ids */
   readonly reactions = new Map<string, Map<string, string[]>>();
 
@@ -227,6 +229,28 @@ export class SimStore extends EventEmitter<StoreEvents> {
   }
 
   /** A registered command by name: guild commands first, then global ones. */
+  /**
+   * Whether Discord's client offers the command to the member in the channel: the owner and
+   * Administrators always; then a denying channel override refuses; then the member's own override,
+   * then their roles' (any allow wins), then @everyone's; else `default_member_permissions`.
+   */
+  mayUseCommand(command: SimCommand, guildId: string, userId: string, channelId: string): boolean {
+    const granted = this.guildPermissions(guildId, userId);
+    if (granted & PermissionFlagsBits.Administrator) return true;
+    const overrides = this.commandPermissions.get(`${guildId}:${command.id}`) ?? [];
+    if (overrides.some((o) => o.type === 'channel' && o.id === channelId && !o.allow)) return false;
+    const own = overrides.find((o) => o.type === 'user' && o.id === userId);
+    if (own) return own.allow;
+    const roles = new Set(this.memberOf(guildId, userId).roles);
+    const byRole = overrides.filter((o) => o.type === 'role' && roles.has(o.id));
+    if (byRole.length > 0) return byRole.some((o) => o.allow);
+    const everyone = overrides.find((o) => o.type === 'role' && o.id === guildId);
+    if (everyone) return everyone.allow;
+    if (command.default_member_permissions === null) return true;
+    const needed = BigInt(command.default_member_permissions);
+    return needed !== 0n && (granted & needed) === needed;
+  }
+
   findCommand(name: string, guildId: string | undefined): SimCommand | undefined {
     const inGuild = guildId === undefined ? undefined : this.guildCommands.get(guildId)?.find((c) => c.name === name);
     return inGuild ?? this.globalCommands.find((c) => c.name === name);

@@ -116,6 +116,10 @@ function commandInteraction(ctx: SimContext, input: SlashCommandInput, type: 2 |
   // Discord's client offers a command only where its `contexts` allow (0 servers, 1 DMs with the bot).
   const contexts = Array.isArray(command.contexts) ? (command.contexts as unknown[]) : undefined;
   if (contexts && !contexts.includes(where.guildId ? 0 : 1)) fail(`/${command.name} is not available ${where.guildId ? 'in servers' : 'in DMs'}`);
+  // …and only to members its permissions allow (default_member_permissions and a server admin's overrides).
+  if (where.guildId && !ctx.store.mayUseCommand(command, where.guildId, where.userId, where.channelId)) {
+    fail(`/${command.name} is not available to user ${where.userId} in guild ${where.guildId} (missing its permissions)`);
+  }
   const { options, resolved } = buildOptions(ctx.store, {
     command,
     subcommandGroup: input.subcommandGroup,
