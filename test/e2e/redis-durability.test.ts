@@ -66,7 +66,7 @@ describe('Redis durability at start-up', () => {
   it('starts on a Redis without persistence when REDIS_ALLOW_VOLATILE=true, warns once and says so in /readyz', async () => {
     const stack = await startStack({ redisUrl: volatile.url, env: { REDIS_ALLOW_VOLATILE: 'true' } });
     onTestFinished(() => stack.close());
-    const ready = await fetch(`${stack.bot.httpUrl}/readyz`);
+    const ready = await fetch(`${stack.bot.opsUrl}/readyz`);
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as { status: string; checks: Record<string, string> };
     expect(body.status).toBe('ready');
@@ -78,7 +78,7 @@ describe('Redis durability at start-up', () => {
   it('starts quietly on a Redis with AOF (the test suite\'s own)', async () => {
     const stack = await startStack();
     onTestFinished(() => stack.close());
-    const body = (await (await fetch(`${stack.bot.httpUrl}/readyz`)).json()) as { checks: Record<string, string> };
+    const body = (await (await fetch(`${stack.bot.opsUrl}/readyz`)).json()) as { checks: Record<string, string> };
     expect(body.checks.redis_durability).toBe('ok');
     expect(stack.bot.logs.filter((line) => line.includes('Redis may lose'))).toEqual([]);
   });
