@@ -20,13 +20,19 @@ export const GuildBindingSchema = z.object({
   auditChannelId: snowflake.nullable(),
   /** Whether approval requests may show the applicant's email (default hidden). */
   showEmailInApprovals: z.boolean().default(false),
+  /** `/xp add` above this many XP asks the granter to confirm first. */
+  xpConfirmAbove: z.number().int().min(0).max(1000).default(10),
+  /** `/cp add` above this many cool points asks the granter to confirm first. */
+  cpConfirmAbove: z.number().int().min(0).max(100).default(2),
   updatedBy: snowflake,
   updatedAt: z.string().datetime(),
 });
 
 export type GuildBinding = z.infer<typeof GuildBindingSchema>;
-export type GuildBindingInput = Omit<GuildBinding, 'version' | 'updatedAt' | 'showEmailInApprovals'> & {
+export type GuildBindingInput = Omit<GuildBinding, 'version' | 'updatedAt' | 'showEmailInApprovals' | 'xpConfirmAbove' | 'cpConfirmAbove'> & {
   showEmailInApprovals?: boolean;
+  xpConfirmAbove?: number;
+  cpConfirmAbove?: number;
 };
 
 export class GuildBindingStore {
