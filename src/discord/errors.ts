@@ -66,8 +66,8 @@ export interface UserFacingError {
 }
 
 /** The honest answer to a write whose outcome is unknown (what the user should check follows it). */
-export const outcomeUnknownMessage = (requestId: string | undefined) =>
-  `Valentina didn't confirm this change, so it may or may not have been made${requestId ? ` (request ${requestId})` : ''}.`;
+export const outcomeUnknownMessage = (requestId: string | undefined, what = 'this change', done = 'made') =>
+  `Valentina didn't confirm ${what}, so it may or may not have been ${done}${requestId ? ` (request ${requestId})` : ''}.`;
 
 /** Crockford base32 without the easily confused I, L, O, U. */
 const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
