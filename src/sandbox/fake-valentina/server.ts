@@ -214,7 +214,7 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
           contentType: reply.headers['content-type'],
         });
       }
-      if (route.audit && reply.status >= 200 && reply.status < 300) reply.flushesCache = true;
+      if ((route.audit || result.flushesCache) && reply.status >= 200 && reply.status < 300) reply.flushesCache = true;
     } catch (error) {
       if (!(error instanceof ApiError)) {
         console.error('fake-valentina: unhandled error in', route.id, error);
