@@ -1,7 +1,8 @@
-/** `/cp add` — cool points; Valentina converts each into XP at its own rate, which the reply states. */
+/** `/cp add` — cool points (at most 100 at once); Valentina converts each into XP, which the reply states. */
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { CommandModule } from '../src/discord/types.js';
-import { changeExperience } from '../src/experience/grant.js';
+import { changeOrAsk } from '../src/experience/confirm.js';
+import { MAX_CP_AMOUNT } from '../src/experience/grant.js';
 import { campaignAutocomplete, changeOptions } from './xp.js';
 
 export const cp: CommandModule = {
@@ -10,13 +11,13 @@ export const cp: CommandModule = {
     .setDescription('Cool points: reward a great moment')
     .setContexts(InteractionContextType.Guild)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-    .addSubcommand((sub) => changeOptions(sub.setName('add').setDescription('Grant cool points to a player'), 'cool points')),
+    .addSubcommand((sub) => changeOptions(sub.setName('add').setDescription('Grant cool points to a player'), 'cool points', MAX_CP_AMOUNT)),
   visibility: 'public',
   audience: "Storytellers and admins; players too where the company's Grant XP setting allows",
   howToCheck: 'Check with `/xp show` before you send it again.',
 
   execute(interaction, deps) {
-    return changeExperience('cp-add', interaction, deps);
+    return changeOrAsk('cp-add', interaction, deps);
   },
 
   autocomplete(interaction, deps) {

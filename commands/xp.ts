@@ -6,14 +6,15 @@ import {
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import type { BotDeps, Choices, CommandModule } from '../src/discord/types.js';
-import { changeExperience, MAX_AMOUNT } from '../src/experience/grant.js';
+import { changeOrAsk, confirmationRoutes } from '../src/experience/confirm.js';
+import { MAX_XP_AMOUNT } from '../src/experience/grant.js';
 import { showExperience } from '../src/experience/show.js';
 
-/** The options `/xp add`, `/xp remove` and `/cp add` share. */
-export function changeOptions(sub: SlashCommandSubcommandBuilder, verb: string): SlashCommandSubcommandBuilder {
+/** The options `/xp add`, `/xp remove` and `/cp add` share; `max` bounds the amount. */
+export function changeOptions(sub: SlashCommandSubcommandBuilder, verb: string, max: number = MAX_XP_AMOUNT): SlashCommandSubcommandBuilder {
   return sub
     .addUserOption((o) => o.setName('user').setDescription(`Whose ${verb}`).setRequired(true))
-    .addIntegerOption((o) => o.setName('amount').setDescription(`How much (1–${MAX_AMOUNT})`).setRequired(true).setMinValue(1).setMaxValue(MAX_AMOUNT))
+    .addIntegerOption((o) => o.setName('amount').setDescription(`How much (1–${max})`).setRequired(true).setMinValue(1).setMaxValue(max))
     .addStringOption((o) => o.setName('campaign').setDescription('Campaign (default: the server’s default campaign)').setAutocomplete(true).setMaxLength(100))
     .addStringOption((o) => o.setName('reason').setDescription('Why, for the record').setMaxLength(500));
 }
@@ -47,10 +48,13 @@ export const xp: CommandModule = {
   execute(interaction, deps) {
     const sub = interaction.options.getSubcommand(true);
     if (sub === 'show') return showExperience(interaction, deps);
-    return changeExperience(sub === 'add' ? 'xp-add' : 'xp-remove', interaction, deps);
+    return changeOrAsk(sub === 'add' ? 'xp-add' : 'xp-remove', interaction, deps);
   },
 
   autocomplete(interaction, deps) {
     return campaignAutocomplete(interaction.guildId, interaction.options.getFocused(), deps);
   },
+
+  /** Confirm and Cancel of large grants and grants to yourself (`/cp add` asks with the same buttons). */
+  components: confirmationRoutes,
 };

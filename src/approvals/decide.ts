@@ -6,12 +6,12 @@
  * get a DM saying what they can do now.
  */
 import type { APIEmbed } from 'discord.js';
-import { UserError } from '../discord/errors.js';
+import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
 import type { BotDeps, ComponentInteraction, ComponentReply } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import { requireBinding, withActor } from '../identity/context.js';
 import type { Actor } from '../identity/resolver.js';
-import { isNotUnapproved, ValentinaForbiddenError, ValentinaNotFoundError, type User } from '../valentina/index.js';
+import { isNotUnapproved, ValentinaForbiddenError, ValentinaNotFoundError, ValentinaOutcomeUnknownError, type User } from '../valentina/index.js';
 import { acquireDecision } from './decision-lock.js';
 import { decidedEmbed, type Outcome } from './message.js';
 import { approvalKeys, type ApprovalSubject } from './queue.js';
@@ -61,7 +61,9 @@ export async function decide(interaction: ComponentInteraction, subject: Approva
         }
         return await finish('gone', settledElsewhereLine(applicant));
       }
-      const decided = await apply(decision, subject, applicant, actor, binding, interaction.id, deps);
+      const decided = await apply(decision, subject, applicant, actor, binding, interaction.id, deps).catch((error: unknown) =>
+        proveDecision(error, decision, subject, applicant, binding, deps),
+      );
       const by = `by <@${interaction.user.id}>`;
       deps.logger.info({ companyId: subject.companyId, userId: subject.userId, outcome: decided.outcome, by: actor.userId }, 'approval decided');
       const reply = await finish(decided.outcome, `${decided.line} ${by}`);
@@ -88,37 +90,16 @@ async function apply(decision: Decision, subject: ApprovalSubject, applicant: Us
   const company = binding.companyName;
   if (decision.kind === 'approve') {
     await deps.valentina.users.approve(subject.companyId, subject.userId, decision.role, options);
-    const role = decision.role === 'PLAYER' ? 'player' : 'storyteller';
-    return {
-      outcome: 'approved',
-      line: `Approved as ${role}`,
-      dm: `You were approved as a ${role} in **${company}**! The bot's commands now act as you in Valentina — try \`/whoami\` in the server, and \`/help\` for everything you can do.`,
-    };
+    return approved(decision.role, company);
   }
   if (decision.kind === 'deny') {
     await deps.valentina.users.deny(subject.companyId, subject.userId, options);
-    return {
-      outcome: 'denied',
-      line: 'Denied',
-      dm: `Your request to join **${company}** in Valentina was declined. If you think this is a mistake, talk to the storytellers of the server; you can ask again with \`/link\`.`,
-    };
+    return denied(company);
   }
   if (decision.primaryUserId === subject.userId) throw new UserError('Pick another account to merge into, not the newcomer itself.');
   try {
     const primary = await deps.valentina.users.merge(subject.companyId, { primaryUserId: decision.primaryUserId, secondaryUserId: subject.userId }, options);
-    const applicantDiscord = applicant.discord_profile?.id;
-    const linked = applicantDiscord !== undefined && primary.discord_profile?.id === applicantDiscord;
-    return linked
-      ? {
-          outcome: 'merged',
-          line: `Merged into **${primary.username}**`,
-          dm: `Your Discord account is now linked to your existing Valentina account **${primary.username}** in **${company}**. Your commands act as that account — try \`/whoami\` in the server.`,
-        }
-      : {
-          outcome: 'merged',
-          line: `Merged into **${primary.username}** (which keeps its own Discord account; this one stays unlinked)`,
-          dm: `Your request in **${company}** was merged into the account **${primary.username}**, which is already linked to another Discord account, so this Discord account is not linked. Talk to the storytellers if that is not what you expected.`,
-        };
+    return merged(primary, applicant, company);
   } catch (error) {
     if (error instanceof ValentinaNotFoundError) {
       // Either side may be gone: only the newcomer's absence means "decided elsewhere".
@@ -127,6 +108,59 @@ async function apply(decision: Decision, subject: ApprovalSubject, applicant: Us
     }
     throw error;
   }
+}
+
+function approved(roleName: 'PLAYER' | 'STORYTELLER', company: string): Decided {
+  const role = roleName === 'PLAYER' ? 'player' : 'storyteller';
+  return {
+    outcome: 'approved',
+    line: `Approved as ${role}`,
+    dm: `You were approved as a ${role} in **${company}**! The bot's commands now act as you in Valentina — try \`/whoami\` in the server, and \`/help\` for everything you can do.`,
+  };
+}
+
+function denied(company: string): Decided {
+  return {
+    outcome: 'denied',
+    line: 'Denied',
+    dm: `Your request to join **${company}** in Valentina was declined. If you think this is a mistake, talk to the storytellers of the server; you can ask again with \`/link\`.`,
+  };
+}
+
+function merged(primary: User, applicant: User, company: string): Decided {
+  const applicantDiscord = applicant.discord_profile?.id;
+  const linked = applicantDiscord !== undefined && primary.discord_profile?.id === applicantDiscord;
+  return linked
+    ? {
+        outcome: 'merged',
+        line: `Merged into **${primary.username}**`,
+        dm: `Your Discord account is now linked to your existing Valentina account **${primary.username}** in **${company}**. Your commands act as that account — try \`/whoami\` in the server.`,
+      }
+    : {
+        outcome: 'merged',
+        line: `Merged into **${primary.username}** (which keeps its own Discord account; this one stays unlinked)`,
+        dm: `Your request in **${company}** was merged into the account **${primary.username}**, which is already linked to another Discord account, so this Discord account is not linked. Talk to the storytellers if that is not what you expected.`,
+      };
+}
+
+/**
+ * A decision whose answer was lost: the applicant, read fresh, shows whether it was made. Still waiting
+ * after Valentina finished with the request means it was not; anything else is said as it is.
+ */
+async function proveDecision(error: unknown, decision: Decision, subject: ApprovalSubject, applicant: User, binding: GuildBinding, deps: BotDeps): Promise<Decided> {
+  if (!(error instanceof ValentinaOutcomeUnknownError)) throw error;
+  const now = await fetchApplicant(subject, deps, true).catch(() => undefined);
+  const company = binding.companyName;
+  if (decision.kind === 'approve' && now?.role === decision.role) return approved(decision.role, company);
+  if (decision.kind === 'deny' && now === null) return denied(company);
+  if (decision.kind === 'merge' && now === null) {
+    const primary = await deps.valentina.users.get(subject.companyId, decision.primaryUserId, {}, { fresh: true }).catch(() => null);
+    if (primary) return merged(primary, applicant, company);
+  }
+  if (now?.role === 'UNAPPROVED' && !error.mayStillRun) {
+    throw new UserError(`Valentina failed while recording this decision${error.requestId ? ` (request ${error.requestId})` : ''}, and the newcomer is still waiting: nothing was changed. Click again to decide.`);
+  }
+  throw new UnconfirmedChangeError(`${outcomeUnknownMessage(error.requestId, 'this decision', 'recorded')} Check the newcomer in Valentina before deciding again.`, error);
 }
 
 async function tellApplicant(subject: ApprovalSubject, applicant: User, dm: string, deps: BotDeps): Promise<void> {

@@ -18,10 +18,13 @@ const MERGE_TARGETS_TTL_SECONDS = 60;
 
 const MergeTargetsSchema = z.array(z.object({ id: z.string(), username: z.string(), role: z.string(), hasDiscord: z.boolean() }));
 
-/** The applicant now, or null when Valentina no longer has them (denied, deleted, merged). */
-export async function fetchApplicant(subject: ApprovalSubject, deps: Pick<BotDeps, 'valentina'>): Promise<User | null> {
+/**
+ * The applicant now, or null when Valentina no longer has them (denied, deleted, merged). `fresh` reads
+ * around Valentina's 60-second response cache, to check a decision whose answer was lost.
+ */
+export async function fetchApplicant(subject: ApprovalSubject, deps: Pick<BotDeps, 'valentina'>, fresh = false): Promise<User | null> {
   try {
-    return await deps.valentina.users.get(subject.companyId, subject.userId);
+    return await deps.valentina.users.get(subject.companyId, subject.userId, {}, { fresh });
   } catch (error) {
     if (error instanceof ValentinaNotFoundError) return null;
     throw error;

@@ -11,6 +11,7 @@ import {
   ValentinaForbiddenError,
   ValentinaNetworkError,
   ValentinaNotFoundError,
+  ValentinaOutcomeUnknownError,
   ValentinaRateLimitError,
   ValentinaResponseError,
   ValentinaServerError,
@@ -40,13 +41,34 @@ export class ErrorWithNote extends Error {
   }
 }
 
+/**
+ * A change whose outcome could not be proven after Valentina's answer was lost: the message says what
+ * is known (the request id, the balance now) and how to check. Never offers the command back to resend.
+ */
+export class UnconfirmedChangeError extends Error {
+  override readonly name = 'UnconfirmedChangeError';
+
+  constructor(
+    message: string,
+    readonly failure?: unknown,
+  ) {
+    super(message, { cause: failure });
+  }
+}
+
 export interface UserFacingError {
   /** The text the user sees. */
   message: string;
   outcome: Extract<InteractionOutcome, 'user_error' | 'upstream_error' | 'error'>;
   /** Set when the error is ours: the reference shown to the user and logged with the stack. */
   reference?: string;
+  /** A change may have been made: the user must check before sending the command again, so it is not offered back. */
+  mayHaveApplied?: boolean;
 }
+
+/** The honest answer to a write whose outcome is unknown (what the user should check follows it). */
+export const outcomeUnknownMessage = (requestId: string | undefined, what = 'this change', done = 'made') =>
+  `Valentina didn't confirm ${what}, so it may or may not have been ${done}${requestId ? ` (request ${requestId})` : ''}.`;
 
 /** Crockford base32 without the easily confused I, L, O, U. */
 const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -72,6 +94,9 @@ function describeValentinaError(error: ValentinaError): UserFacingError | undefi
   }
   if (error instanceof ValentinaConflictError) {
     return { message: `Valentina reports a conflict: ${error.detail}`, outcome: 'user_error' };
+  }
+  if (error instanceof ValentinaOutcomeUnknownError) {
+    return { message: `${outcomeUnknownMessage(error.requestId)} Check before you try again.`, outcome: 'upstream_error', mayHaveApplied: true };
   }
   if (error instanceof ValentinaRateLimitError) {
     const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
@@ -100,6 +125,7 @@ export function describeError(error: unknown, reference: () => string = newError
     return { ...described, message: `${described.message} ${error.note}` };
   }
   if (error instanceof UserError) return { message: error.message, outcome: 'user_error' };
+  if (error instanceof UnconfirmedChangeError) return { message: error.message, outcome: 'upstream_error', mayHaveApplied: true };
   if (error instanceof ValentinaError) {
     const described = describeValentinaError(error);
     if (described) return described;

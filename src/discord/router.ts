@@ -285,7 +285,7 @@ export class InteractionRouter {
     const described = describeError(error);
     const finished: Finished = { outcome: described.outcome, error };
     if (described.reference) finished.reference = described.reference;
-    const again = described.outcome === 'user_error' ? undefined : typed?.();
+    const again = described.outcome === 'user_error' || described.mayHaveApplied ? undefined : typed?.();
     const content = again ? `${described.message}\nWhat you typed, to send again:\n\`\`\`\n${again}\n\`\`\`` : described.message;
     try {
       await responder.reply({ content, ephemeral: true });

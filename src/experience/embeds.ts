@@ -29,6 +29,12 @@ function headline(change: XpChange): { title: string; verb: string } {
   };
 }
 
+/** `20 → 25` when the balance before is known and differs, else the balance after. */
+function beforeAfter(change: XpChange, field: 'xp_current' | 'xp_total' | 'cool_points'): string {
+  const after = change.after[field];
+  return change.before && change.before[field] !== after ? `${change.before[field]} → ${after}` : String(after);
+}
+
 export function xpChangeEmbed(change: XpChange, at: Date = new Date()): EmbedBuilder {
   const { title, verb } = headline(change);
   const embed = new EmbedBuilder()
@@ -36,9 +42,9 @@ export function xpChangeEmbed(change: XpChange, at: Date = new Date()): EmbedBui
     .setTitle(title.slice(0, 256))
     .setDescription(`<@${change.actorId}> ${verb} in *${change.campaignName}*.`)
     .addFields(
-      { name: 'Available XP', value: String(change.after.xp_current), inline: true },
-      { name: 'Total XP', value: String(change.after.xp_total), inline: true },
-      { name: 'Cool points', value: String(change.after.cool_points), inline: true },
+      { name: 'Available XP', value: beforeAfter(change, 'xp_current'), inline: true },
+      { name: 'Total XP', value: beforeAfter(change, 'xp_total'), inline: true },
+      { name: 'Cool points', value: beforeAfter(change, 'cool_points'), inline: true },
     )
     .setTimestamp(at);
   if (change.reason) embed.addFields({ name: 'Reason', value: change.reason.slice(0, 1024) });

@@ -2,21 +2,38 @@
  * XP and cool point changes, exactly once: the acting user and the target are resolved through the
  * identity layer, Valentina decides who may do it, and every write carries an idempotency key derived
  * from the Discord interaction. The public record also goes to the audit channel through the queue.
+ *
+ * Under the per-record lock the balance is read fresh (around the API's response cache) before the
+ * write. When Valentina's answer is lost (5xx, a broken connection, a timeout), the balance is read
+ * fresh again: exactly the expected change means it was applied; unchanged means it was not, and the
+ * same write is sent again (bounded, checked each time); anything else is reported honestly.
  */
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { UserError } from '../discord/errors.js';
+import { UnconfirmedChangeError, UserError, outcomeUnknownMessage } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import { requireBinding, resolveTarget, withActor } from '../identity/context.js';
 import type { Actor } from '../identity/resolver.js';
-import { isNotEnoughXp, isXpNotAuthorized, ValentinaNetworkError, type CampaignExperience } from '../valentina/index.js';
+import {
+  isNotEnoughXp,
+  isXpNotAuthorized,
+  ValentinaOutcomeUnknownError,
+  XP_PER_COOL_POINT,
+  type CampaignExperience,
+} from '../valentina/index.js';
 import { chooseCampaign, type ChosenCampaign } from './campaign.js';
 import { xpChangeEmbed, type XpChangeKind } from './embeds.js';
 import { memberName } from './member-name.js';
 import { experienceLockKey, oneAtATime } from './serialize.js';
 
-/** The largest amount one command may move (the option's max; checked again here). */
-export const MAX_AMOUNT = 1000;
+/** The most XP one `/xp add` or `/xp remove` may move (the option's max; checked again here). */
+export const MAX_XP_AMOUNT = 1000;
+/** The most cool points one `/cp add` may grant: each is worth {@link XP_PER_COOL_POINT} XP. */
+export const MAX_CP_AMOUNT = 100;
+/** How often one change is sent at most, when its answer is lost and the balance shows it was not applied. */
+export const MAX_SENDS = 3;
+
+export const maxAmount = (kind: XpChangeKind) => (kind === 'cp-add' ? MAX_CP_AMOUNT : MAX_XP_AMOUNT);
 
 /** What a 403 from the XP gate means, by the company's `permission_grant_xp` setting. */
 export const PERMISSION_MESSAGES: Readonly<Record<string, string>> = {
@@ -25,87 +42,164 @@ export const PERMISSION_MESSAGES: Readonly<Record<string, string>> = {
 };
 const OTHER_REFUSAL = 'Valentina refused this XP change for this player. Ask a storyteller or an admin.';
 
-export const UNCONFIRMED_MESSAGE =
-  "Valentina didn't confirm the change in time, so it may or may not have been applied. Check with `/xp show` before trying again.";
+export const CHECK_FIRST = 'Check with `/xp show` before trying again.';
 
 /** Checks the `amount` option again: the command definition bounds it, but nothing forces a client to. */
-export function validAmount(amount: number): number {
-  if (!Number.isInteger(amount) || amount < 1 || amount > MAX_AMOUNT) {
-    throw new UserError(`The amount must be a whole number from 1 to ${MAX_AMOUNT}.`);
+export function validAmount(amount: number, kind: XpChangeKind = 'xp-add'): number {
+  const max = maxAmount(kind);
+  if (!Number.isInteger(amount) || amount < 1 || amount > max) {
+    throw new UserError(`The amount must be a whole number from 1 to ${max}.`);
   }
   return amount;
 }
 
-export async function changeExperience(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage> {
+/** One change as the command asked for it: everything needed to make it now or after a confirmation. */
+export interface ExperienceChangeRequest {
+  kind: XpChangeKind;
+  /** The command's interaction: the idempotency key and the audit record are derived from it. */
+  interactionId: string;
+  guildId: string;
+  actorDiscordId: string;
+  target: { id: string; bot: boolean };
+  targetName: string;
+  amount: number;
+  campaign: ChosenCampaign;
+  reason: string | null;
+}
+
+/** Reads and checks the command's options. */
+export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<{ binding: GuildBinding; request: ExperienceChangeRequest }> {
   const binding = await requireBinding(interaction, deps);
-  const amount = validAmount(interaction.options.getInteger('amount', true));
+  const amount = validAmount(interaction.options.getInteger('amount', true), kind);
   const member = interaction.options.getUser('user', true);
   const reason = interaction.options.getString('reason')?.trim() || null;
   const campaign = await chooseCampaign(interaction.options.getString('campaign'), binding, deps.directory);
+  return {
+    binding,
+    request: {
+      kind,
+      interactionId: interaction.id,
+      guildId: binding.guildId,
+      actorDiscordId: interaction.user.id,
+      target: { id: member.id, bot: member.bot },
+      targetName: memberName(interaction, 'user', member),
+      amount,
+      campaign,
+      reason,
+    },
+  };
+}
 
-  const { before, after } = await withActor(interaction, deps, async (actor) => {
-    const target = await resolveTarget(member, binding, deps);
-    const lock = experienceLockKey(deps.config.redis.prefix, binding.companyId, target.userId, campaign.id);
-    return oneAtATime(deps.redis, lock, () => write(kind, { interactionId: interaction.id, binding, actor, target, campaign, amount }, deps));
+/** Makes the change as the user `actorDiscordId`, and answers with the public record (also sent to the audit channel). */
+export async function performChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps): Promise<ReplyMessage> {
+  const where = { guildId: request.guildId, user: { id: request.actorDiscordId } };
+  const { before, after } = await withActor(where, deps, async (actor) => {
+    const target = await resolveTarget(request.target, binding, deps);
+    const lock = experienceLockKey(deps.config.redis.prefix, binding.companyId, target.userId, request.campaign.id);
+    return oneAtATime(deps.redis, lock, () => write(request, { binding, actor, target }, deps));
   });
 
   const embed = xpChangeEmbed({
-    kind,
-    actorId: interaction.user.id,
-    targetId: member.id,
-    targetName: memberName(interaction, 'user', member),
-    amount,
-    campaignName: campaign.name,
-    reason,
+    kind: request.kind,
+    actorId: request.actorDiscordId,
+    targetId: request.target.id,
+    targetName: request.targetName,
+    amount: request.amount,
+    campaignName: request.campaign.name,
+    reason: request.reason,
     before,
     after,
   });
   if (binding.auditChannelId) {
     // The change is made: a queue hiccup must not turn it into an error the user would "fix" by granting again.
     await deps.deliveries
-      .enqueue(`xp-audit:${interaction.id}`, {
+      .enqueue(`xp-audit:${request.interactionId}`, {
         kind: 'channel',
         channelId: binding.auditChannelId,
         message: { embeds: [embed.toJSON() as Record<string, unknown>], allowed_mentions: { parse: [] } },
       })
-      .catch((error: unknown) => deps.logger.error({ err: error, guildId: binding.guildId, interactionId: interaction.id }, 'XP audit record not queued'));
+      .catch((error: unknown) => deps.logger.error({ err: error, guildId: binding.guildId, interactionId: request.interactionId }, 'XP audit record not queued'));
   }
   return { embeds: [embed], allowedMentions: { parse: [] }, ephemeral: false };
 }
 
+type Balance = Pick<CampaignExperience, 'xp_current' | 'xp_total' | 'cool_points'>;
+
+/** The balance after `kind` of `amount` was applied to `before` (contract §3.6). */
+export function expectedAfter(kind: XpChangeKind, before: Balance, amount: number): Balance {
+  const { xp_current, xp_total, cool_points } = before;
+  if (kind === 'xp-add') return { xp_current: xp_current + amount, xp_total: xp_total + amount, cool_points };
+  if (kind === 'xp-remove') return { xp_current: xp_current - amount, xp_total, cool_points };
+  const xp = amount * XP_PER_COOL_POINT;
+  return { xp_current: xp_current + xp, xp_total: xp_total + xp, cool_points: cool_points + amount };
+}
+
+const sameBalance = (a: Balance, b: Balance) => a.xp_current === b.xp_current && a.xp_total === b.xp_total && a.cool_points === b.cool_points;
+
 interface WriteContext {
-  interactionId: string;
   binding: GuildBinding;
   actor: Actor;
   target: Actor;
-  campaign: ChosenCampaign;
-  amount: number;
 }
 
-/** One write to Valentina (plus, for cool points, the balance it is compared with). */
-async function write(kind: XpChangeKind, ctx: WriteContext, deps: BotDeps): Promise<{ before: CampaignExperience | null; after: CampaignExperience }> {
-  const { binding, actor, target, campaign, amount } = ctx;
+/** The write, with the balance before it; proves the outcome when Valentina's answer is lost. */
+async function write(request: ExperienceChangeRequest, ctx: WriteContext, deps: BotDeps): Promise<{ before: CampaignExperience; after: CampaignExperience }> {
+  const { kind, amount, campaign } = request;
+  const { binding, actor, target } = ctx;
   const experience = deps.valentina.experience;
-  const options = { onBehalfOf: actor.userId, idempotencyKey: `${ctx.interactionId}:${kind}` };
+  const read = () => experience.get(binding.companyId, target.userId, campaign.id, { onBehalfOf: actor.userId, fresh: true });
+  const options = { onBehalfOf: actor.userId, idempotencyKey: `${request.interactionId}:${kind}` };
   const change = { amount, campaignId: campaign.id };
-  try {
-    if (kind === 'xp-add') return { before: null, after: await experience.addXp(binding.companyId, target.userId, change, options) };
-    if (kind === 'xp-remove') return { before: null, after: await experience.removeXp(binding.companyId, target.userId, change, options) };
-    // What a cool point is worth is Valentina's to say: the reply compares xp_total before and after.
-    const before = await experience.get(binding.companyId, target.userId, campaign.id, { onBehalfOf: actor.userId });
-    return { before, after: await experience.addCoolPoints(binding.companyId, target.userId, change, options) };
-  } catch (error) {
-    if (isXpNotAuthorized(error)) {
-      const setting = await deps.directory.companySummary(binding.companyId).then((c) => c.permissionGrantXp, () => 'UNKNOWN');
-      throw new UserError(PERMISSION_MESSAGES[setting] ?? OTHER_REFUSAL);
+  const send = () =>
+    kind === 'xp-add'
+      ? experience.addXp(binding.companyId, target.userId, change, options)
+      : kind === 'xp-remove'
+        ? experience.removeXp(binding.companyId, target.userId, change, options)
+        : experience.addCoolPoints(binding.companyId, target.userId, change, options);
+
+  const before = await read();
+  const expected = expectedAfter(kind, before, amount);
+  for (let sent = 1; ; sent += 1) {
+    try {
+      return { before, after: await send() };
+    } catch (error) {
+      if (!(error instanceof ValentinaOutcomeUnknownError)) throw await refusal(error, request, ctx, before, deps);
+      const now = await read().catch(() => null);
+      const log = { interactionId: request.interactionId, kind, status: error.status, requestId: error.requestId, sent };
+      if (now && sameBalance(now, expected)) {
+        deps.logger.warn({ ...log, verdict: 'applied' }, 'XP change answer lost; the balance shows it applied');
+        return { before, after: now };
+      }
+      if (now && sameBalance(now, before) && !error.mayStillRun && sent < MAX_SENDS) {
+        deps.logger.warn({ ...log, verdict: 'not applied' }, 'XP change answer lost; the balance shows it not applied, sending again');
+        continue;
+      }
+      deps.logger.warn({ ...log, verdict: 'unknown' }, 'XP change outcome unknown');
+      throw new UnconfirmedChangeError(unconfirmedMessage(error, request, ctx, before, now), error);
     }
-    if (isNotEnoughXp(error)) {
-      const balance = await experience.get(binding.companyId, target.userId, campaign.id, { onBehalfOf: actor.userId });
-      throw new UserError(
-        `<@${target.discordUserId}> has only **${balance.xp_current} XP** available in *${campaign.name}*, so ${amount} XP can't be removed.`,
-      );
-    }
-    if (error instanceof ValentinaNetworkError && error.timedOut && error.method === 'POST') throw new UserError(UNCONFIRMED_MESSAGE);
-    throw error;
   }
+}
+
+function unconfirmedMessage(error: ValentinaOutcomeUnknownError, request: ExperienceChangeRequest, ctx: WriteContext, before: Balance, now: Balance | null): string {
+  const who = `<@${ctx.target.discordUserId}>`;
+  const where = `*${request.campaign.name}*`;
+  let known: string;
+  if (!now) known = 'The balance could not be read to check.';
+  else if (sameBalance(now, before) && error.mayStillRun) known = `Valentina may still be working on it: ${who}'s balance in ${where} has not changed yet.`;
+  else known = `${who} now has **${now.xp_current} XP** available in ${where} (${before.xp_current} before this command), which is not what this change alone would give — someone else may have changed it meanwhile.`;
+  return `${outcomeUnknownMessage(error.requestId)} ${known} ${CHECK_FIRST}`;
+}
+
+/** Valentina's refusals as sentences that say what to do. */
+async function refusal(error: unknown, request: ExperienceChangeRequest, ctx: WriteContext, before: Balance, deps: BotDeps): Promise<unknown> {
+  if (isXpNotAuthorized(error)) {
+    const setting = await deps.directory.companySummary(ctx.binding.companyId).then((c) => c.permissionGrantXp, () => 'UNKNOWN');
+    return new UserError(PERMISSION_MESSAGES[setting] ?? OTHER_REFUSAL);
+  }
+  if (isNotEnoughXp(error)) {
+    return new UserError(
+      `<@${ctx.target.discordUserId}> has only **${before.xp_current} XP** available in *${request.campaign.name}*, so ${request.amount} XP can't be removed.`,
+    );
+  }
+  return error;
 }

@@ -1,14 +1,16 @@
 /**
  * One XP change at a time per (user, campaign). Valentina's experience writes are read-modify-write
  * without locking, so two concurrent grants to the same record can lose one. Changes queue up in
- * this process (no polling), and a short Redis lock keeps other bot processes out as well.
+ * this process (no polling), and a short Redis lock keeps other bot processes out as well. The lock is
+ * renewed while its holder works (a change reads the balance, writes, and may read and write again when
+ * Valentina's answer is lost), so it outlives every step of a slow change but not a dead holder.
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis.js';
 import { UserError } from '../discord/errors.js';
 
 export interface SerializeOptions {
-  /** How long the Redis lock lives if its holder dies. Default 15 000 ms. */
+  /** How long the Redis lock lives if its holder dies; renewed every third of it while held. Default 15 000 ms. */
   lockMs?: number;
   /** How long to wait for another process's change before giving up. Default 10 000 ms. */
   waitMs?: number;
@@ -17,6 +19,7 @@ export interface SerializeOptions {
 export const BUSY_MESSAGE = 'Another change to this player’s experience in this campaign is still going through. Try again in a moment.';
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /** Tail of the queue of changes waiting in this process, per key. */
 const queued = new Map<string, Promise<unknown>>();
@@ -46,9 +49,11 @@ async function underRedisLock<T>(redis: RedisConnection, key: string, action: ()
     if (Date.now() >= deadline) throw new UserError(BUSY_MESSAGE);
     await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 35));
   }
+  const renewal = setInterval(() => void redis.eval(RENEW, 1, key, token, String(lockMs)).catch(() => undefined), Math.max(1, Math.floor(lockMs / 3)));
   try {
     return await action();
   } finally {
+    clearInterval(renewal);
     await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
   }
 }

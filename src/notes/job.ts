@@ -23,6 +23,8 @@ export const BurstJobSchema = z.object({
     .optional(),
   /** Drafts already saved (by index), so a retry saves only the rest. */
   saved: z.array(z.object({ index: z.number().int().min(0), noteId: uuid })).default([]),
+  /** Drafts sent at least once (by index): before sending one again, the user's notes are searched for it. */
+  sent: z.array(z.number().int().min(0)).default([]),
   pending: z.boolean().default(false),
 });
 export type BurstJob = z.infer<typeof BurstJobSchema>;

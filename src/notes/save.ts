@@ -5,13 +5,15 @@
  *   several companies, none picked → delayed until the user picks one (at most a day)
  *   not linked / not approved    → the user is told; the messages were not saved (and said so)
  *   Valentina unavailable        → "pending" DM once, then retried with backoff (attempts)
+ *   answer lost after sending    → "pending" DM once; the retry first looks for the note among the
+ *                                  user's notes (read fresh) and sends it again only when it is not there
  *   Valentina refuses the note   → the user gets the refusal and their text back
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { BotDeps } from '../discord/types.js';
 import { describeResolution, isUnknownActorError } from '../identity/resolver.js';
 import { MessagePayloadSchema, type MessagePayload } from '../queue/deliveries.js';
-import { ValentinaError, type Note } from '../valentina/index.js';
+import { ValentinaError, ValentinaOutcomeUnknownError, type Note } from '../valentina/index.js';
 import { BurstBuffer, toParts } from './burst.js';
 import { afterWrite } from './cache.js';
 import { composeNotes, splitNotice } from './compose.js';
@@ -50,7 +52,7 @@ export async function processBurst(job: Job, token: string | undefined, deps: Bo
     }
     return await saveDrafts(job, deps, settings, data);
   } catch (error) {
-    if (error instanceof ValentinaError && error.retryable) await notifyPending(job, deps, data, error);
+    if (error instanceof ValentinaError && (error.retryable || error instanceof ValentinaOutcomeUnknownError)) await notifyPending(job, deps, data, error);
     throw error;
   }
 }
@@ -117,13 +119,22 @@ async function saveDrafts(job: Job, deps: BotDeps, settings: BurstSettings, data
     if (data.saved.some((s) => s.index === index)) continue;
     let note: Note;
     try {
-      note = await deps.valentina.notes.create(sealed.companyId, sealed.userId, draft, {
-        onBehalfOf: sealed.userId,
-        idempotencyKey: draftKey(data.burstId, index),
-        deadline: Date.now() + ATTEMPT_BUDGET_MS,
-      });
+      // A draft sent before may be saved already, its answer lost: the idempotency key replays only answers
+      // that arrived, so the user's notes are searched first (around Valentina's response cache).
+      const earlier = data.sent.includes(index) ? await findSaved(deps, sealed.companyId, sealed.userId, draft) : undefined;
+      if (!earlier && !data.sent.includes(index)) {
+        data.sent.push(index);
+        await job.updateData(data);
+      }
+      note =
+        earlier ??
+        (await deps.valentina.notes.create(sealed.companyId, sealed.userId, draft, {
+          onBehalfOf: sealed.userId,
+          idempotencyKey: draftKey(data.burstId, index),
+          deadline: Date.now() + ATTEMPT_BUDGET_MS,
+        }));
     } catch (error) {
-      if (!(error instanceof ValentinaError) || error.retryable) throw error;
+      if (!(error instanceof ValentinaError) || error.retryable || error instanceof ValentinaOutcomeUnknownError) throw error;
       if (isUnknownActorError(error, sealed.userId)) await deps.resolver.invalidate(data.discordUserId);
       const reference = error.requestId ? ` (request ${error.requestId})` : '';
       await dm(deps, `note-failed:${data.burstId}:${index}`, data.discordUserId, giveBack(
@@ -148,6 +159,12 @@ async function saveDrafts(job: Job, deps: BotDeps, settings: BurstSettings, data
     deps.logger.info({ kind: 'dm-note', userId: data.discordUserId, outcome: 'ok', part: index + 1, of: total, pending: data.pending }, 'note saved');
   }
   return `saved ${total}`;
+}
+
+/** The user's note with exactly this title and content, read fresh, if there is one. */
+async function findSaved(deps: BotDeps, companyId: string, userId: string, draft: { title: string; content: string }): Promise<Note | undefined> {
+  const notes = await deps.valentina.notes.listAll(companyId, userId, { onBehalfOf: userId, fresh: true, deadline: Date.now() + ATTEMPT_BUDGET_MS });
+  return notes.find((n) => n.title.trim() === draft.title.trim() && n.content.trim() === draft.content.trim());
 }
 
 async function notifyPending(job: Job, deps: BotDeps, data: BurstJob, error: ValentinaError): Promise<void> {

@@ -43,8 +43,8 @@ function cachesFor(deps: BotDeps): Caches {
 
 const key = (deps: BotDeps, kind: 'list' | 'chars' | 'traits', ...parts: string[]) => `${deps.config.redis.prefix}:quickroll:${kind}:${parts.join(':')}`;
 
-async function loadQuickrolls(deps: BotDeps, companyId: string, userId: string): Promise<QuickrollSummary[]> {
-  const rows = await deps.valentina.quickrolls.listAll(companyId, userId, { onBehalfOf: userId });
+async function loadQuickrolls(deps: BotDeps, companyId: string, userId: string, fresh = false): Promise<QuickrollSummary[]> {
+  const rows = await deps.valentina.quickrolls.listAll(companyId, userId, { onBehalfOf: userId, fresh });
   return rows.map((q) => ({ id: q.id, name: q.name, description: q.description, traitIds: q.trait_ids }));
 }
 
@@ -53,9 +53,12 @@ export function quickrollsOf(deps: BotDeps, companyId: string, userId: string): 
   return cachesFor(deps).quickrolls.get(key(deps, 'list', companyId, userId), () => loadQuickrolls(deps, companyId, userId));
 }
 
-/** The user's quickrolls straight from Valentina (Q1), stored in the cache on the way. */
-export async function freshQuickrolls(deps: BotDeps, companyId: string, userId: string): Promise<QuickrollSummary[]> {
-  const list = await loadQuickrolls(deps, companyId, userId);
+/**
+ * The user's quickrolls straight from Valentina (Q1), stored in the cache on the way. `aroundApiCache`
+ * also reads around Valentina's own 60-second response cache, for checking a write whose answer was lost.
+ */
+export async function freshQuickrolls(deps: BotDeps, companyId: string, userId: string, aroundApiCache = false): Promise<QuickrollSummary[]> {
+  const list = await loadQuickrolls(deps, companyId, userId, aroundApiCache);
   await cachesFor(deps).quickrolls.set(key(deps, 'list', companyId, userId), list);
   return list;
 }

@@ -6,10 +6,10 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
 import { z } from 'zod';
 import { defineCustomId } from '../discord/custom-id.js';
-import { UserError } from '../discord/errors.js';
+import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
-import { ValentinaNotFoundError, ValentinaValidationError, type QuickrollInput } from '../valentina/index.js';
+import { ValentinaNotFoundError, ValentinaOutcomeUnknownError, ValentinaValidationError, type QuickrollInput } from '../valentina/index.js';
 import { forgetQuickrolls, freshQuickrolls, quickrollsOf, traitCatalogue, type QuickrollSummary } from './catalogue.js';
 import { pickQuickroll } from './pick.js';
 import { resolveTraitNames, traitNames, type NamedTrait } from './traits.js';
@@ -103,8 +103,20 @@ export async function createQuickroll(deps: BotDeps, actor: Actor, input: Create
   const traits = resolveTraitNames(await traitCatalogue(deps, actor.companyId), input.traits);
   await checkUnique(deps, actor, name);
   const body: QuickrollInput = { name, description, trait_ids: traits.map((t) => t.id) };
+  const create = () => deps.valentina.quickrolls.create(actor.companyId, actor.userId, body, { onBehalfOf: actor.userId, idempotencyKey });
   try {
-    await deps.valentina.quickrolls.create(actor.companyId, actor.userId, body, { onBehalfOf: actor.userId, idempotencyKey });
+    await create().catch(async (error: unknown) => {
+      if (!(error instanceof ValentinaOutcomeUnknownError)) throw error;
+      // The answer was lost: the list shows whether it was saved; when it is not there and Valentina has
+      // finished with the request, sending it once more cannot make two.
+      const saved = await savedAs(deps, actor, body);
+      if (saved) return;
+      if (saved === null || error.mayStillRun) throw unsaved(error, name);
+      await create().catch(async (again: unknown) => {
+        if (!(again instanceof ValentinaOutcomeUnknownError)) throw again;
+        if (!(await savedAs(deps, actor, body))) throw unsaved(again, name);
+      });
+    });
   } catch (error) {
     if (error instanceof ValentinaValidationError) throw refusal(error, traits);
     throw error;
@@ -112,6 +124,21 @@ export async function createQuickroll(deps: BotDeps, actor: Actor, input: Create
     await forgetQuickrolls(deps, actor.companyId, actor.userId);
   }
   return { content: `Quickroll **${name}** saved: ${traits.map((t) => t.name).join(' + ')}. Roll it with \`/quickroll run quickroll:${name}\`.` };
+}
+
+/** Whether the user now has a quickroll with this name and these traits (read around every cache); null when unreadable. */
+async function savedAs(deps: BotDeps, actor: Actor, body: QuickrollInput): Promise<boolean | null> {
+  const mine = await freshQuickrolls(deps, actor.companyId, actor.userId, true).catch(() => null);
+  if (!mine) return null;
+  const traits = new Set(body.trait_ids);
+  return mine.some((q) => q.name === body.name && q.traitIds.length === traits.size && q.traitIds.every((id) => traits.has(id)));
+}
+
+function unsaved(error: ValentinaOutcomeUnknownError, name: string): UnconfirmedChangeError {
+  return new UnconfirmedChangeError(
+    `${outcomeUnknownMessage(error.requestId, `saving the quickroll **${name}**`, 'saved')} \`/quickroll list\` shows yours: check it before creating it again.`,
+    error,
+  );
 }
 
 export interface EditInput {

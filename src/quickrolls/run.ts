@@ -7,13 +7,14 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import { z } from 'zod';
 import { defineCustomId } from '../discord/custom-id.js';
-import { UserError } from '../discord/errors.js';
+import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import {
   isMissingTraits,
   ValentinaForbiddenError,
   ValentinaNotFoundError,
+  ValentinaOutcomeUnknownError,
   ValentinaValidationError,
   type DiceRoll,
 } from '../valentina/index.js';
@@ -89,6 +90,14 @@ async function callRoll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary
     }
     if (error instanceof ValentinaForbiddenError) {
       throw new UserError(`Valentina won't let you roll **${quickroll.name}** for **${character.name}**: ${error.detail}.${requestSuffix(error)}`);
+    }
+    if (error instanceof ValentinaOutcomeUnknownError) {
+      // Never rolled again behind the user's back: a second roll would be a second result in the record.
+      throw new UnconfirmedChangeError(
+        `${outcomeUnknownMessage(error.requestId, `the roll of **${quickroll.name}**`, 'recorded')} ` +
+          'Its dice are not known here. `/stats me` counts your recorded rolls; roll again only if you want another one.',
+        error,
+      );
     }
     throw error;
   }

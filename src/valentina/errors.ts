@@ -106,12 +106,34 @@ export class ValentinaServerError extends ValentinaError {
 export class ValentinaNetworkError extends ValentinaError {
   override name = 'ValentinaNetworkError';
   readonly timedOut: boolean;
-  constructor(init: Omit<ValentinaErrorInit, 'status'> & { timedOut: boolean }) {
+  /** The connection was never made (refused, or connecting timed out): the request did not reach the server. */
+  readonly notSent: boolean;
+  constructor(init: Omit<ValentinaErrorInit, 'status'> & { timedOut: boolean; notSent?: boolean }) {
     super({ ...init, status: 0 });
     this.timedOut = init.timedOut;
+    this.notSent = init.notSent ?? false;
   }
   override get retryable(): boolean {
     return true;
+  }
+}
+
+/**
+ * A POST whose outcome is unknown: Valentina answered 5xx, the connection broke after the request may
+ * have been sent, or no answer came in time. The write may or may not have been applied, and re-sending
+ * it is not safe: the API stores idempotent answers only for 2xx (§1.10), so a retry with the same key
+ * runs the write again. Callers prove the state (read what the write changes) or tell the user.
+ */
+export class ValentinaOutcomeUnknownError extends ValentinaError {
+  override name = 'ValentinaOutcomeUnknownError';
+  /**
+   * Whether the write may still be running on the server (we stopped waiting, or a gateway did): a read
+   * now may not show it yet. When false the attempt has ended (an answer came, or the connection closed).
+   */
+  readonly mayStillRun: boolean;
+  constructor(init: ValentinaErrorInit & { mayStillRun: boolean }) {
+    super(init);
+    this.mayStillRun = init.mayStillRun;
   }
 }
 

@@ -1,13 +1,32 @@
 /**
  * HTTP transport of the Valentina client: one keep-alive undici Pool, the API's headers, zod
  * validation of every response, typed errors, and retries that never apply a write twice.
+ *
+ * What is retried (with backoff, up to `maxRetries`):
+ * - GET and DELETE: 429, 5xx, network failures and timeouts.
+ * - POST: only when the request was definitely not applied — 429 (the rate limiter runs before the
+ *   handler) and a connection that was never made. A 5xx, a connection that broke after the request
+ *   may have been sent, or a timeout leaves the outcome unknown: the API stores idempotent answers only
+ *   for 2xx, so a retry would run the write again. It throws {@link ValentinaOutcomeUnknownError}
+ *   and the caller proves the state or tells the user.
+ * - PATCH: like GET, except after a timeout. Every PATCH of this API sets absolute values (a title, a
+ *   name, a set of traits, a role), so running one twice leaves the same state as running it once;
+ *   after a timeout it may still be running, and a late duplicate could undo a newer change.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { errorForStatus, ValentinaError, ValentinaNetworkError, ValentinaResponseError, type ValentinaErrorCode } from './errors.js';
+import {
+  errorForStatus,
+  ValentinaError,
+  ValentinaNetworkError,
+  ValentinaOutcomeUnknownError,
+  ValentinaRateLimitError,
+  ValentinaResponseError,
+  type ValentinaErrorCode,
+} from './errors.js';
 
 export const API_ROOT = '/api/v1';
 
@@ -21,7 +40,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout in milliseconds (default: the client's `timeoutMs`). */
   timeoutMs?: number;
+  /**
+   * GET only: read around the API's 60-second response cache (§1.11) with a query parameter the routes
+   * ignore but the cache key includes. For reads that must see a write whose answer was lost.
+   */
+  fresh?: boolean;
 }
+
+/** The query parameter of {@link RequestOptions.fresh}: unknown to every route, part of the cache key. */
+export const FRESH_QUERY_PARAM = '_fresh';
 
 /** Options of endpoints where the acting user may be given. */
 export interface ActingOptions extends RequestOptions {
@@ -80,6 +107,9 @@ export interface CallSpec<S extends z.ZodTypeAny> {
   options?: RequestOptions;
 }
 
+/** Failures to connect at all: the request never reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
 const RETRYABLE_NETWORK_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED',
@@ -108,7 +138,8 @@ export class Transport {
     const isWrite = spec.method === 'POST' || spec.method === 'PATCH';
     const idempotencyKey = isWrite ? (opts.idempotencyKey ?? randomUUID()) : undefined;
     const endpoint = `${spec.method} ${spec.template}`;
-    const path = API_ROOT + buildPath(spec.template, spec.params ?? {}) + buildQuery(spec.query);
+    const query = opts.fresh && spec.method === 'GET' ? { ...spec.query, [FRESH_QUERY_PARAM]: randomUUID() } : spec.query;
+    const path = API_ROOT + buildPath(spec.template, spec.params ?? {}) + buildQuery(query);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const headers: Record<string, string> = { 'x-api-key': this.options.apiKey, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -121,7 +152,7 @@ export class Transport {
       attempt += 1;
       const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
       if (left <= 0) {
-        throw lastError ?? new ValentinaNetworkError({ method: spec.method, endpoint: spec.template, detail: 'deadline passed before the request was sent', timedOut: true });
+        throw lastError ?? new ValentinaNetworkError({ method: spec.method, endpoint: spec.template, detail: 'deadline passed before the request was sent', timedOut: true, notSent: true });
       }
       const timeout = Math.min(opts.timeoutMs ?? this.timeoutMs, left);
       let error: ValentinaError;
@@ -132,9 +163,9 @@ export class Transport {
         error = caught;
         lastError = caught;
       }
+      if (spec.method === 'POST' && !definitelyNotApplied(error)) throw outcomeUnknown(error);
       // A write we stopped waiting for may still be running on the server, which has no in-flight
-      // lock per idempotency key: retrying now could apply it twice. Only retry writes whose attempt
-      // has definitely ended (an HTTP answer, or a connection the server closed or refused).
+      // lock per idempotency key: retrying now could apply it twice.
       const mayStillRun = isWrite && error instanceof ValentinaNetworkError && error.timedOut;
       if (!error.retryable || mayStillRun || attempt > this.maxRetries || opts.signal?.aborted) throw error;
       const delay = this.delayFor(error, attempt);
@@ -203,6 +234,7 @@ export class Transport {
         endpoint: spec.template,
         detail: timedOut ? `no answer within ${timeoutMs} ms` : `connection failed (${code || 'network error'})`,
         timedOut,
+        notSent: NOT_SENT_CODES.has(code),
         cause,
       });
     } finally {
@@ -250,6 +282,29 @@ export class Transport {
       endpoint: spec.template,
     });
   }
+}
+
+/** Whether a failed POST certainly did not reach its handler, so sending it again cannot apply it twice. */
+function definitelyNotApplied(error: ValentinaError): boolean {
+  if (error instanceof ValentinaRateLimitError) return true;
+  if (error instanceof ValentinaNetworkError) return error.notSent;
+  // Any other answer below 500 is the API's refusal: nothing was applied, and nothing is retried.
+  return error.status > 0 && error.status < 500;
+}
+
+function outcomeUnknown(error: ValentinaError): ValentinaOutcomeUnknownError {
+  const timedOut = error instanceof ValentinaNetworkError && error.timedOut;
+  return new ValentinaOutcomeUnknownError({
+    status: error.status,
+    title: error.title,
+    detail: error.status >= 500 ? `Valentina answered ${error.status} after the write was sent` : error.detail,
+    requestId: error.requestId,
+    method: error.method,
+    endpoint: error.endpoint,
+    // 504: a gateway stopped waiting, the API may still be working on it.
+    mayStillRun: timedOut || error.status === 504,
+    cause: error,
+  });
 }
 
 /**

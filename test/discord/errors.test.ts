@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, ErrorWithNote, loggableError, newErrorReference, UserError } from '../../src/discord/errors.js';
+import { describeError, ErrorWithNote, loggableError, newErrorReference, UnconfirmedChangeError, UserError } from '../../src/discord/errors.js';
 import {
   ValentinaConflictError,
   ValentinaForbiddenError,
   ValentinaNetworkError,
   ValentinaNotFoundError,
+  ValentinaOutcomeUnknownError,
   ValentinaRateLimitError,
   ValentinaResponseError,
   ValentinaServerError,
@@ -33,6 +34,19 @@ describe('what a user is told when a handler fails', () => {
     expect(ours).toEqual({ message: expect.stringMatching(/reference ERR-7KQ2\. What you typed is kept\.$/), outcome: 'error', reference: 'ERR-7KQ2' });
     const failure = new Error('boom');
     expect(loggableError(new ErrorWithNote(failure, 'kept'))).toBe(failure);
+  });
+
+  it('says honestly that a write may have been applied, with the request id, and marks it so it is not offered back', () => {
+    const unknown = new ValentinaOutcomeUnknownError({ ...at, status: 500, detail: 'answered 500', requestId: 'req_c3', mayStillRun: false });
+    expect(describeError(unknown, fixedRef)).toEqual({
+      message: "Valentina didn't confirm this change, so it may or may not have been made (request req_c3). Check before you try again.",
+      outcome: 'upstream_error',
+      mayHaveApplied: true,
+    });
+    const noId = new ValentinaOutcomeUnknownError({ ...at, status: 502, detail: 'answered 502', mayStillRun: false });
+    expect(describeError(noId, fixedRef).message).toBe("Valentina didn't confirm this change, so it may or may not have been made. Check before you try again.");
+    expect(describeError(new UnconfirmedChangeError('Check with `/xp show`.', unknown))).toEqual({ message: 'Check with `/xp show`.', outcome: 'upstream_error', mayHaveApplied: true });
+    expect(describeError(new ErrorWithNote(unknown, 'Your text is kept.'), fixedRef).mayHaveApplied).toBe(true);
   });
 
   it('passes on why Valentina refused', () => {

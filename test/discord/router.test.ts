@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import { EPHEMERAL_FLAG, startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../../src/sandbox/discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { ValentinaOutcomeUnknownError } from '../../src/valentina/index.js';
 
 const DEFERRED_CHANNEL_MESSAGE = 5;
 const CHANNEL_MESSAGE = 4;
@@ -71,6 +72,12 @@ const testCommands: CommandModule[] = [
     async execute(interaction, deps) {
       await deps.valentina.health();
       return { content: `Kept ${interaction.options.getString('text', true)}` };
+    },
+  },
+  {
+    data: command('unsure').addStringOption((o) => o.setName('text').setDescription('what to keep').setRequired(true)),
+    async execute() {
+      throw new ValentinaOutcomeUnknownError({ status: 500, detail: 'answered 500', requestId: 'req_unsure', method: 'POST', endpoint: '/x', mayStillRun: false });
     },
   },
   {
@@ -183,6 +190,13 @@ describe('interaction routing', () => {
     }
     // A mistake of the user's own is answered alone: they change the command rather than resend it.
     expect((await (await run('mistake')).reply()).content).toBe('Pick a character first.');
+  });
+
+  it('never offers a write back to resend when it may have been applied', async () => {
+    const handle = await sim.slashCommand({ user, guildId: guild.id, command: 'unsure', options: { text: 'Give me 5' } });
+    const reply = await handle.reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe("Valentina didn't confirm this change, so it may or may not have been made (request req_unsure). Check before you try again.");
   });
 
   it('answers autocomplete, and answers no choices when the handler fails', async () => {

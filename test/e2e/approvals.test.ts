@@ -80,6 +80,18 @@ describe('approvals', () => {
     expect(whoami.embeds[0]!.fields?.[1]?.value).toBe('Player');
   });
 
+  it('finishes a decision Valentina made but answered 500 to, from the applicant read fresh, without deciding twice', async () => {
+    const lost = await newcomer('lost-answer');
+    const request = await waitForRequest(lost.id);
+    stack.fake.clearRequests();
+    stack.fake.faults.inject({ kind: 'apply-then-status', status: 500, method: 'POST', path: /\/approve$/ });
+    const click = await stack.sim.clickButton({ user: stack.users.viktor, guildId: stack.guild.id, message: request, customId: buttonId(request, 'Approve as player') });
+    const updated = await click.reply();
+    expect(updated.embeds[0]!.description).toContain('Approved as player by');
+    expect(valentinaUser('lost-answer')!.role).toBe('PLAYER');
+    expect(stack.fake.countRequests({ method: 'POST', path: /\/approve$/ })).toBe(1);
+  });
+
   it('refuses storytellers and players, and changes nothing', async () => {
     const vamp = await newcomer('fledgling');
     const request = await waitForRequest(vamp.id);
@@ -140,6 +152,8 @@ describe('approvals', () => {
     const early = await newcomer('approved-on-web');
     const request = await waitForRequest(early.id);
     stack.fake.store.updateUser(stack.fake.store.getUser(valentinaUser('approved-on-web')!.id)!, { role: 'PLAYER' });
+    // Written past the API (another API key): Valentina's response cache would hide it for up to 60 s.
+    stack.fake.flushResponseCache();
     const click = await stack.sim.clickButton({ user: stack.users.viktor, guildId: stack.guild.id, message: request, customId: buttonId(request, 'Deny') });
     const updated = await click.reply();
     expect(updated.embeds[0]!.description).toContain('already approved as player');
@@ -177,6 +191,7 @@ describe('approvals', () => {
     const stale = await newcomer('deleted-on-web');
     const staleRequest = await waitForRequest(stale.id);
     stack.fake.store.archiveUser(stack.fake.store.getUser(valentinaUser('deleted-on-web')!.id)!);
+    stack.fake.flushResponseCache();
     await reconcileNow();
     await waitForRequest('888000000000000002');
     await waitForRequest(FIXTURE_IDS.users.nadia.discordId!);

@@ -39,6 +39,25 @@ describe('notes while Valentina is down', () => {
     expect(titled('Pending thought').map((n) => n.content)).toEqual(['Write this down even if the server is down.']);
   }, 60_000);
 
+  it('saves a note exactly once when Valentina saved it but answered 500 or dropped the connection', async () => {
+    const faults = [
+      { kind: 'apply-then-status', status: 500 },
+      { kind: 'apply-then-status', status: 500 },
+      { kind: 'apply-then-status', status: 500 },
+      { kind: 'apply-then-drop' },
+    ] as const;
+    let once = 0;
+    for (const [i, fault] of faults.entries()) {
+      const title = `Lost answer ${i}`;
+      stack.fake.faults.inject({ method: 'POST', path: NOTES_PATH, ...fault });
+      await stack.sim.sendDM(stack.users.bastien, `${title}\nSaved by Valentina, its answer lost.`);
+      await dmTo((_content, shown) => shown === `📝 ${title}`, 30_000);
+      if (titled(title).length === 1) once += 1;
+    }
+    expect(once).toBe(faults.length);
+    expect(stack.fake.faults.pending).toBe(0);
+  }, 90_000);
+
   it('saves a pending note exactly once after a bot restart', async () => {
     stack.fake.faults.inject({ method: 'POST', path: NOTES_PATH, kind: 'status', status: 503, times: 1000 });
     await stack.sim.sendDM(stack.users.bastien, 'Across the restart\nThe job must survive.');

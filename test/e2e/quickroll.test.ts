@@ -135,8 +135,11 @@ describe('/quickroll', () => {
 
   it('finds a quickroll made elsewhere, and explains one deleted meanwhile', async () => {
     const made = stack.fake.store.createQuickroll({ user_id: users.mara.id, name: 'Ghost Step', trait_ids: [traits.dexterity, traits.stealth] });
+    // Written past the API: Valentina's own response cache would hide it for up to 60 s.
+    stack.fake.flushResponseCache();
     expect((await qr('mara', 'run', { quickroll: 'Ghost Step' })).embeds[0]!.title).toBe(`🎲 ${LUCIEN} — Ghost Step`);
     made.archived = true;
+    stack.fake.flushResponseCache();
     const gone = await qr('mara', 'run', { quickroll: made.id });
     expect(gone.ephemeral).toBe(true);
     expect(gone.content).toContain('**Ghost Step** no longer exists — it was deleted meanwhile');
@@ -188,12 +191,14 @@ describe('/quickroll', () => {
     // Deleted in the web app while the bot's list still has it: Valentina's 404 is explained.
     await complete('mara', 'edit', 'quickroll', { quickroll: 'Hay' });
     row.archived = true;
+    stack.fake.flushResponseCache();
     expect((await qr('mara', 'edit', { quickroll: punchId, name: 'Uppercut' })).content).toContain('**Haymaker** no longer exists — it was deleted meanwhile');
     expect((await qr('mara', 'edit', { quickroll: punchId, name: 'Uppercut' })).content).toContain('That quickroll no longer exists');
   });
 
   it('deletes with confirmation, keeps on request, and reports one already gone', async () => {
     stack.fake.store.createQuickroll({ user_id: users.mara.id, name: 'Frenzy', trait_ids: [traits.resolve] });
+    stack.fake.flushResponseCache();
     const kept = await qr('mara', 'delete', { quickroll: 'Frenzy' });
     expect(kept.ephemeral).toBe(true);
     expect((await click('mara', kept, 'Keep it')).content).toBe('Kept — nothing was deleted.');
@@ -203,6 +208,7 @@ describe('/quickroll', () => {
     expect((await qr('mara', 'list')).embeds[0]!.description).not.toContain('Frenzy');
 
     const rage = stack.fake.store.createQuickroll({ user_id: users.mara.id, name: 'Rage', trait_ids: [traits.strength] });
+    stack.fake.flushResponseCache();
     const prompt = await qr('mara', 'delete', { quickroll: 'Rage' });
     rage.archived = true; // deleted in the web app before the click
     expect((await click('mara', prompt, 'Delete Rage')).content).toBe('**Rage** was already deleted (perhaps in the web app). Nothing else to do.');
@@ -222,6 +228,30 @@ describe('/quickroll', () => {
     expect((await click('bastien', second, 'Previous')).embeds[0]!.footer?.text).toContain('page 1 of 2');
     const short = await qr('mara', 'list');
     expect(short.components).toEqual([]);
+  });
+
+  it('never rolls twice when the roll was recorded but its answer failed, and says so with the request id', async () => {
+    const before = rollRequests().length;
+    const rolls = () => [...stack.fake.store.diceRolls.values()].filter((r) => r.user_id === users.mara.id).length;
+    const recorded = rolls();
+    stack.fake.faults.inject({ kind: 'apply-then-status', status: 500, method: 'POST', path: /\/dicerolls\/quickroll$/ });
+    const reply = await qr('mara', 'run', { quickroll: quickrolls.shoot });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^Valentina didn't confirm the roll of \*\*Shoot\*\*, so it may or may not have been recorded \(request req_[\w-]+\)\./);
+    expect(reply.content).not.toContain('send again');
+    expect(rollRequests().length).toBe(before + 1);
+    expect(rolls()).toBe(recorded + 1);
+  });
+
+  it('saves a quickroll once when its answer failed: found in the list, or sent once more when it is not there', async () => {
+    const mine = () => [...stack.fake.store.quickrolls.values()].filter((q) => q.user_id === users.mara.id && !q.archived).map((q) => q.name);
+    stack.fake.faults.inject({ kind: 'apply-then-status', status: 500, method: 'POST', path: /\/quickrolls$/ });
+    const saved = await qr('mara', 'create', { name: 'Lost answer', traits: 'Dexterity, Firearms' });
+    expect(saved.content).toContain('Quickroll **Lost answer** saved');
+    stack.fake.faults.inject({ kind: 'status', status: 503, method: 'POST', path: /\/quickrolls$/ });
+    const resent = await qr('mara', 'create', { name: 'Not applied', traits: 'Dexterity' });
+    expect(resent.content).toContain('Quickroll **Not applied** saved');
+    expect(mine().filter((n) => n === 'Lost answer' || n === 'Not applied').sort()).toEqual(['Lost answer', 'Not applied']);
   });
 
   it('needs a set-up server, and keeps every message within Discord limits', async () => {

@@ -43,8 +43,16 @@ describe('/xp and /cp', () => {
     reply.embeds[0]?.fields?.find((f) => f.name === name)?.value;
   /** Audit records are channel messages of their own, not interaction replies. */
   const isAudit = (reason: string) => (m: SimMessage) => m.interactionId === null && m.embeds.some((e) => e.fields?.some((f) => f.value === reason));
-  /** The directory caches company settings; a changed setting must be read again. */
-  const forgetCompanySettings = () => stack.redis.client.del(`${stack.redis.prefix}:dir:company:${chicago}`);
+  /** The directory caches company settings, and so does Valentina for 60 s; a changed setting must be read again. */
+  const forgetCompanySettings = () => {
+    stack.fake.flushResponseCache();
+    return stack.redis.client.del(`${stack.redis.prefix}:dir:company:${chicago}`);
+  };
+  const buttonId = (message: SimMessage, label: string) =>
+    message.components.flatMap((row) => row.components ?? []).find((c) => c.label === label)!.custom_id!;
+  /** Clicks the Confirm button of a confirmation step as `user`. */
+  const confirm = (user: Name, prompt: { message: SimMessage }, label: string) =>
+    stack.sim.clickButton({ user: stack.users[user], guildId: stack.guild.id, message: prompt.message, customId: buttonId(prompt.message, label) });
 
   it('grants XP publicly in the default campaign and records it in the audit channel', async () => {
     const before = experience(ids.mara.id);
@@ -53,8 +61,8 @@ describe('/xp and /cp', () => {
     const embed = reply.embeds[0]!;
     expect(embed.title).toBe(`+5 XP for ${shown('mara')}`);
     expect(embed.description).toBe(`<@${stack.users.celeste.id}> gave <@${stack.users.mara.id}> **5 XP** in *Requiem for the Loop*.`);
-    expect(field(reply, 'Available XP')).toBe(String(before.xp_current + 5));
-    expect(field(reply, 'Total XP')).toBe(String(before.xp_total + 5));
+    expect(field(reply, 'Available XP')).toBe(`${before.xp_current} → ${before.xp_current + 5}`);
+    expect(field(reply, 'Total XP')).toBe(`${before.xp_total} → ${before.xp_total + 5}`);
     expect(field(reply, 'Reason')).toBe('Great scene at Elysium');
     expect(balance(ids.mara.id)).toBe(before.xp_current + 5);
 
@@ -67,7 +75,7 @@ describe('/xp and /cp', () => {
     const before = balance(ids.mara.id);
     const removed = await run('celeste', 'remove', { user: stack.users.mara.id, amount: 2, campaign: main, reason: 'Bought Dominate 2' });
     expect(removed.embeds[0]!.title).toContain('−2 XP');
-    expect(field(removed, 'Available XP')).toBe(String(before - 2));
+    expect(field(removed, 'Available XP')).toBe(`${before} → ${before - 2}`);
     expect(balance(ids.mara.id)).toBe(before - 2);
 
     const refused = await run('celeste', 'remove', { user: stack.users.mara.id, amount: 999 });
@@ -84,7 +92,7 @@ describe('/xp and /cp', () => {
     const after = experience(ids.bastien.id);
     expect(after.cool_points).toBe(before.cool_points + 2);
     expect(reply.embeds[0]!.description).toContain(`(worth ${after.xp_total - before.xp_total} XP)`);
-    expect(field(reply, 'Cool points')).toBe(String(after.cool_points));
+    expect(field(reply, 'Cool points')).toBe(`${before.cool_points} → ${after.cool_points}`);
   });
 
   it('refuses players under the STORYTELLER setting, for others and for themselves', async () => {
@@ -92,7 +100,11 @@ describe('/xp and /cp', () => {
     const other = await run('mara', 'add', { user: stack.users.bastien.id, amount: 3 });
     expect(other.ephemeral).toBe(true);
     expect(other.content).toContain('Only storytellers can grant XP in this company');
-    const self = await run('mara', 'add', { user: stack.users.mara.id, amount: 3 }, 'cp');
+    // A grant to yourself asks first; Valentina refuses it once confirmed.
+    const prompt = await run('mara', 'add', { user: stack.users.mara.id, amount: 1 }, 'cp');
+    expect(prompt.content).toContain('This asks first because it is a grant to yourself');
+    const self = await (await confirm('mara', prompt, 'Give 1 cool point')).reply();
+    expect(self.ephemeral).toBe(true);
     expect(self.content).toContain('Only storytellers can grant XP in this company');
     expect({ mara: balance(ids.mara.id), bastien: balance(ids.bastien.id) }).toEqual(before);
   });
@@ -102,7 +114,9 @@ describe('/xp and /cp', () => {
     expect(await forgetCompanySettings()).toBe(1);
     try {
       const before = balance(ids.mara.id);
-      const own = await run('mara', 'add', { user: stack.users.mara.id, amount: 1 });
+      const prompt = await run('mara', 'add', { user: stack.users.mara.id, amount: 1 });
+      expect(prompt.ephemeral).toBe(true);
+      const own = await (await confirm('mara', prompt, 'Give 1 XP')).reply();
       expect(own.ephemeral).toBe(false);
       expect(balance(ids.mara.id)).toBe(before + 1);
       const other = await run('mara', 'remove', { user: stack.users.bastien.id, amount: 1 });
@@ -173,31 +187,33 @@ describe('/xp and /cp', () => {
     expect(choices).toEqual([{ name: 'Requiem for the Loop', value: main }]);
   });
 
-  it('applies a grant once when the connection drops after Valentina applied it', async () => {
+  it('applies a grant once when the connection drops after Valentina applied it, proven by a fresh read', async () => {
     const before = experience(ids.mara.id);
     stack.fake.clearRequests();
     stack.fake.faults.inject({ method: 'POST', path: /xp\/add/, kind: 'drop-after-apply' });
     const reply = await run('celeste', 'add', { user: stack.users.mara.id, amount: 7, reason: 'Survived the retry' });
     expect(reply.ephemeral).toBe(false);
-    expect(field(reply, 'Available XP')).toBe(String(before.xp_current + 7));
+    expect(field(reply, 'Available XP')).toBe(`${before.xp_current} → ${before.xp_current + 7}`);
     expect(experience(ids.mara.id)).toMatchObject({ xp_current: before.xp_current + 7, xp_total: before.xp_total + 7 });
 
     const attempts = stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add'));
-    expect(attempts).toHaveLength(2);
+    expect(attempts).toHaveLength(1);
     expect(attempts[0]!.status).toBeNull();
     expect(attempts[0]!.headers['idempotency-key']).toMatch(/^\d+:xp-add$/);
-    expect(attempts[1]!.headers['idempotency-key']).toBe(attempts[0]!.headers['idempotency-key']);
+    const reads = stack.fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/experience/${main}`));
+    expect(reads.map((r) => Object.keys(r.query))).toEqual([['_fresh'], ['_fresh']]);
 
     await stack.sim.waitForMessage({ channelId: binding.auditChannelId!, predicate: isAudit('Survived the retry'), timeoutMs: 10_000 });
     expect(stack.sim.channelMessages(binding.auditChannelId!).filter(isAudit('Survived the retry'))).toHaveLength(1);
   });
 
-  it('makes exactly one Valentina call for /xp add on a warm cache', async () => {
+  it('makes two Valentina calls for /xp add on a warm cache: the fresh balance and the write', async () => {
     await run('celeste', 'add', { user: stack.users.bastien.id, amount: 1 });
     stack.fake.clearRequests();
     const reply = await run('celeste', 'add', { user: stack.users.bastien.id, amount: 1 });
     expect(reply.ephemeral).toBe(false);
     expect(stack.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /api/v1/companies/${chicago}/users/${ids.bastien.id}/experience/${main}`,
       `POST /api/v1/companies/${chicago}/users/${ids.bastien.id}/experience/xp/add`,
     ]);
     expect(stack.sim.violations).toEqual([]);

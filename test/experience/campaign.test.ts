@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/discord/errors.js';
 import { NO_CAMPAIGN_MESSAGE, pickCampaign, STALE_DEFAULT_MESSAGE } from '../../src/experience/campaign.js';
-import { MAX_AMOUNT, validAmount } from '../../src/experience/grant.js';
+import { MAX_CP_AMOUNT, MAX_XP_AMOUNT as MAX_AMOUNT, validAmount } from '../../src/experience/grant.js';
 
 const requiem = { id: '0197e3c2-0000-7000-8000-000000000001', name: 'Requiem for the Loop' };
 const requiemII = { id: '0197e3c2-0000-7000-8000-000000000002', name: 'Requiem II' };
@@ -47,6 +47,10 @@ describe('validAmount', () => {
     expect(validAmount(MAX_AMOUNT)).toBe(MAX_AMOUNT);
     for (const bad of [0, -3, MAX_AMOUNT + 1, 2.5]) {
       expect(refusal(() => validAmount(bad))).toContain(`from 1 to ${MAX_AMOUNT}`);
+    }
+    expect(validAmount(MAX_CP_AMOUNT, 'cp-add')).toBe(MAX_CP_AMOUNT);
+    for (const bad of [0, MAX_CP_AMOUNT + 1, 1000]) {
+      expect(refusal(() => validAmount(bad, 'cp-add'))).toContain(`from 1 to ${MAX_CP_AMOUNT}`);
     }
   });
 });

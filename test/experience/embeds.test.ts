@@ -11,7 +11,7 @@ describe('XP embeds', () => {
     }).toJSON();
     expect(embed.title).toBe('+1 cool point for Mara');
     expect(embed.description).toBe('<@1> gave <@2> **1 cool point** (worth 10 XP) in *Requiem*.');
-    expect(embed.fields?.map((f) => f.value)).toEqual(['31', '67', '3']);
+    expect(embed.fields?.map((f) => f.value)).toEqual(['21 → 31', '57 → 67', '2 → 3']);
   });
 
   it('keeps a long reason within Discord’s field limit', () => {

@@ -47,4 +47,23 @@ describe('oneAtATime', () => {
     await expect(busy).rejects.toThrow(BUSY_MESSAGE);
     expect(await redis.get(key)).toBe('stuck-process');
   });
+
+  it('keeps the lock while a change takes longer than the lock lives, and frees it after', async () => {
+    const key = experienceLockKey(prefix, 'company', 'nadia', 'requiem');
+    let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const slow = oneAtATime(redis, key, () => {
+      started();
+      return new Promise<void>((resolve) => (release = resolve));
+    }, { lockMs: 150 });
+    await running;
+    const holder = await redis.get(key);
+    // Three lifetimes of the lock later, it is still the same holder's.
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await redis.get(key)).toBe(holder);
+    release();
+    await slow;
+    expect(await redis.exists(key)).toBe(0);
+  });
 });

@@ -42,6 +42,7 @@ export function caller(fake: FakeValentina): Caller {
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    return { status: response.statusCode, headers: flat, body: (text === '' ? undefined : JSON.parse(text)) as T, text };
+    const json = text !== '' && !flat['content-type']?.startsWith('text/');
+    return { status: response.statusCode, headers: flat, body: (json ? JSON.parse(text) : undefined) as T, text };
   };
 }

@@ -11,6 +11,7 @@ import {
   ValentinaForbiddenError,
   ValentinaNetworkError,
   ValentinaNotFoundError,
+  ValentinaOutcomeUnknownError,
   ValentinaRateLimitError,
   ValentinaResponseError,
   ValentinaServerError,
@@ -87,20 +88,78 @@ describe('client errors and retries', () => {
     expect(fake.faults.pending).toBe(1);
   });
 
-  it('applies a write once when the connection drops after the server applied it', async () => {
+  it('never re-sends a POST whose connection dropped after the server applied it; the caller may, with the same key', async () => {
     const before = fake.store.ensureExperience(bastien.id, campaign).xp_current;
+    fake.clearRequests();
     fake.faults.inject({ method: 'POST', path: xpAddPath, kind: 'drop-after-apply' });
-    const result = await client.experience.addXp(cid, bastien.id, { amount: 4, campaignId: campaign }, { onBehalfOf: celeste.id, idempotencyKey: 'ix-123:xp' });
-    expect(result.xp_current).toBe(before + 4);
+    const error = await client.experience.addXp(cid, bastien.id, { amount: 4, campaignId: campaign }, { onBehalfOf: celeste.id, idempotencyKey: 'ix-123:xp' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValentinaOutcomeUnknownError);
+    expect((error as ValentinaOutcomeUnknownError).mayStillRun).toBe(false);
+    expect(fake.countRequests({ method: 'POST', path: xpAddPath })).toBe(1);
+    const replay = await client.experience.addXp(cid, bastien.id, { amount: 4, campaignId: campaign }, { onBehalfOf: celeste.id, idempotencyKey: 'ix-123:xp' });
+    expect(replay.xp_current).toBe(before + 4);
     expect(fake.store.getExperience(bastien.id, campaign)?.xp_current).toBe(before + 4);
-    expect(fake.countRequests({ method: 'POST', path: xpAddPath })).toBeGreaterThanOrEqual(2);
   });
 
-  it('generates an idempotency key for writes so a dropped connection never double-applies', async () => {
+  it.each([
+    { kind: 'apply-then-status', status: 500 },
+    { kind: 'apply-then-status', status: 502 },
+    { kind: 'apply-then-status', status: 503 },
+    { kind: 'apply-then-drop' },
+  ] as const)('reports $kind $status on a POST as an unknown outcome after one attempt, applied once', async (fault) => {
     const before = fake.store.ensureExperience(bastien.id, campaign).xp_current;
-    fake.faults.inject({ method: 'POST', path: xpAddPath, kind: 'drop-after-apply' });
-    await client.experience.addXp(cid, bastien.id, { amount: 3, campaignId: campaign }, { onBehalfOf: celeste.id });
-    expect(fake.store.getExperience(bastien.id, campaign)?.xp_current).toBe(before + 3);
+    fake.clearRequests();
+    fake.faults.inject({ method: 'POST', path: xpAddPath, ...fault });
+    const error = await client.experience.addXp(cid, bastien.id, { amount: 2, campaignId: campaign }, { onBehalfOf: celeste.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValentinaOutcomeUnknownError);
+    const unknown = error as ValentinaOutcomeUnknownError;
+    expect(unknown.status).toBe('status' in fault ? fault.status : 0);
+    // The API's own 500 carries its request id in the header; a proxy's page has none.
+    if ('status' in fault && fault.status === 500) expect(unknown.requestId).toMatch(/^req_/);
+    else expect(unknown.requestId).toBeUndefined();
+    expect(fake.countRequests({ method: 'POST', path: xpAddPath })).toBe(1);
+    expect(fake.store.getExperience(bastien.id, campaign)?.xp_current).toBe(before + 2);
+  });
+
+  it('retries a POST the rate limiter refused (it never reached the handler), and one that could not connect', async () => {
+    const before = fake.store.ensureExperience(bastien.id, campaign).xp_current;
+    fake.clearRequests();
+    fake.faults.inject({ method: 'POST', path: xpAddPath, kind: 'status', status: 429, retryAfter: 0.01, times: 2 });
+    const result = await client.experience.addXp(cid, bastien.id, { amount: 1, campaignId: campaign }, { onBehalfOf: celeste.id });
+    expect(result.xp_current).toBe(before + 1);
+    expect(fake.countRequests({ method: 'POST', path: xpAddPath })).toBe(3);
+
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = new ValentinaClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', baseDelayMs: 1, maxDelayMs: 2, maxRetries: 2 });
+    const error = await refused.experience.addXp(cid, bastien.id, { amount: 1, campaignId: campaign }, { onBehalfOf: celeste.id }).catch((e: unknown) => e);
+    await refused.close();
+    expect(error).toBeInstanceOf(ValentinaNetworkError);
+    expect((error as ValentinaNetworkError).notSent).toBe(true);
+  });
+
+  it('retries a PATCH after a server error: it sets absolute values, so running it twice changes nothing more', async () => {
+    const note = await client.notes.create(cid, mara.id, { title: 'Patch me', content: 'first' }, { onBehalfOf: mara.id });
+    const notePath = `/companies/${cid}/users/${mara.id}/notes/${note.id}`;
+    fake.clearRequests();
+    fake.faults.inject({ method: 'PATCH', path: notePath, kind: 'apply-then-status', status: 503 });
+    const updated = await client.notes.update(cid, mara.id, note.id, { content: 'second' }, { onBehalfOf: mara.id });
+    expect(updated.content).toBe('second');
+    expect(fake.countRequests({ method: 'PATCH', path: notePath })).toBe(2);
+  });
+
+  it('reads around the response cache when asked for a fresh read', async () => {
+    const read = () => client.experience.get(cid, bastien.id, campaign, { onBehalfOf: celeste.id });
+    const cached = await read();
+    fake.store.ensureExperience(bastien.id, campaign).xp_current = cached.xp_current + 100;
+    expect((await read()).xp_current).toBe(cached.xp_current);
+    fake.clearRequests();
+    expect((await client.experience.get(cid, bastien.id, campaign, { onBehalfOf: celeste.id, fresh: true })).xp_current).toBe(cached.xp_current + 100);
+    expect(Object.keys(fake.requests[0]!.query)).toEqual(['_fresh']);
+    fake.store.ensureExperience(bastien.id, campaign).xp_current = cached.xp_current;
+    fake.flushResponseCache();
   });
 
   it('reports a dropped connection as a network error once retries are exhausted', async () => {

@@ -1,4 +1,17 @@
-/** Switchable faults for client tests: latency, synthetic statuses and dropped connections. */
+/**
+ * Switchable faults for client tests: latency, synthetic statuses and dropped connections, before or
+ * after the request was applied.
+ *
+ * - `status`: answers without running the request.
+ * - `drop`: closes the connection without running the request.
+ * - `drop-after-apply`: runs the request, stores its idempotent answer, then closes the connection
+ *   (the answer was lost on the wire: a retry with the same key is replayed).
+ * - `apply-then-drop`: runs the request and closes the connection before the answer is stored (the
+ *   process died after the commit: a retry with the same key runs again).
+ * - `apply-then-status`: runs the request, stores nothing and answers 500 (the API's plain body, as an
+ *   exception after the commit gives), or 502/503 (a proxy's page, no request id).
+ * - `latency-after-apply`: runs the request, then waits before answering (a client timeout after the commit).
+ */
 
 export type FaultRule = {
   method?: string;
@@ -6,11 +19,16 @@ export type FaultRule = {
   path?: string | RegExp;
   /** How many matching requests the rule affects; default 1. */
   times?: number;
+  /** Kinds that apply the request: runs once it was applied, before the (lost or failed) answer goes out. */
+  afterApply?: () => void;
 } & (
   | { kind: 'latency'; ms: number }
   | { kind: 'status'; status: number; retryAfter?: number }
   | { kind: 'drop' }
   | { kind: 'drop-after-apply' }
+  | { kind: 'apply-then-drop' }
+  | { kind: 'apply-then-status'; status: 500 | 502 | 503 }
+  | { kind: 'latency-after-apply'; ms: number }
 );
 
 

@@ -1,7 +1,7 @@
 /**
  * The fake Valentina Noir API: an in-memory, loopback HTTP server that behaves like the real API
  * where a bot can notice (paths, auth, acting-user rules, permissions, errors, idempotency, rate
- * limits), plus switches for tests: forced dice, injected faults, a request log and a Discord
+ * limits, the 60-second response cache), plus switches for tests: forced dice, injected faults, a request log and a Discord
  * token table.
  *
  *   const fake = await startFakeValentina();
@@ -14,6 +14,7 @@ import { FakeStore } from './store.js';
 import { FaultController } from './faults.js';
 import { RequestLog, type LoggedRequest, type RequestFilter } from './request-log.js';
 import { DiceSource } from './dice.js';
+import { ResponseCache } from './response-cache.js';
 import { createDiscordVerifier, type DiscordTokenEntry } from './discord.js';
 import { startServer } from './server.js';
 import type { Fixture } from './model.js';
@@ -49,8 +50,13 @@ export interface FakeValentinaOptions {
   rateLimits?: false | BucketConfig[];
   /** Random die source: returns an integer in 1..size. Default Math.random. */
   dice?: (size: number) => number;
-  /** Clock in epoch ms (rate limits, idempotency TTL, timestamps). Default Date.now. */
+  /** Clock in epoch ms (rate limits, idempotency TTL, response cache, timestamps). Default Date.now. */
   now?: () => number;
+  /**
+   * The 60-second server-side cache of "Cached" GETs (§1.11), flushed by successful audited writes.
+   * Default on, as the live API; `false` answers every GET fresh.
+   */
+  responseCache?: boolean;
 }
 
 export interface FakeValentina {
@@ -70,6 +76,12 @@ export interface FakeValentina {
   discordTokens: Map<string, DiscordTokenEntry>;
   /** Queue die faces consumed before the random source, in roll order (player dice first). */
   forceDice(values: number[]): void;
+  /**
+   * Forgets every cached GET answer, as a write through the API would. A test that changes `store`
+   * directly is a writer the bot's API key does not see, so the bot reads the old value for up to 60 s
+   * unless the test calls this.
+   */
+  flushResponseCache(): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +94,7 @@ export async function startFakeValentina(options: FakeValentinaOptions = {}): Pr
   const log = new RequestLog();
   const faults = new FaultController();
   const dice = new DiceSource(options.dice);
+  const responseCache = new ResponseCache(now, options.responseCache ?? true);
   const discordTokens = new Map<string, DiscordTokenEntry>();
   const verifyDiscord = createDiscordVerifier({
     baseUrl: options.discordApiUrl,
@@ -98,6 +111,7 @@ export async function startFakeValentina(options: FakeValentinaOptions = {}): Pr
     dice,
     verifyDiscord,
     buckets: options.rateLimits === false ? [] : (options.rateLimits ?? DEFAULT_RATE_LIMITS),
+    responseCache,
     now,
   });
   return {
@@ -111,6 +125,7 @@ export async function startFakeValentina(options: FakeValentinaOptions = {}): Pr
     faults,
     discordTokens,
     forceDice: (values) => dice.force(values),
+    flushResponseCache: () => responseCache.clear(),
     close: () => server.close(),
   };
 }

@@ -31,6 +31,8 @@ export interface RouteResult {
   status: number;
   /** Omitted for an empty body (204). */
   body?: unknown;
+  /** A route audited by hand changed something: the response cache is flushed as after an audited write. */
+  flushesCache?: boolean;
 }
 
 export interface Route {

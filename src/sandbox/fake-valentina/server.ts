@@ -1,6 +1,7 @@
 /**
  * The HTTP layer of the fake: request log, injected faults, API-key check, rate limits,
- * idempotency, then the route's guards (company access, acting user) and handler.
+ * idempotency, then the route's guards (company access, acting user), the response cache (§1.11)
+ * and the handler.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ import type { DiscordVerifier } from './discord.js';
 import type { FaultController, FaultRule } from './faults.js';
 import type { CompanyRow } from './model.js';
 import type { RequestLog } from './request-log.js';
+import type { ResponseCache } from './response-cache.js';
 import type { FakeStore } from './store.js';
 
 const API_PREFIX = '/api/v1';
@@ -35,6 +37,7 @@ export interface ServerDeps {
   dice: DiceSource;
   verifyDiscord: DiscordVerifier;
   buckets: BucketConfig[];
+  responseCache: ResponseCache;
   now: () => number;
 }
 
@@ -42,6 +45,18 @@ interface Reply {
   status: number;
   headers: Record<string, string>;
   body?: Buffer;
+  /** A successful audited write: the API key's response cache is flushed once this answer was sent. */
+  flushesCache?: boolean;
+}
+
+/** What the live API's framework answers for an unhandled exception (no problem+json). */
+const PLAIN_500 = { status_code: 500, detail: 'Internal Server Error' };
+
+/** A reverse proxy's own error page: HTML, no request id. */
+function proxyPage(status: 502 | 503): Reply {
+  const reason = status === 502 ? 'Bad Gateway' : 'Service Temporarily Unavailable';
+  const html = `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n</body>\r\n</html>\r\n`;
+  return { status, headers: { 'content-type': 'text/html' }, body: Buffer.from(html) };
 }
 
 function json(status: number, value: unknown, headers: Record<string, string>, type = 'application/json'): Reply {
@@ -89,7 +104,9 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
   const routes = compile(ALL_ROUTES);
   const limiter = new RateLimiter(deps.buckets, deps.now);
   const idempotency = new IdempotencyCache(deps.now);
-  const { store } = deps;
+  const { store, responseCache } = deps;
+
+  type RouteOutcome = { result: Awaited<ReturnType<CompiledRoute['handle']>> } | { cached: Reply };
 
   async function runRoute(
     route: CompiledRoute,
@@ -97,7 +114,8 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
     req: IncomingMessage,
     url: URL,
     body: { parsed: unknown; invalid: boolean },
-  ) {
+    apiKey: string,
+  ): Promise<RouteOutcome> {
     let company: CompanyRow | null = null;
     if (params.company_id !== undefined) {
       company = store.accessibleCompany(params.company_id.toLowerCase()) ?? null;
@@ -126,12 +144,21 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
       },
       actor,
     };
+    // Guards ran; only the handler is skipped on a cache hit.
+    const obo = Array.isArray(oboHeader) ? oboHeader[0] : oboHeader;
+    const cached = route.cached ? responseCache.lookup(apiKey, obo, route.method, url) : undefined;
+    if (cached) {
+      const headers: Record<string, string> = {};
+      if (cached.contentType) headers['content-type'] = cached.contentType;
+      return { cached: { status: cached.status, headers, ...(cached.body ? { body: cached.body } : {}) } };
+    }
     const result = await route.handle(ctx);
     if (route.audit && company && result.status >= 200 && result.status < 300) store.touchCompany(company.id);
-    return result;
+    return { result };
   }
 
-  async function process(req: IncomingMessage, url: URL, method: string, raw: Buffer, body: { parsed: unknown; invalid: boolean }): Promise<Reply> {
+  /** Runs one request; `storeIdempotent: false` models a process that died before storing the answer. */
+  async function process(req: IncomingMessage, url: URL, method: string, raw: Buffer, body: { parsed: unknown; invalid: boolean }, storeIdempotent = true): Promise<Reply> {
     const requestId = newRequestId();
     const instance = url.href;
     const idHeader = { 'x-request-id': requestId };
@@ -171,20 +198,31 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
 
     let reply: Reply;
     try {
-      const result = await runRoute(route, params, req, url, body);
+      const outcome = await runRoute(route, params, req, url, body, apiKey);
       const cacheControl = route.cached ? 'private, max-age=60' : 'no-cache';
+      if ('cached' in outcome) return { ...outcome.cached, headers: { ...outcome.cached.headers, ...routeHeaders, 'cache-control': cacheControl } };
+      const { result } = outcome;
       reply =
         result.body === undefined
           ? { status: result.status, headers: { ...routeHeaders, 'cache-control': cacheControl } }
           : json(result.status, result.body, { ...routeHeaders, 'cache-control': cacheControl });
+      if (route.cached) {
+        const oboHeader = req.headers['on-behalf-of'];
+        responseCache.store(apiKey, Array.isArray(oboHeader) ? oboHeader[0] : oboHeader, route.method, url, {
+          status: reply.status,
+          body: reply.body,
+          contentType: reply.headers['content-type'],
+        });
+      }
+      if ((route.audit || result.flushesCache) && reply.status >= 200 && reply.status < 300) reply.flushesCache = true;
     } catch (error) {
       if (!(error instanceof ApiError)) {
         console.error('fake-valentina: unhandled error in', route.id, error);
-        return json(500, { status_code: 500, detail: 'Internal Server Error' }, { ...routeHeaders, 'cache-control': 'no-cache' });
+        return json(500, PLAIN_500, { ...routeHeaders, 'cache-control': 'no-cache' });
       }
       return problem(error, instance, requestId, { ...routeHeaders, 'cache-control': 'no-cache' });
     }
-    if (idemKey !== undefined) {
+    if (idemKey !== undefined && storeIdempotent) {
       idempotency.store(apiKey, idemKey, method, path, raw, {
         status: reply.status,
         body: reply.body ?? Buffer.alloc(0),
@@ -197,7 +235,7 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
 
   function faultReply(rule: Extract<FaultRule, { kind: 'status' }>, url: URL): Reply {
     const requestId = newRequestId();
-    if (rule.status === 500) return json(500, { status_code: 500, detail: 'Internal Server Error' }, {});
+    if (rule.status === 500) return json(500, PLAIN_500, {});
     if (rule.status === 429) {
       const retryAfter = rule.retryAfter ?? 1;
       const bucket = deps.buckets.find((b) => (b.scope ?? 'global') === 'global');
@@ -272,13 +310,26 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
       send(req, res, reply);
       return;
     }
-    const reply = await process(req, url, method, raw, body);
-    if (fired.some((r) => r.kind === 'drop-after-apply')) {
+    const storeIdempotent = !fired.some((r) => r.kind === 'apply-then-drop' || r.kind === 'apply-then-status');
+    const reply = await process(req, url, method, raw, body, storeIdempotent);
+    for (const rule of fired) rule.afterApply?.();
+    if (fired.some((r) => r.kind === 'drop-after-apply' || r.kind === 'apply-then-drop')) {
       req.socket.destroy();
       return;
     }
+    const failAfter = fired.find((r): r is Extract<FaultRule, { kind: 'apply-then-status' }> => r.kind === 'apply-then-status');
+    if (failAfter) {
+      // The write is committed; what reaches the client is an error, and the cache is not flushed.
+      const failed = failAfter.status === 500 ? json(500, PLAIN_500, { 'x-request-id': reply.headers['x-request-id'] ?? newRequestId() }) : proxyPage(failAfter.status);
+      entry.status = failed.status;
+      send(req, res, failed);
+      return;
+    }
+    for (const rule of fired) if (rule.kind === 'latency-after-apply') await sleep(rule.ms);
+    if (req.socket.destroyed) return;
     entry.status = reply.status;
     send(req, res, reply);
+    if (reply.flushesCache) responseCache.flush(deps.apiKey);
   }
 
   const server = createServer((req, res) => {

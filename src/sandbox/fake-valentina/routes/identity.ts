@@ -70,11 +70,12 @@ export const identityRoutes: Route[] = [
 
       const matched = users.find((u) => u.discord_profile?.id === profile.id);
       if (matched) {
-        if (!sameProfile(matched.discord_profile, profile)) {
+        const changed = !sameProfile(matched.discord_profile, profile);
+        if (changed) {
           store.updateUser(matched, { discord_profile: profile });
           store.touchCompany(company.id);
         }
-        return { status: 200, body: { resolution: 'matched', user: userJson(store, matched) } };
+        return { status: 200, body: { resolution: 'matched', user: userJson(store, matched) }, flushesCache: changed };
       }
       if (profile.email && profile.verified) {
         const email = profile.email.toLowerCase();
@@ -83,7 +84,7 @@ export const identityRoutes: Route[] = [
         if (sameEmail.length === 1 && only) {
           store.updateUser(only, { discord_profile: profile });
           store.touchCompany(company.id);
-          return { status: 200, body: { resolution: 'linked', user: userJson(store, only) } };
+          return { status: 200, body: { resolution: 'linked', user: userJson(store, only) }, flushesCache: true };
         }
       }
       const email = profile.email ?? bodyEmail;
@@ -99,7 +100,7 @@ export const identityRoutes: Route[] = [
         discord_profile: profile,
       });
       store.touchCompany(company.id);
-      return { status: 200, body: { resolution: 'created', user: userJson(store, created) } };
+      return { status: 200, body: { resolution: 'created', user: userJson(store, created) }, flushesCache: true };
     },
   },
   {

@@ -1,0 +1,110 @@
+/**
+ * Large grants ask first. `/xp add` above the server's `xpConfirmAbove` XP, `/cp add` above its
+ * `cpConfirmAbove` cool points, and any grant to yourself answer with a private Confirm/Cancel step
+ * that only the granter can use and that expires after {@link CONFIRM_TTL_SECONDS}. The request waits
+ * in Redis under the command's interaction id, so Confirm makes the change with the idempotency key the
+ * command would have used, and a claim taken atomically lets exactly one click act on it.
+ */
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type ChatInputCommandInteraction } from 'discord.js';
+import { z } from 'zod';
+import { componentRoute } from '../discord/components.js';
+import { defineCustomId } from '../discord/custom-id.js';
+import { UserError } from '../discord/errors.js';
+import type { BotDeps, ComponentInteraction, ComponentReply, ComponentRoute, ReplyMessage } from '../discord/types.js';
+import { requireBinding } from '../identity/context.js';
+import type { GuildBinding } from '../identity/guild-binding.js';
+import type { XpChangeKind } from './embeds.js';
+import { performChange, prepareChange, type ExperienceChangeRequest } from './grant.js';
+
+/** How long the Confirm and Cancel buttons work. */
+export const CONFIRM_TTL_SECONDS = 5 * 60;
+/** How long a used confirmation is remembered, so a late second click is told what happened. */
+const CLAIM_TTL_SECONDS = 60 * 60;
+
+const snowflake = z.string().regex(/^\d{15,21}$/);
+export const confirmId = defineCustomId('xp.confirm', z.object({ i: snowflake }));
+export const cancelId = defineCustomId('xp.cancel', z.object({ i: snowflake }));
+
+const PendingSchema = z.object({
+  kind: z.enum(['xp-add', 'xp-remove', 'cp-add']),
+  interactionId: snowflake,
+  guildId: snowflake,
+  actorDiscordId: snowflake,
+  target: z.object({ id: snowflake, bot: z.boolean() }),
+  targetName: z.string(),
+  amount: z.number().int().min(1),
+  campaign: z.object({ id: z.string().uuid(), name: z.string() }),
+  reason: z.string().nullable(),
+});
+
+const pendingKey = (deps: BotDeps, interactionId: string) => `${deps.config.redis.prefix}:xp-confirm:${interactionId}`;
+const claimKey = (deps: BotDeps, interactionId: string) => `${deps.config.redis.prefix}:xp-confirm:${interactionId}:claim`;
+
+const points = (n: number) => `${n} cool point${n === 1 ? '' : 's'}`;
+const what = (request: Pick<ExperienceChangeRequest, 'kind' | 'amount'>) => (request.kind === 'cp-add' ? points(request.amount) : `${request.amount} XP`);
+
+/** Why this change asks first, or null when it goes through at once. */
+export function confirmationReason(request: ExperienceChangeRequest, binding: Pick<GuildBinding, 'xpConfirmAbove' | 'cpConfirmAbove'>): string | null {
+  if (request.kind === 'xp-remove') return null;
+  if (request.target.id === request.actorDiscordId) return 'it is a grant to yourself';
+  if (request.kind === 'xp-add' && request.amount > binding.xpConfirmAbove) return `it is more than ${binding.xpConfirmAbove} XP`;
+  if (request.kind === 'cp-add' && request.amount > binding.cpConfirmAbove) return `it is more than ${points(binding.cpConfirmAbove)}`;
+  return null;
+}
+
+/** `/xp add|remove` and `/cp add`: the change at once, or the confirmation step first. */
+export async function changeOrAsk(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage> {
+  const { binding, request } = await prepareChange(kind, interaction, deps);
+  const reason = confirmationReason(request, binding);
+  if (!reason) return performChange(request, binding, deps);
+  await deps.redis.set(pendingKey(deps, request.interactionId), JSON.stringify(request), 'EX', CONFIRM_TTL_SECONDS);
+  const expires = Math.floor(Date.now() / 1000) + CONFIRM_TTL_SECONDS;
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(confirmId.encode({ i: request.interactionId })).setLabel(`Give ${what(request)}`).setStyle(ButtonStyle.Success),
+    new ButtonBuilder().setCustomId(cancelId.encode({ i: request.interactionId })).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+  );
+  return {
+    content:
+      `Give <@${request.target.id}> **${what(request)}** in *${request.campaign.name}*? This asks first because ${reason}.\n` +
+      `Only you can confirm. The buttons expire <t:${expires}:R> (${CONFIRM_TTL_SECONDS / 60} minutes); until then nothing is changed.`,
+    components: [row],
+    allowedMentions: { parse: [] },
+    ephemeral: true,
+  };
+}
+
+/** The waiting request for a click, once: throws a `UserError` saying why not otherwise. */
+async function claim(interaction: ComponentInteraction, interactionId: string, as: 'confirmed' | 'cancelled', deps: BotDeps): Promise<ExperienceChangeRequest> {
+  const raw = await deps.redis.get(pendingKey(deps, interactionId));
+  if (raw === null) {
+    const used = await deps.redis.get(claimKey(deps, interactionId));
+    if (used) throw new UserError(`This grant was already ${used} — nothing more to do here.`);
+    throw new UserError(`This confirmation expired after ${CONFIRM_TTL_SECONDS / 60} minutes, so nothing was changed. Run the command again.`);
+  }
+  const parsed = PendingSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new UserError('This confirmation can no longer be read, so nothing was changed. Run the command again.');
+  const request = parsed.data;
+  if (interaction.user.id !== request.actorDiscordId) throw new UserError(`Only <@${request.actorDiscordId}>, who asked for this grant, can confirm or cancel it.`);
+  if ((await deps.redis.set(claimKey(deps, interactionId), as, 'EX', CLAIM_TTL_SECONDS, 'NX')) !== 'OK') {
+    throw new UserError(`This grant was already ${(await deps.redis.get(claimKey(deps, interactionId))) ?? 'handled'} — nothing more to do here.`);
+  }
+  await deps.redis.del(pendingKey(deps, interactionId));
+  return request;
+}
+
+async function confirm(interaction: ComponentInteraction, interactionId: string, deps: BotDeps): Promise<ComponentReply> {
+  const request = await claim(interaction, interactionId, 'confirmed', deps);
+  const binding = await requireBinding(interaction, deps);
+  if (binding.guildId !== request.guildId) throw new UserError('This confirmation belongs to another server.');
+  return { reply: await performChange(request, binding, deps) };
+}
+
+async function cancel(interaction: ComponentInteraction, interactionId: string, deps: BotDeps): Promise<ComponentReply> {
+  const request = await claim(interaction, interactionId, 'cancelled', deps);
+  return { update: { content: `Cancelled: <@${request.target.id}> did not get ${what(request)}. Nothing was changed.`, components: [], allowedMentions: { parse: [] } } };
+}
+
+export const confirmationRoutes: readonly ComponentRoute[] = [
+  componentRoute(confirmId, (interaction, { i }, deps) => confirm(interaction, i, deps)),
+  componentRoute(cancelId, (interaction, { i }, deps) => cancel(interaction, i, deps)),
+];
