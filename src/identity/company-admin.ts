@@ -1,8 +1,8 @@
 /**
  * Who may bind a Discord server to a Valentina company: a linked person who is an ADMIN of that
  * company. The decision is Valentina's, read at that moment while acting as the person (U2
- * `GET /companies/{cid}/users/{uid}` with `On-Behalf-Of` = their own user id): a cached role only
- * finds their user id and fills autocomplete, it never decides.
+ * `GET /companies/{cid}/users/{uid}` with `On-Behalf-Of` = their own user id, read around Valentina's
+ * response cache): a cached role only finds their user id and fills autocomplete, it never decides.
  */
 import { UserError } from '../discord/errors.js';
 import type { Named } from '../cache/directory.js';
@@ -54,7 +54,8 @@ export async function requireCompanyAdmin(discordUserId: string, company: Named,
 
   let role: LookupEntry['role'];
   try {
-    role = (await deps.valentina.users.get(company.id, entry.user_id, {}, { onBehalfOf: entry.user_id })).role;
+    // Fresh: Valentina's 60-second response cache would still show a role changed meanwhile in its web app.
+    role = (await deps.valentina.users.get(company.id, entry.user_id, {}, { onBehalfOf: entry.user_id, fresh: true })).role;
   } catch (error) {
     if (!(error instanceof ValentinaForbiddenError || error instanceof ValentinaNotFoundError)) throw error;
     await deps.resolver.invalidate(discordUserId);
