@@ -77,16 +77,19 @@ describe('On-Behalf-Of resolution (§2.2), in order', () => {
 });
 
 describe('U2 read as the user themselves (how /setup checks an admin)', () => {
-  const self = (company: string, user: { id: string }) => call('GET', `/companies/${company}/users/${user.id}`, { obo: user.id });
+  const self = (company: string, user: { id: string }, query = '') => call('GET', `/companies/${company}/users/${user.id}${query}`, { obo: user.id });
 
-  it('answers with the role Valentina holds now', async () => {
+  it('answers with the role Valentina holds now when read around its response cache, as /setup reads it', async () => {
     const { companies } = fake.fixture;
     expect((await self(companies.chicago, users().viktor)).body.role).toBe('ADMIN');
     expect((await self(companies.chicago, users().celeste)).body.role).toBe('STORYTELLER');
     const viktor = fake.store.getUser(users().viktor.id)!;
     fake.store.updateUser(viktor, { role: 'PLAYER' });
     try {
-      expect((await self(companies.chicago, users().viktor)).body.role).toBe('PLAYER');
+      // A change made elsewhere (the web app) is not seen by a cached read for up to 60 s…
+      expect((await self(companies.chicago, users().viktor)).body.role).toBe('ADMIN');
+      // …but a query parameter the route ignores makes another cache key.
+      expect((await self(companies.chicago, users().viktor, '?_fresh=1')).body.role).toBe('PLAYER');
     } finally {
       fake.store.updateUser(viktor, { role: 'ADMIN' });
     }
