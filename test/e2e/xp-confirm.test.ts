@@ -1,11 +1,10 @@
 /** Large grants and grants to yourself ask first: a private Confirm/Cancel step only the granter can use. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
+import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import type { OptionValue, SimMessage } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
-const { chicago } = FIXTURE_IDS.companies;
 const main = FIXTURE_IDS.campaigns.main;
 const ids = FIXTURE_IDS.users;
 
@@ -15,17 +14,7 @@ describe('grants that ask first', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
-    binding = await bindings.set({
-      guildId: stack.guild.id,
-      companyId: chicago,
-      companyName: 'Chicago by Night',
-      approvalsChannelId: stack.guild.defaultChannelId,
-      defaultCampaignId: main,
-      defaultCampaignName: 'Requiem for the Loop',
-      auditChannelId: stack.guild.defaultChannelId,
-      updatedBy: stack.users.viktor.id,
-    });
+    binding = await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
   });
   afterAll(async () => {
     await stack?.close();

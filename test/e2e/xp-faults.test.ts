@@ -4,13 +4,12 @@
  * When the balance shows something else, the user is told honestly, with Valentina's request id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
+import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import type { FaultRule } from '../../src/sandbox/fake-valentina/index.js';
 import type { OptionValue, SimMessage } from '../../src/sandbox/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
-const { chicago } = FIXTURE_IDS.companies;
 const main = FIXTURE_IDS.campaigns.main;
 const ids = FIXTURE_IDS.users;
 const TIMES = 5;
@@ -31,17 +30,7 @@ describe('/xp and /cp under lost answers', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
-    binding = await bindings.set({
-      guildId: stack.guild.id,
-      companyId: chicago,
-      companyName: 'Chicago by Night',
-      approvalsChannelId: stack.guild.defaultChannelId,
-      defaultCampaignId: main,
-      defaultCampaignName: 'Requiem for the Loop',
-      auditChannelId: stack.guild.defaultChannelId,
-      updatedBy: stack.users.viktor.id,
-    });
+    binding = await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
   });
   afterAll(async () => {
     await stack?.close();

@@ -21,7 +21,7 @@ import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } fro
 import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
 import { freePort } from '../../src/sandbox/redis-server.js';
 import { loadConfig } from '../../src/config.js';
-import { GuildBindingStore, type GuildBindingInput } from '../../src/identity/guild-binding.js';
+import { GuildBindingStore, type GuildBinding, type GuildBindingInput } from '../../src/identity/guild-binding.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -297,8 +297,8 @@ function capitalize(name: string): string {
  * Binds the stack's guild to Chicago by Night, as `/setup connect` would (approvals in the default channel);
  * `overrides` changes any field, e.g. a default campaign or an audit channel.
  */
-export async function bindChicago(stack: Stack, overrides: Partial<GuildBindingInput> = {}): Promise<void> {
-  await new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
+export async function bindChicago(stack: Stack, overrides: Partial<GuildBindingInput> = {}): Promise<GuildBinding> {
+  return new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
     guildId: stack.guild.id,
     companyId: FIXTURE_IDS.companies.chicago,
     companyName: 'Chicago by Night',
