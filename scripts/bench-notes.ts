@@ -1,7 +1,7 @@
 /**
  * Notes by DM: latency from a user's DM to what they see — the 📝 reaction (the message is kept) and
  * the confirmation with its buttons (the note is saved in Valentina) — with the built bot on the
- * Discord simulator, the fake Valentina and a private Redis.
+ * Discord simulator, the fake Valentina (20–40 ms of latency) and a private Redis.
  *
  *   npm run build && npx tsx scripts/bench-notes.ts [--n 30] [--quiet 4000,250]
  *
@@ -17,6 +17,7 @@ import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
 import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
 import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';
+import { addLatency } from './bench-valentina.js';
 
 const BOT_TOKEN = 'bench-bot-token';
 const APPLICATION_ID = '1180000000000000003';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const redis = await startRedisServer();
   const sim = await startDiscordSimulator({ botToken: BOT_TOKEN, applicationId: APPLICATION_ID, heartbeatIntervalMs: 5_000 });
   const fake = await startFakeValentina({ discordApiUrl: sim.apiUrl, rateLimits: false });
+  addLatency(fake);
   const users = WRITERS.map((name) => sim.addUser({ id: FIXTURE_IDS.users[name].discordId ?? undefined, username: name }));
   const rows: string[][] = [];
   try {
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
         VALENTINA_API_KEY: fake.apiKey,
         REDIS_URL: redis.url,
         REDIS_PREFIX: `bench-notes-${quiet}`,
+        REDIS_ALLOW_VOLATILE: 'true',
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: String(await freePort()),
         OPS_HTTP_PORT: '0',

@@ -4,8 +4,8 @@
  * what the fake and loopback HTTP cost, without the bot's client. Each interaction's requests are
  * sent one after the other, as the bot sends them on a warm cache; writes get fresh idempotency keys.
  *
- *   import { upstreamWait } from './bench-upstream.js';
- *   const samples = await upstreamWait(fake.url, [[request, …], …], 16); // ms per interaction
+ *   import { upstreamWaits } from './bench-upstream.js';
+ *   const [samples] = await upstreamWaits(fake.url, [[[request, …], …]], 16); // per group: ms per interaction
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -50,36 +50,47 @@ async function send(pool: Pool, request: RecordedRequest): Promise<void> {
 interface Job {
   url: string;
   concurrency: number;
-  interactions: RecordedRequest[][];
+  /** Groups (e.g. one per scenario) of interactions, each a list of requests. */
+  groups: RecordedRequest[][][];
 }
 
-/** Replays `interactions` (each a list of requests), `concurrency` at a time: ms per interaction. */
-async function replayAll(job: Job): Promise<number[]> {
+/** Replays one group's interactions, `concurrency` at a time: ms per interaction. */
+async function replayGroup(pool: Pool, interactions: RecordedRequest[][], concurrency: number): Promise<number[]> {
+  if (interactions.every((requests) => requests.length === 0)) return interactions.map(() => 0);
+  // Warm-up: every connection open, JIT done.
+  await run(pool, interactions.slice(0, 2 * concurrency), concurrency);
+  return run(pool, interactions, concurrency);
+}
+
+async function run(pool: Pool, interactions: RecordedRequest[][], concurrency: number): Promise<number[]> {
+  const samples: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, interactions.length) }, async () => {
+      while (next < interactions.length) {
+        const requests = interactions[next++] ?? [];
+        const started = performance.now();
+        for (const request of requests) await send(pool, request);
+        samples.push(performance.now() - started);
+      }
+    }),
+  );
+  return samples;
+}
+
+async function replayAll(job: Job): Promise<number[][]> {
   const pool = new Pool(job.url, { connections: job.concurrency, pipelining: 1 });
   try {
-    // Warm-up: connections open, JIT done.
-    for (const requests of job.interactions.slice(0, 20)) for (const request of requests) await send(pool, request);
-    const samples: number[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(job.concurrency, job.interactions.length) }, async () => {
-        while (next < job.interactions.length) {
-          const requests = job.interactions[next++] ?? [];
-          const started = performance.now();
-          for (const request of requests) await send(pool, request);
-          samples.push(performance.now() - started);
-        }
-      }),
-    );
-    return samples;
+    const results: number[][] = [];
+    for (const group of job.groups) results.push(await replayGroup(pool, group, job.concurrency));
+    return results;
   } finally {
     await pool.close();
   }
 }
 
-/** Runs the replay in a child process and resolves with the ms per interaction. */
-export function upstreamWait(url: string, interactions: RecordedRequest[][], concurrency: number): Promise<number[]> {
-  if (interactions.every((requests) => requests.length === 0)) return Promise.resolve(interactions.map(() => 0));
+/** Runs the replay in a child process and resolves with the ms per interaction of each group. */
+export function upstreamWaits(url: string, groups: RecordedRequest[][][], concurrency: number): Promise<number[][]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-upstream.ts', '--child'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     let output = '';
@@ -88,9 +99,9 @@ export function upstreamWait(url: string, interactions: RecordedRequest[][], con
     child.once('error', reject);
     child.once('close', (code) => {
       if (code !== 0) reject(new Error(`the upstream replay exited with ${code}`));
-      else resolve(JSON.parse(output) as number[]);
+      else resolve(JSON.parse(output) as number[][]);
     });
-    child.stdin.end(JSON.stringify({ url, concurrency, interactions } satisfies Job));
+    child.stdin.end(JSON.stringify({ url, concurrency, groups } satisfies Job));
   });
 }
 

@@ -3,14 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { DiscordSimulator } from '../src/sandbox/discord-sim/index.js';
 
-export const REPO_ROOT = join(import.meta.dirname, '..');
+export { percentile } from './bench-stats.js';
 
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
-}
+export const REPO_ROOT = join(import.meta.dirname, '..');
 
 export function printTable(title: string, header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -1,6 +1,6 @@
 /**
- * A bare discord.js bot that answers every chat-input interaction with "pong" at once: the baseline
- * for benchmarks against the Discord simulator.
+ * A bare discord.js bot that answers every chat-input interaction with "pong" and every autocomplete
+ * with the matches from a fixed list, at once: the floor for benchmarks against the Discord simulator.
  *
  *   DISCORD_TOKEN=… DISCORD_API_URL=http://127.0.0.1:PORT/api npx tsx scripts/pong-bot.ts
  *
@@ -18,11 +18,22 @@ const client = new Client({
   rest: env.DISCORD_API_URL ? { api: env.DISCORD_API_URL } : {},
 });
 
+/** What the autocomplete offers: a fixed list, filtered by what the user typed. */
+const CHOICES = ['Shoot', 'Shadow', 'Sneak', 'Strength', 'Stealth', 'Persuasion', 'Presence', 'Wits'];
+
+const failed = (error: unknown) => {
+  process.stderr.write(`reply failed: ${error instanceof Error ? error.message : String(error)}\n`);
+};
+
 client.on(Events.InteractionCreate, (interaction) => {
+  if (interaction.isAutocomplete()) {
+    const typed = interaction.options.getFocused().toLowerCase();
+    const choices = CHOICES.filter((name) => name.toLowerCase().startsWith(typed)).map((name) => ({ name, value: name }));
+    interaction.respond(choices).catch(failed);
+    return;
+  }
   if (!interaction.isChatInputCommand()) return;
-  interaction.reply('pong').catch((error: unknown) => {
-    process.stderr.write(`reply failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  });
+  interaction.reply('pong').catch(failed);
 });
 
 client.once(Events.ClientReady, () => {

@@ -16,13 +16,16 @@ afterEach(async () => {
 });
 
 describe('scripts/pong-bot.ts', () => {
-  it('connects as a separate process, answers pong and exits on SIGTERM', async () => {
+  it('connects as a separate process, answers pong and autocompletes from its list, and exits on SIGTERM', async () => {
     sim = await startSim();
     const user = sim.addUser({ username: 'pat' });
     await fetch(`${sim.apiUrl}/v10/applications/${APP_ID}/commands`, {
       method: 'PUT',
       headers: { authorization: `Bot ${BOT_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify([{ name: 'ping', description: 'Ping' }]),
+      body: JSON.stringify([
+        { name: 'ping', description: 'Ping' },
+        { name: 'pick', description: 'Pick', options: [{ type: 3, name: 'choice', description: 'Choice', autocomplete: true }] },
+      ]),
     });
     bot = spawn(process.execPath, ['--import', 'tsx', 'scripts/pong-bot.ts'], {
       env: { ...process.env, DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: sim.apiUrl },
@@ -38,6 +41,8 @@ describe('scripts/pong-bot.ts', () => {
     });
     const ix = await sim.slashCommand({ user, command: 'ping' });
     expect((await ix.reply()).content).toBe('pong');
+    const choices = await sim.autocomplete({ user, command: 'pick', options: { choice: 'sh' }, focused: 'choice' });
+    expect(choices.map((c) => c.name)).toEqual(['Shoot', 'Shadow']);
     bot.kill('SIGTERM');
     const [code] = (await once(bot, 'exit')) as [number | null];
     expect(code).toBe(0);

@@ -57,7 +57,7 @@ export function apiMember(store: SimStore, member: SimMember): Json {
 }
 
 export function apiChannel(store: SimStore, channel: SimChannel): Json {
-  const lastMessage = store.channelMessages(channel.id).at(-1);
+  const lastMessage = store.lastMessage(channel.id);
   if (channel.type === 1) {
     const recipient = store.user(channel.recipientId ?? '');
     return { id: channel.id, type: 1, recipients: [apiUser(recipient)], last_message_id: lastMessage?.id ?? null, flags: 0 };

@@ -197,7 +197,9 @@ export class Simulator implements DiscordSimulator {
       (input.channelId === undefined || m.channelId === input.channelId) &&
       (dmChannel === undefined || m.channelId === dmChannel) &&
       (input.predicate === undefined || input.predicate(m));
-    const existing = [...store.messages.values()].find(matches);
+    const channelId = input.channelId ?? dmChannel;
+    const candidates = channelId === undefined ? store.messages.values() : store.channelHistory(channelId);
+    const existing = [...candidates].find(matches);
     if (existing) {
       this.#consumed.add(existing.id);
       return Promise.resolve(existing);

@@ -34,6 +34,8 @@ export class SimStore extends EventEmitter<StoreEvents> {
   /** `${guildId}:${userId}` → member */
   readonly members = new Map<string, SimMember>();
   readonly messages = new Map<string, SimMessage>();
+  /** channel id → its messages, oldest first (deleted ones included), so per-channel reads do not scan every message. */
+  readonly #byChannel = new Map<string, SimMessage[]>();
   /** DM recipient id → DM channel id */
   readonly dmChannels = new Map<string, string>();
   readonly globalCommands: SimCommand[] = [];
@@ -205,6 +207,14 @@ export class SimStore extends EventEmitter<StoreEvents> {
   }
 
   addMessage(message: SimMessage): SimMessage {
+    if (!this.messages.has(message.id)) {
+      let list = this.#byChannel.get(message.channelId);
+      if (!list) {
+        list = [];
+        this.#byChannel.set(message.channelId, list);
+      }
+      list.push(message);
+    }
     this.messages.set(message.id, message);
     this.emit('message', message);
     return message;
@@ -215,7 +225,19 @@ export class SimStore extends EventEmitter<StoreEvents> {
   }
 
   channelMessages(channelId: string): SimMessage[] {
-    return [...this.messages.values()].filter((m) => m.channelId === channelId && !m.deleted);
+    return (this.#byChannel.get(channelId) ?? []).filter((m) => !m.deleted);
+  }
+
+  /** A channel's messages including deleted ones, oldest first (a read-only view). */
+  channelHistory(channelId: string): readonly SimMessage[] {
+    return this.#byChannel.get(channelId) ?? [];
+  }
+
+  /** The newest message of a channel that is not deleted; its cost does not grow with the message count. */
+  lastMessage(channelId: string): SimMessage | undefined {
+    const list = this.#byChannel.get(channelId) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) if (!list[i]!.deleted) return list[i];
+    return undefined;
   }
 
   commandsFor(guildId: string | undefined): SimCommand[] {

@@ -36,6 +36,7 @@ interface RegistryEvents {
 
 export class InteractionRegistry extends EventEmitter<RegistryEvents> {
   readonly #records = new Map<string, InteractionRecord>();
+  readonly #byToken = new Map<string, InteractionRecord>();
 
   constructor(
     private readonly store: SimStore,
@@ -51,11 +52,12 @@ export class InteractionRegistry extends EventEmitter<RegistryEvents> {
   }
 
   byToken(token: string): InteractionRecord | undefined {
-    return [...this.#records.values()].find((r) => r.token === token);
+    return this.#byToken.get(token);
   }
 
   add(record: InteractionRecord): InteractionRecord {
     this.#records.set(record.id, record);
+    this.#byToken.set(record.token, record);
     record.deadlineTimer = setTimeout(() => {
       record.deadlineTimer = null;
       if (record.response === null && !record.deadlineMissed) {
