@@ -45,12 +45,12 @@ describe('a change whose answer Discord refuses', () => {
       const handedOver = await stack.sim.waitForMessage({
         channelId: stack.guild.defaultChannelId,
         predicate: (m) => m.content.includes('went through') && naming(reason)(m),
-        timeoutMs: 15_000,
+        timeoutMs: 30_000,
       });
       expect(handedOver.content).toContain(`<@${stack.users.celeste.id}> Your \`/xp add\` went through, but Discord did not let me show the answer in time.`);
       expect(handedOver.embeds[0]?.title).toContain('+2 XP');
       // The audit record is posted as well, so two messages name the reason.
-      await waitFor('the audit record', 10_000, () => stack.sim.channelMessages(stack.guild.defaultChannelId).filter(naming(reason)).length === 2);
+      await waitFor('the audit record', 30_000, () => stack.sim.channelMessages(stack.guild.defaultChannelId).filter(naming(reason)).length === 2);
     }
     // Handing the answer over is the router's last step, so by now any other answer would have been sent.
     for (const handle of handles) {
@@ -61,7 +61,7 @@ describe('a change whose answer Discord refuses', () => {
     expect(balance(ids.mara.id)).toBe(before + 2 * grants);
     expect(stack.fake.countRequests({ method: 'POST', path: `/api/v1/companies/${FIXTURE_IDS.companies.chicago}/users/${ids.mara.id}/experience/xp/add` })).toBe(grants);
     expect(everythingShown().filter((m) => INVITES_RESEND.test(m.content))).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe('a restart while commands are running', () => {
