@@ -85,9 +85,9 @@ describe('a restart while commands are running', () => {
     }
     const targets = ['mara', 'bastien', 'viktor'] as const;
     for (const target of targets) {
-      stack.fake.faults.inject({ kind: 'latency', ms: 15_000, method: 'POST', path: xpAddPath(ids[target].id) });
+      stack.fake.faults.inject({ kind: 'latency', ms: 30_000, method: 'POST', path: xpAddPath(ids[target].id) });
     }
-    stack.fake.faults.inject({ kind: 'latency', ms: 15_000, method: 'GET', path: `/companies/${FIXTURE_IDS.companies.chicago}/users/${ids.mara.id}`, times: 2 });
+    stack.fake.faults.inject({ kind: 'latency', ms: 30_000, method: 'GET', path: `/companies/${FIXTURE_IDS.companies.chicago}/users/${ids.mara.id}`, times: 2 });
 
     const writes = await Promise.all(
       targets.map((target) =>
