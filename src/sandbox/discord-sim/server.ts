@@ -14,6 +14,7 @@ import {
   type SimRoute,
 } from './http.js';
 import type { UnknownRoute } from './model.js';
+import type { GlobalRateLimiter } from './rate-limit.js';
 
 const API_PREFIX = /^\/api(?:\/v(\d+))?(\/.*)?$/;
 const unauthorized = () => new DiscordApiError(401, 0, '401: Unauthorized');
@@ -22,6 +23,7 @@ export interface HttpDeps {
   ctx: SimContext;
   routes: SimRoute[];
   faults: FaultInjector;
+  rateLimit: GlobalRateLimiter;
   unknownRoutes: UnknownRoute[];
 }
 
@@ -74,6 +76,18 @@ async function handle(deps: HttpDeps, routes: CompiledRoute[], req: IncomingMess
       params: match.params,
     };
     checkAuth(ctx, match.route, simReq);
+    if (simReq.auth?.kind === 'bot') {
+      const decision = deps.rateLimit.take(simReq.auth.token);
+      if (!decision.allowed) {
+        const retryAfter = decision.retryAfterMs / 1000;
+        sendJson(res, {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true, code: 0 },
+          headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+        });
+        return;
+      }
+    }
     const fault = deps.faults.take(method, path);
     if (fault) {
       const retry = { 'retry-after': String(fault.retryAfterSeconds), 'x-ratelimit-scope': 'user' };

@@ -22,6 +22,7 @@ import type {
 } from './api.js';
 import type { SimContext } from './context.js';
 import type { FaultInjector } from './faults.js';
+import type { RateLimitControls } from './rate-limit.js';
 import { Intents } from './gateway.js';
 import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
 import type { SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
@@ -39,6 +40,7 @@ export class Simulator implements DiscordSimulator {
     private readonly ctx: SimContext,
     private readonly server: Server,
     faults: FaultInjector,
+    readonly rateLimit: RateLimitControls,
     readonly unknownRoutes: UnknownRoute[],
   ) {
     this.apiUrl = `${ctx.origin()}/api`;
