@@ -14,6 +14,7 @@ import { createDiscordClient } from './discord/client.js';
 import { saveNoteFromDm } from './notes/dm-handler.js';
 import { startGateway, type RunningGateway } from './discord/gateway.js';
 import { createRest } from './discord/register.js';
+import { restProxyReachable } from './discord/rest-proxy.js';
 import { shardLeaseFor } from './discord/shard-lease.js';
 import { noteRequestSent } from './discord/interaction-scope.js';
 import { InteractionRouter } from './discord/router.js';
@@ -146,6 +147,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
     { name: 'accepting', check: async () => (stopping ? 'shutting down' : true) },
   );
+  const proxyUrl = config.discord.restProxyUrl;
+  if (proxyUrl) checks.push({ name: 'discord-proxy', check: cachedCheck(() => restProxyReachable(proxyUrl), VALENTINA_HEALTH_TTL_MS) });
 
   function startWorkers(): void {
     // One block per queue: start the worker, register its close and its depth.

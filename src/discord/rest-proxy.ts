@@ -4,8 +4,9 @@
  * per-route buckets are kept once for all of them instead of once per process.
  *
  * It holds no token: each request carries the bot's `Authorization` header, which the proxy forwards.
- * It queues what exceeds the limits (interaction callbacks are exempt from the global limit and are
- * never held behind it). `GET /healthz` answers 200 for orchestrators; everything else is proxied.
+ * Bot-token requests are spaced evenly at 40 a second ({@link PACED_REQUESTS_PER_SECOND}); what
+ * exceeds a per-route bucket waits in the REST client. Interaction callbacks and webhook requests
+ * (no bot token, exempt from the global limit) are never held behind them. `GET /healthz` answers 200 for orchestrators; everything else is proxied.
  *
  * The handler is `proxyRequests` of @discordjs/proxy with one change: the request body is read into
  * memory before it is queued. `proxyRequests` hands the incoming stream to the REST client, and a
@@ -24,8 +25,34 @@ export interface RestProxyOptions {
   host: string;
   port: number;
   logger: Logger;
-  /** Requests a second for all processes together; default Discord's 50. */
-  globalRequestsPerSecond?: number;
+  /** Bot-token requests a second for all processes together; default {@link PACED_REQUESTS_PER_SECOND}. */
+  requestsPerSecond?: number;
+}
+
+/**
+ * The proxy spaces the bot's requests evenly at this rate, below Discord's 50. Let through as
+ * @discordjs/rest does — 50 at once at the start of each of its seconds — a second's requests can land in
+ * the previous one of Discord's, which counts seconds by its own clock from when requests arrive, and be
+ * refused. Evenly spaced requests leave every second, however it is cut, under the limit, with room
+ * for the jitter of the network (requests sent 25 ms apart may arrive bunched).
+ */
+export const PACED_REQUESTS_PER_SECOND = 40;
+
+/** Hands out send times `1000 / perSecond` ms apart, in call order. */
+export class RequestPacer {
+  #next = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async wait(): Promise<void> {
+    const now = this.now();
+    const slot = Math.max(now, this.#next);
+    this.#next = slot + 1_000 / this.perSecond;
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  }
 }
 
 export interface RunningRestProxy {
@@ -34,8 +61,8 @@ export interface RunningRestProxy {
   close(): Promise<void>;
 }
 
-export function createProxyRest(options: Pick<RestProxyOptions, 'apiUrl' | 'globalRequestsPerSecond' | 'logger'>): REST {
-  const rest = new REST({ api: options.apiUrl, version: '10', globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 });
+export function createProxyRest(options: Pick<RestProxyOptions, 'apiUrl' | 'logger'>): REST {
+  const rest = new REST({ api: options.apiUrl, version: '10' });
   rest.on(RESTEvents.RateLimited, (info) => {
     // Routes only: the URL of an interaction or webhook request holds its token.
     options.logger.debug({ global: info.global, route: info.route, method: info.method, waitMs: info.timeToReset }, 'discord rate limit: request held');
@@ -50,7 +77,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** Forwards one request through `rest`, replayable on retry (see the file comment). */
-export function proxyRequests(rest: REST, logger: Logger): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function proxyRequests(rest: REST, logger: Logger, pacer: RequestPacer): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy.local');
     const headers: Record<string, string> = {};
@@ -60,6 +87,8 @@ export function proxyRequests(rest: REST, logger: Logger): (req: IncomingMessage
     if (typeof reason === 'string') headers['x-audit-log-reason'] = reason;
     try {
       const body = await readBody(req);
+      // Interaction callbacks and webhook requests carry no bot token and are not under the global limit.
+      if (headers.authorization?.startsWith('Bot ')) await pacer.wait();
       const response = await rest.queueRequest({
         fullRoute: url.pathname.replace(/^\/api(\/v\d+)?/, '') as `/${string}`,
         // Discord answers an unknown method itself.
@@ -85,7 +114,7 @@ export function proxyRequests(rest: REST, logger: Logger): (req: IncomingMessage
 
 export async function startRestProxy(options: RestProxyOptions): Promise<RunningRestProxy> {
   const { logger } = options;
-  const proxy = proxyRequests(createProxyRest(options), logger);
+  const proxy = proxyRequests(createProxyRest(options), logger, new RequestPacer(options.requestsPerSecond ?? PACED_REQUESTS_PER_SECOND));
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
@@ -108,4 +137,11 @@ export async function startRestProxy(options: RestProxyOptions): Promise<Running
       });
     },
   };
+}
+
+/** For /readyz of a bot process: the proxy at `proxyApiUrl` (e.g. `http://discord-proxy:8081/api`) answers its /healthz. */
+export async function restProxyReachable(proxyApiUrl: string): Promise<true | string> {
+  const response = await fetch(new URL('/healthz', proxyApiUrl), { signal: AbortSignal.timeout(1_000) });
+  await response.arrayBuffer();
+  return response.ok ? true : `answered ${response.status}`;
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/queue/deliveries.js';
 import { queuePrefix } from '../../src/queue/connection.js';
 import { freePort } from '../../src/sandbox/redis-server.js';
-import { ChildBot, REPO_ROOT, SIM_APPLICATION_ID, startStack, waitFor, type Stack } from '../support/bot-process.js';
+import { ChildBot, REPO_ROOT, startStack, waitFor, type Stack } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 
 const BURST = 200;
@@ -100,9 +100,11 @@ describe('a gateway, two worker processes and one Discord REST proxy', () => {
     const { duplicates, pings } = await burst('proxied');
     expect(duplicates).toBe(0);
     expect(pings).toBeGreaterThan(0);
-    expect(stack.sim.rateLimit.refused).toBe(0);
-    expect(stack.sim.rateLimit.peakPerSecond).toBeLessThanOrEqual(50);
+    const perSecond = JSON.stringify(stack.sim.rateLimit.windows);
+    expect(stack.sim.rateLimit.refused, perSecond).toBe(0);
+    expect(stack.sim.rateLimit.peakPerSecond, perSecond).toBeLessThanOrEqual(50);
     expect(stack.sim.rateLimit.windows.length).toBeGreaterThanOrEqual(BURST / 50);
     expect(stack.sim.violations).toEqual([]);
+    expect(await (await fetch(`${stack.bot.opsUrl}/readyz`)).json()).toMatchObject({ checks: { 'discord-proxy': 'ok', gateway: 'ok' } });
   }, 90_000);
 });
