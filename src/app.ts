@@ -14,6 +14,8 @@ import { createDiscordClient } from './discord/client.js';
 import { saveNoteFromDm } from './notes/dm-handler.js';
 import { startGateway, type RunningGateway } from './discord/gateway.js';
 import { createRest } from './discord/register.js';
+import { restProxyReachable } from './discord/rest-proxy.js';
+import { shardLeaseFor } from './discord/shard-lease.js';
 import { noteRequestSent } from './discord/interaction-scope.js';
 import { InteractionRouter } from './discord/router.js';
 import type { BotDeps, CommandModule, DirectMessageHandler } from './discord/types.js';
@@ -124,6 +126,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const closers: Array<() => Promise<void>> = [];
   const client = roles.has('gateway') ? createDiscordClient(config) : undefined;
   const router = client ? new InteractionRouter({ commands, deps, deferAfterMs: options.deferAfterMs }) : undefined;
+  // One gateway process per shard: another one for the same shards waits (src/discord/shard-lease.ts).
+  const lease = client ? shardLeaseFor(config, redis, logger.child({ component: 'gateway' })) : undefined;
   let gateway: RunningGateway | undefined;
   let http: RunningHttpServer | undefined;
   let ops: RunningHttpServer | undefined;
@@ -131,7 +135,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
 
   const durability = new RedisDurabilityCheck({ connection: redis, settings: config.redis, allowVolatile: config.redisAllowVolatile, logger });
   const checks: NamedCheck[] = [];
-  if (client) checks.push({ name: 'gateway', check: async () => (gateway?.ready() ? true : 'not connected') });
+  if (client) {
+    checks.push({ name: 'gateway', check: async () => (gateway?.ready() ? true : lease?.waiting ? 'waiting for another process to release its shards' : 'not connected') });
+  }
   checks.push(
     { name: 'redis', check: redisCheck(redis) },
     { name: 'redis_durability', check: () => durability.readiness() },
@@ -144,6 +150,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
     { name: 'accepting', check: async () => (stopping ? 'shutting down' : true) },
   );
+  const proxyUrl = config.discord.restProxyUrl;
+  if (proxyUrl) checks.push({ name: 'discord-proxy', check: cachedCheck(() => restProxyReachable(proxyUrl), VALENTINA_HEALTH_TTL_MS) });
 
   function startWorkers(): void {
     // One block per queue: start the worker, register its close and its depth.
@@ -200,6 +208,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     await Promise.all(closers.map((close) => closeQuietly('a queue worker', close)));
     if (gateway) await closeQuietly('the gateway', () => gateway!.close());
     else if (client) await closeQuietly('the gateway', () => client.destroy());
+    if (lease) await closeQuietly('the shard lease', () => lease.close());
     if (http) await closeQuietly('the http server', () => http!.close(500));
     if (ops) await closeQuietly('the ops server', () => ops!.close(500));
     await closeQuietly('the delivery queue', () => withTimeout(deps.deliveries.close(), 500));
@@ -243,7 +252,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await durability.verify();
       if (roles.has('worker')) startWorkers();
       if (client && router) {
-        gateway = await startGateway({ client, router, deps, onDirectMessage: options.onDirectMessage ?? saveNoteFromDm });
+        gateway = await startGateway({ client, router, deps, lease, onDirectMessage: options.onDirectMessage ?? saveNoteFromDm });
       }
     },
     stop() {

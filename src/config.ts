@@ -69,6 +69,8 @@ const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
 const envSchema = z.object({
   DISCORD_TOKEN: z.string().min(1, 'is required'),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
+  // The shared REST proxy (npm run discord-proxy), e.g. http://discord-proxy:8081/api: every REST call goes through it.
+  DISCORD_REST_PROXY_URL: optional(httpUrl),
   DISCORD_CLIENT_ID: snowflake,
   DISCORD_CLIENT_SECRET: z.string().min(1, 'is required'),
   VALENTINA_API_URL: httpUrl.default('https://api.valentina-noir.com'),
@@ -137,6 +139,8 @@ export interface Config {
   discord: {
     token: string;
     apiUrl: string;
+    /** DISCORD_REST_PROXY_URL: where the bot's REST calls go instead of `apiUrl` (OAuth still goes to `apiUrl`). */
+    restProxyUrl: string | undefined;
     clientId: string;
     clientSecret: string;
     registerCommands: { scope: 'global' } | { scope: 'guild'; guildId: string } | undefined;
@@ -180,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     discord: {
       token: e.DISCORD_TOKEN,
       apiUrl: e.DISCORD_API_URL,
+      restProxyUrl: e.DISCORD_REST_PROXY_URL,
       clientId: e.DISCORD_CLIENT_ID,
       clientSecret: e.DISCORD_CLIENT_SECRET,
       registerCommands: e.REGISTER_COMMANDS,

@@ -57,6 +57,14 @@ describe('loadConfig', () => {
     expect([defaults.logLevel, defaults.http.host]).toEqual(['info', '0.0.0.0']);
   });
 
+  it('sends REST calls through the shared proxy only when DISCORD_REST_PROXY_URL is set', async () => {
+    const { restApiUrl } = await import('../src/discord/register.js');
+    expect(restApiUrl(loadConfig(base))).toBe('https://discord.com/api');
+    const proxied = loadConfig({ ...base, DISCORD_REST_PROXY_URL: 'http://discord-proxy:8081/api/' });
+    expect([restApiUrl(proxied), proxied.discord.apiUrl]).toEqual(['http://discord-proxy:8081/api', 'https://discord.com/api']);
+    expect(failure({ DISCORD_REST_PROXY_URL: 'discord-proxy:8081' })).toMatch(/^Configuration error: DISCORD_REST_PROXY_URL must /);
+  });
+
   it('parses registration, roles and shards', () => {
     const config = loadConfig({
       ...base,

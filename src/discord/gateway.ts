@@ -8,6 +8,7 @@ import { sweepDirectMessageChannels } from './client.js';
 import { loggableError } from './errors.js';
 import { describeScope, registerCommands } from './register.js';
 import type { InteractionRouter } from './router.js';
+import type { ShardLease } from './shard-lease.js';
 import type { BotDeps, DirectMessageHandler } from './types.js';
 
 const DM_CHANNEL_SWEEP_MS = 30 * 60_000;
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   router: InteractionRouter;
   deps: BotDeps;
   onDirectMessage: DirectMessageHandler;
+  /** Held while connected (src/discord/shard-lease.ts): login waits until this process holds its shards. */
+  lease?: ShardLease;
 }
 
 export interface RunningGateway {
@@ -30,7 +33,7 @@ export function shardsReady(client: Client): boolean {
   return client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
 }
 
-export async function startGateway({ client, router, deps, onDirectMessage }: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway({ client, router, deps, onDirectMessage, lease }: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = deps;
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.MessageCreate, (message) => {
@@ -58,13 +61,33 @@ export async function startGateway({ client, router, deps, onDirectMessage }: Ga
       logger.error({ err: loggableError(error), scope: describeScope(scope) }, 'command registration failed');
     }
   }
-  await client.login(config.discord.token);
+
+  let closed = false;
+  /** Waits for the shard lease, then logs in; false when closed while waiting. */
+  const connect = async (): Promise<boolean> => {
+    if (lease && !(await lease.acquire())) return false;
+    lease?.keepRenewing((shardId) => {
+      // Another process holds the shard now (this one stalled past the lease): stop answering at once.
+      logger.error({ shardId }, 'gateway lost its shard lease to another process; disconnecting until the shards are free again');
+      void client
+        .destroy()
+        .then(async () => {
+          if (!closed && (await connect())) await client.login(config.discord.token);
+        })
+        .catch((error: unknown) => logger.error({ err: loggableError(error) }, 'gateway could not reconnect after losing its shard lease'));
+    });
+    return true;
+  };
+  if (await connect()) await client.login(config.discord.token);
 
   return {
     ready: () => shardsReady(client),
     async close() {
+      closed = true;
       clearInterval(sweepTimer);
       await client.destroy();
+      // Only once disconnected: a process waiting for these shards connects now.
+      await lease?.release();
     },
   };
 }

@@ -16,8 +16,13 @@ const RegisteredCommandsSchema = z.array(
 );
 export type RegisteredCommand = z.infer<typeof RegisteredCommandsSchema>[number];
 
+/** The REST base of every bot REST call: the shared proxy when DISCORD_REST_PROXY_URL is set, else Discord. */
+export function restApiUrl(config: Pick<Config, 'discord'>): string {
+  return config.discord.restProxyUrl ?? config.discord.apiUrl;
+}
+
 export function createRest(config: Pick<Config, 'discord'>): REST {
-  return new REST({ api: config.discord.apiUrl, version: '10' }).setToken(config.discord.token);
+  return new REST({ api: restApiUrl(config), version: '10' }).setToken(config.discord.token);
 }
 
 export function commandBodies(commands: readonly CommandModule[]) {

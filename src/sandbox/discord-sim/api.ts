@@ -1,5 +1,6 @@
 /** Types of the test-facing simulator API (see index.ts for the overview). */
 import type { FaultRule } from './faults.js';
+import type { RateLimitControls } from './rate-limit.js';
 import type {
   SimAttachment,
   SimChannel,
@@ -236,6 +237,11 @@ export interface DiscordSimulator {
   readonly gateway: GatewayControls;
   readonly oauth: OAuthControls;
   readonly faults: FaultControls;
+  /**
+   * Discord's global limit (50 bot-token requests a second across all connections): requests per
+   * one-second window and how many were refused with a global 429.
+   */
+  readonly rateLimit: RateLimitControls;
   readonly violations: Violation[];
   readonly unknownRoutes: UnknownRoute[];
   close(): Promise<void>;

@@ -15,6 +15,7 @@
  *   await sim.sendDM(alice, 'hello'); await sim.waitForMessage({ dmUserId: alice.id });
  *   sim.oauth.authorize({ userId: alice.id, url: authorizeUrl }) → redirect URL with ?code&state
  *   sim.violations / sim.unknownRoutes / sim.faults.inject({ path: /messages/, status: 503 })
+ *   sim.rateLimit.peakPerSecond / .refused / .windows  // Discord's global limit: 50 bot-token requests a second
  *   await sim.close();
  *
  * REST is served under `/api/v10`, `/api/v9` and `/api`; the gateway at `ws://…/gateway`. Every breach
@@ -43,6 +44,7 @@ import type { UnknownRoute, Violation } from './model.js';
 import { OAuthState } from './oauth.js';
 import { commandRoutes } from './routes/commands.js';
 import { coreRoutes } from './routes/core.js';
+import { GlobalRateLimiter } from './rate-limit.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { messageRoutes } from './routes/messages.js';
 import { createHttpServer } from './server.js';
@@ -53,6 +55,8 @@ import { SimStore } from './store.js';
 export type * from './api.js';
 export type * from './model.js';
 export type { FaultRule } from './faults.js';
+export type { RateLimitControls, RateWindow } from './rate-limit.js';
+export { GLOBAL_REQUESTS_PER_SECOND } from './rate-limit.js';
 export { EPHEMERAL_FLAG } from './model.js';
 export { shardOf } from './snowflake.js';
 
@@ -87,12 +91,13 @@ export async function startDiscordSimulator(options: DiscordSimulatorOptions): P
   };
   const faults = new FaultInjector();
   const routes = [...coreRoutes(ctx), ...messageRoutes(ctx), ...commandRoutes(ctx), ...interactionRoutes(ctx), ...ctx.oauth.routes()];
-  const server = createHttpServer({ ctx, routes, faults, unknownRoutes });
+  const rateLimit = new GlobalRateLimiter(now);
+  const server = createHttpServer({ ctx, routes, faults, rateLimit, unknownRoutes });
   ctx.gateway.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return new Simulator(ctx, server, faults, unknownRoutes);
+  return new Simulator(ctx, server, faults, rateLimit, unknownRoutes);
 }

@@ -14,6 +14,7 @@ import {
   type SimRoute,
 } from './http.js';
 import type { UnknownRoute } from './model.js';
+import type { GlobalRateLimiter, RateDecision } from './rate-limit.js';
 
 const API_PREFIX = /^\/api(?:\/v(\d+))?(\/.*)?$/;
 const unauthorized = () => new DiscordApiError(401, 0, '401: Unauthorized');
@@ -22,6 +23,7 @@ export interface HttpDeps {
   ctx: SimContext;
   routes: SimRoute[];
   faults: FaultInjector;
+  rateLimit: GlobalRateLimiter;
   unknownRoutes: UnknownRoute[];
 }
 
@@ -55,6 +57,9 @@ async function handle(deps: HttpDeps, routes: CompiledRoute[], req: IncomingMess
   if (method === 'GET' && serveAttachment(ctx, url.pathname, res)) return;
   const prefixed = API_PREFIX.exec(url.pathname);
   const path = prefixed ? prefixed[2] ?? '/' : url.pathname;
+  // Counted on arrival, before the body is read: the global limit is about when requests reach Discord.
+  const auth = parseAuth(req.headers.authorization);
+  const decision: RateDecision = prefixed && auth?.kind === 'bot' ? deps.rateLimit.take(auth.token) : { allowed: true };
   try {
     const version = prefixed?.[1];
     const match = prefixed && (version === undefined || version === '9' || version === '10') ? matchRoute(routes, method, path) : undefined;
@@ -74,6 +79,15 @@ async function handle(deps: HttpDeps, routes: CompiledRoute[], req: IncomingMess
       params: match.params,
     };
     checkAuth(ctx, match.route, simReq);
+    if (!decision.allowed) {
+      const retryAfter = decision.retryAfterMs / 1000;
+      sendJson(res, {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true, code: 0 },
+        headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      });
+      return;
+    }
     const fault = deps.faults.take(method, path);
     if (fault) {
       const retry = { 'retry-after': String(fault.retryAfterSeconds), 'x-ratelimit-scope': 'user' };

@@ -23,6 +23,7 @@ import type {
 } from './api.js';
 import type { SimContext } from './context.js';
 import type { FaultInjector } from './faults.js';
+import type { RateLimitControls } from './rate-limit.js';
 import { Intents } from './gateway.js';
 import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
 import type { SimChannel, SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
@@ -40,6 +41,7 @@ export class Simulator implements DiscordSimulator {
     private readonly ctx: SimContext,
     private readonly server: Server,
     faults: FaultInjector,
+    readonly rateLimit: RateLimitControls,
     readonly unknownRoutes: UnknownRoute[],
   ) {
     this.apiUrl = `${ctx.origin()}/api`;
