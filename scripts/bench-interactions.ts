@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../src/sandbox/redis-server.js';
+import { freePort } from '../packages/sandbox/src/redis-server.js';
 import { SCENARIOS, sendOnce, startStack, type Scenario, type Stack } from './bench-stack.js';
 import { recorded, upstreamWait, type RecordedRequest } from './bench-upstream.js';
 import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';
