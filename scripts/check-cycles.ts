@@ -1,15 +1,22 @@
 /**
  * Fails when the project's modules import each other in a circle (type-only imports included, as
- * they couple modules all the same). Part of `npm run lint`.
+ * they couple modules all the same), or when the bot (`src/`, `commands/`, `scripts/deploy-commands.ts`)
+ * imports the sandbox (`packages/sandbox`), which only tests, scripts and the demo may use. Part of
+ * `npm run lint`.
  *
  *   npx tsx scripts/check-cycles.ts
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DIRECTORIES = ['src', 'commands', 'scripts', 'test'];
+const DIRECTORIES = ['src', 'commands', 'packages/sandbox/src', 'scripts', 'test'];
+/** The bot: what `npm run build` compiles and the Docker image ships (tsconfig.build.json). */
+const PRODUCT_DIRECTORIES = ['src', 'commands'].map((directory) => join(ROOT, directory) + sep);
+const PRODUCT_SCRIPTS = [join(ROOT, 'scripts', 'deploy-commands.ts')];
+const SANDBOX = join(ROOT, 'packages') + sep;
+const SANDBOX_PACKAGE = /^@valentina-bot\//;
 
 function sourceFiles(directory: string): string[] {
   if (!existsSync(directory)) return [];
@@ -20,11 +27,13 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
+function specifiersOf(file: string): string[] {
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((entry) => entry.fileName);
+}
+
 /** The project files a module imports (relative specifiers only; `.js` in a specifier names the `.ts` file). */
 function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-  return importedFiles
-    .map((entry) => entry.fileName)
+  return specifiersOf(file)
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) => resolve(dirname(file), specifier).replace(/\.js$/, '.ts'))
     .filter((target) => existsSync(target));
@@ -48,9 +57,25 @@ function visit(file: string): void {
 }
 for (const file of files) if (!state.has(file)) visit(file);
 
+/** [importing file, what it names] for every import of the sandbox by the bot. */
+const sandboxImports: [string, string][] = files
+  .filter((file) => PRODUCT_SCRIPTS.includes(file) || PRODUCT_DIRECTORIES.some((directory) => file.startsWith(directory)))
+  .flatMap((file) => [
+    ...importsOf(file)
+      .filter((target) => target.startsWith(SANDBOX))
+      .map((target): [string, string] => [file, relative(ROOT, target)]),
+    ...specifiersOf(file)
+      .filter((specifier) => SANDBOX_PACKAGE.test(specifier))
+      .map((specifier): [string, string] => [file, specifier]),
+  ]);
+
 if (cycles.length > 0) {
   console.error(`${cycles.length} circular import${cycles.length === 1 ? '' : 's'}:`);
   for (const cycle of cycles) console.error(`  ${cycle.map((file) => relative(ROOT, file)).join(' → ')}`);
-  process.exit(1);
 }
-console.log(`no circular imports in ${files.length} modules`);
+if (sandboxImports.length > 0) {
+  console.error('The bot imports the sandbox (packages/sandbox is for tests, scripts and the demo only):');
+  for (const [file, target] of sandboxImports) console.error(`  ${relative(ROOT, file)} → ${target}`);
+}
+if (cycles.length > 0 || sandboxImports.length > 0) process.exit(1);
+console.log(`no circular imports in ${files.length} modules; the bot imports nothing from the sandbox`);
