@@ -1,8 +1,9 @@
 /**
- * Fails when the project's modules import each other in a circle (type-only imports included, as
- * they couple modules all the same), or when the bot (`src/`, `commands/`, `scripts/deploy-commands.ts`)
- * imports the sandbox (`packages/sandbox`), which only tests, scripts and the demo may use. Part of
- * `npm run lint`.
+ * Part of `npm run lint`. Fails when
+ * - the project's modules import each other in a circle (type-only imports included, as they couple
+ *   modules all the same);
+ * - a module of the bot imports from a layer above its own (LAYERS, the README's architecture picture);
+ * - the bot imports the sandbox (`packages/sandbox`), which only tests, scripts and the demo may use.
  *
  *   npx tsx scripts/check-cycles.ts
  */
@@ -12,11 +13,57 @@ import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIRECTORIES = ['src', 'commands', 'packages/sandbox/src', 'scripts', 'test'];
-/** The bot: what `npm run build` compiles and the Docker image ships (tsconfig.build.json). */
-const PRODUCT_DIRECTORIES = ['src', 'commands'].map((directory) => join(ROOT, directory) + sep);
-const PRODUCT_SCRIPTS = [join(ROOT, 'scripts', 'deploy-commands.ts')];
-const SANDBOX = join(ROOT, 'packages') + sep;
-const SANDBOX_PACKAGE = /^@valentina-bot\//;
+
+/** The bot: what tsconfig.build.json compiles and the Docker image ships. */
+const PRODUCT = ['src/', 'commands/', 'scripts/deploy-commands.ts'];
+
+/**
+ * The bot's layers, top to bottom, as the README's architecture section draws them: a module imports
+ * from its own layer and the layers below it, never from one above. A path ending in `/` is a folder;
+ * the longest path that matches names a file's layer.
+ */
+const LAYERS: { name: string; paths: string[] }[] = [
+  {
+    name: 'entry points and wiring',
+    paths: [
+      'src/main.ts',
+      'src/app.ts',
+      'src/shutdown.ts',
+      'scripts/deploy-commands.ts',
+      'commands/index.ts', // the command registry
+      'src/queue/workers.ts', // the worker registry
+    ],
+  },
+  { name: 'commands', paths: ['commands/'] },
+  { name: 'features', paths: ['src/approvals/', 'src/experience/', 'src/notes/', 'src/quickrolls/'] },
+  { name: 'bot core', paths: ['src/discord/', 'src/identity/', 'src/queue/', 'src/http/'] },
+  {
+    name: 'clients and stores',
+    paths: [
+      'src/valentina/',
+      'src/cache/',
+      'src/stats/',
+      'src/redis.ts',
+      'src/redis-durability.ts',
+      'src/config.ts',
+      'src/logger.ts',
+    ],
+  },
+];
+
+const matches = (path: string, prefix: string): boolean => (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix);
+const isProduct = (path: string): boolean => PRODUCT.some((prefix) => matches(path, prefix));
+
+/** The index in LAYERS of a project-relative path (`/` separators), or undefined when none names it. */
+function layerOf(path: string): number | undefined {
+  let best: { layer: number; length: number } | undefined;
+  LAYERS.forEach(({ paths }, layer) => {
+    for (const prefix of paths) {
+      if (matches(path, prefix) && prefix.length > (best?.length ?? -1)) best = { layer, length: prefix.length };
+    }
+  });
+  return best?.layer;
+}
 
 function sourceFiles(directory: string): string[] {
   if (!existsSync(directory)) return [];
@@ -26,6 +73,8 @@ function sourceFiles(directory: string): string[] {
     return /\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
   });
 }
+
+const projectPath = (file: string): string => relative(ROOT, file).split(sep).join('/');
 
 function specifiersOf(file: string): string[] {
   return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((entry) => entry.fileName);
@@ -57,25 +106,32 @@ function visit(file: string): void {
 }
 for (const file of files) if (!state.has(file)) visit(file);
 
-/** [importing file, what it names] for every import of the sandbox by the bot. */
-const sandboxImports: [string, string][] = files
-  .filter((file) => PRODUCT_SCRIPTS.includes(file) || PRODUCT_DIRECTORIES.some((directory) => file.startsWith(directory)))
-  .flatMap((file) => [
-    ...importsOf(file)
-      .filter((target) => target.startsWith(SANDBOX))
-      .map((target): [string, string] => [file, relative(ROOT, target)]),
-    ...specifiersOf(file)
-      .filter((specifier) => SANDBOX_PACKAGE.test(specifier))
-      .map((specifier): [string, string] => [file, specifier]),
-  ]);
+const problems: string[] = cycles.map((cycle) => `circular import: ${cycle.map(projectPath).join(' → ')}`);
+for (const file of files.filter((file) => isProduct(projectPath(file)))) {
+  const path = projectPath(file);
+  const layer = layerOf(path);
+  if (layer === undefined) {
+    problems.push(`${path} has no layer: add it to LAYERS in scripts/check-cycles.ts and to the README's picture`);
+    continue;
+  }
+  for (const specifier of specifiersOf(file).filter((specifier) => /^@valentina-bot\//.test(specifier))) {
+    problems.push(`${path} → ${specifier}: the bot never imports the sandbox`);
+  }
+  for (const target of (graph.get(file) ?? []).map(projectPath)) {
+    if (/^(packages|test|scripts)\//.test(target) && !isProduct(target)) {
+      problems.push(`${path} → ${target}: the bot never imports the sandbox, tests or scripts`);
+      continue;
+    }
+    const targetLayer = layerOf(target);
+    if (targetLayer !== undefined && targetLayer < layer) {
+      const names = `${path} (${LAYERS[layer]?.name}) → ${target} (${LAYERS[targetLayer]?.name})`;
+      problems.push(`${names}: a layer imports only itself and the layers below`);
+    }
+  }
+}
 
-if (cycles.length > 0) {
-  console.error(`${cycles.length} circular import${cycles.length === 1 ? '' : 's'}:`);
-  for (const cycle of cycles) console.error(`  ${cycle.map((file) => relative(ROOT, file)).join(' → ')}`);
+if (problems.length > 0) {
+  for (const problem of problems) console.error(problem);
+  process.exit(1);
 }
-if (sandboxImports.length > 0) {
-  console.error('The bot imports the sandbox (packages/sandbox is for tests, scripts and the demo only):');
-  for (const [file, target] of sandboxImports) console.error(`  ${relative(ROOT, file)} → ${target}`);
-}
-if (cycles.length > 0 || sandboxImports.length > 0) process.exit(1);
-console.log(`no circular imports in ${files.length} modules; the bot imports nothing from the sandbox`);
+console.log(`${files.length} modules: no circular imports; the bot's layers import downwards and never the sandbox`);
