@@ -22,4 +22,22 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The product never imports the sandbox (packages/sandbox): it is not in the build or the image.
+    // scripts/check-cycles.ts checks the same for every import, dynamic ones included.
+    files: ['src/**', 'commands/**', 'scripts/deploy-commands.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)packages/|^@valentina-bot/',
+              message: 'The bot never imports the sandbox (packages/sandbox); only tests, scripts and the demo do.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

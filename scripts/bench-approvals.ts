@@ -12,10 +12,10 @@ import { createApp } from '../src/app.js';
 import { approvalQueueFor } from '../src/approvals/registry.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { startDiscordSimulator, type SimMessage } from '../src/sandbox/discord-sim/index.js';
-import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
-import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
+import { startDiscordSimulator, type SimMessage } from '../packages/sandbox/src/discord-sim/index.js';
+import { startFakeValentina } from '../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../packages/sandbox/src/fixture.js';
+import { freePort, startRedisServer } from '../packages/sandbox/src/redis-server.js';
 import { percentile, printTable } from './bench-utils.js';
 import { addLatency } from './bench-valentina.js';
 

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
+import { startFakeValentina } from '../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../packages/sandbox/src/fixture.js';
 import { ValentinaClient } from '../src/valentina/index.js';
 import { percentile, printTable } from './bench-utils.js';
 

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../src/sandbox/redis-server.js';
+import { freePort } from '../packages/sandbox/src/redis-server.js';
 import { SCENARIOS, scenario, sendAndSee, startStack, type Stack } from './bench-stack.js';
 import { commandRequests } from './bench-valentina.js';
 import { printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';

@@ -17,7 +17,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../src/sandbox/redis-server.js';
+import { freePort } from '../packages/sandbox/src/redis-server.js';
 import { floorOf, FLOOR, registerFloorCommands, SCENARIOS, sendAndSee, startStack, type Scenario, type Stack } from './bench-stack.js';
 import { formatSpread, interleavedOrder, spread } from './bench-stats.js';
 import { recorded, upstreamWaits, type RecordedRequest } from './bench-upstream.js';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeliveryQueue } from '../src/queue/deliveries.js';
 import { createQueueConnection, queuePrefix } from '../src/queue/connection.js';
-import { freePort } from '../src/sandbox/redis-server.js';
+import { freePort } from '../packages/sandbox/src/redis-server.js';
 import { Inspector } from './bench-inspector.js';
 import { scenario, sendOnce, startStack, type Stack } from './bench-stack.js';
 import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';

@@ -12,10 +12,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDiscordSimulator, type DiscordSimulator, type SimUser } from '../src/sandbox/discord-sim/index.js';
-import { startFakeValentina } from '../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
-import { freePort, startRedisServer } from '../src/sandbox/redis-server.js';
+import { startDiscordSimulator, type DiscordSimulator, type SimUser } from '../packages/sandbox/src/discord-sim/index.js';
+import { startFakeValentina } from '../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../packages/sandbox/src/fixture.js';
+import { freePort, startRedisServer } from '../packages/sandbox/src/redis-server.js';
 import { percentile, printTable, REPO_ROOT, startBotProcess, stopProcess } from './bench-utils.js';
 import { addLatency } from './bench-valentina.js';
 

@@ -6,10 +6,10 @@
  */
 import { Redis } from 'ioredis';
 import { GuildBindingStore } from '../src/identity/guild-binding.js';
-import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type SimGuild, type SimUser, type SlashCommandInput, type VisibleReply } from '../src/sandbox/discord-sim/index.js';
-import { startFakeValentina, type FakeValentina } from '../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../src/sandbox/fixture.js';
-import { startRedisServer, type RedisServerHandle } from '../src/sandbox/redis-server.js';
+import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type SimGuild, type SimUser, type SlashCommandInput, type VisibleReply } from '../packages/sandbox/src/discord-sim/index.js';
+import { startFakeValentina, type FakeValentina } from '../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../packages/sandbox/src/fixture.js';
+import { startRedisServer, type RedisServerHandle } from '../packages/sandbox/src/redis-server.js';
 import { addLatency, LIVE_RATE_LIMITS } from './bench-valentina.js';
 
 const MEMBERS = ['viktor', 'celeste', 'mara', 'bastien'] as const;

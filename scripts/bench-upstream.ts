@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { Pool } from 'undici';
-import type { LoggedRequest } from '../src/sandbox/fake-valentina/index.js';
+import type { LoggedRequest } from '../packages/sandbox/src/fake-valentina/index.js';
 import { REPO_ROOT } from './bench-utils.js';
 
 /** What a replay needs of a logged request. */

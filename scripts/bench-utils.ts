@@ -1,7 +1,7 @@
 /** Small helpers shared by the benchmark scripts. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { DiscordSimulator } from '../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator } from '../packages/sandbox/src/discord-sim/index.js';
 
 export { percentile } from './bench-stats.js';
 

@@ -2,7 +2,7 @@
  * The fake Valentina as the benchmarks run it: a realistic latency on every request (20–40 ms with
  * seeded jitter, as from a bot to a hosted API) and, when asked, the live rate limit.
  */
-import type { BucketConfig, FakeValentina, LoggedRequest } from '../src/sandbox/fake-valentina/index.js';
+import type { BucketConfig, FakeValentina, LoggedRequest } from '../packages/sandbox/src/fake-valentina/index.js';
 import { seededJitter } from './bench-stats.js';
 
 /**

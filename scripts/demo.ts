@@ -3,10 +3,10 @@
  * scripted tour and exits. Everything runs on loopback; no Discord, Valentina or credentials needed.
  */
 import { createInterface } from 'node:readline/promises';
-import { RedisServerMissingError } from '../src/sandbox/redis-server.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/demo/sandbox.js';
-import { DemoSession, HELP_TEXT } from '../src/sandbox/demo/session.js';
-import { runTour } from '../src/sandbox/demo/tour.js';
+import { RedisServerMissingError } from '../packages/sandbox/src/redis-server.js';
+import { startSandbox, type Sandbox } from '../packages/sandbox/src/demo/sandbox.js';
+import { DemoSession, HELP_TEXT } from '../packages/sandbox/src/demo/session.js';
+import { runTour } from '../packages/sandbox/src/demo/tour.js';
 
 const tour = process.argv.includes('--tour');
 const print = (text: string) => process.stdout.write(`${text}\n`);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { REPO_ROOT, startStack, type Stack } from '../support/bot-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactChoice, matchChoices, pickChoice } from '../../src/cache/cached-json.js';
 import { CompanyDirectory } from '../../src/cache/directory.js';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS as ids } from '../../src/sandbox/fixture.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS as ids } from '../../packages/sandbox/src/fixture.js';
 import { ValentinaClient } from '../../src/valentina/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 

@@ -1,8 +1,8 @@
 /** The sandbox a newcomer starts with `npm run demo`: it comes up, answers as the README says, and stops. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_BOT_TOKEN, startSandbox, type Sandbox } from '../../src/sandbox/demo/sandbox.js';
-import { DemoSession, tokenize } from '../../src/sandbox/demo/session.js';
-import { runTour } from '../../src/sandbox/demo/tour.js';
+import { SANDBOX_BOT_TOKEN, startSandbox, type Sandbox } from '../../packages/sandbox/src/demo/sandbox.js';
+import { DemoSession, tokenize } from '../../packages/sandbox/src/demo/session.js';
+import { runTour } from '../../packages/sandbox/src/demo/tour.js';
 import { redisUrl } from '../support/redis.js';
 
 describe('demo sandbox', () => {

@@ -1,6 +1,6 @@
 import { PermissionFlagsBits, SlashCommandBuilder, type Client } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { APP_ID, connectClient, guildArrived, startSim } from './harness.js';
 
 let sim: DiscordSimulator;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Client, GatewayIntentBits, Partials, SlashCommandBuilder, type Message } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { shardOf, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import { shardOf, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { BOT_TOKEN, connectClient, startSim } from './harness.js';
 
 let sim: DiscordSimulator;

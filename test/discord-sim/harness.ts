@@ -1,6 +1,6 @@
 /** Starts the simulator and a real discord.js Client connected to it. */
 import { Client, GatewayIntentBits, Partials, type ClientOptions, type Guild } from 'discord.js';
-import { startDiscordSimulator, type DiscordSimulator, type DiscordSimulatorOptions } from '../../src/sandbox/discord-sim/index.js';
+import { startDiscordSimulator, type DiscordSimulator, type DiscordSimulatorOptions } from '../../packages/sandbox/src/discord-sim/index.js';
 
 export const BOT_TOKEN = 'sim-bot-token';
 export const APP_ID = '1100000000000000001';

@@ -15,7 +15,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator, SimGuild, SimUser } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator, SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { connectClient, startSim } from './harness.js';
 
 let sim: DiscordSimulator;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { AttachmentBuilder, EmbedBuilder, type Client, type Message } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { connectClient, guildArrived, startSim } from './harness.js';
 
 let sim: DiscordSimulator;

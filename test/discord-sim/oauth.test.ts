@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator, SimUser } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { APP_ID, startSim } from './harness.js';
 
 let sim: DiscordSimulator;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { APP_ID, BOT_TOKEN, startSim } from './harness.js';
 
 let sim: DiscordSimulator | undefined;

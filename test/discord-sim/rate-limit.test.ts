@@ -6,7 +6,7 @@ import { REST } from '@discordjs/rest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRestProxy, type RunningRestProxy } from '../../src/discord/rest-proxy.js';
 import { createLogger } from '../../src/logger.js';
-import type { DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { BOT_TOKEN, startSim } from './harness.js';
 
 let sim: DiscordSimulator | undefined;

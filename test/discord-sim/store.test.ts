@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SimMessage } from '../../src/sandbox/discord-sim/model.js';
-import { createSnowflakeFactory } from '../../src/sandbox/discord-sim/snowflake.js';
-import { SimStore } from '../../src/sandbox/discord-sim/store.js';
+import type { SimMessage } from '../../packages/sandbox/src/discord-sim/model.js';
+import { createSnowflakeFactory } from '../../packages/sandbox/src/discord-sim/snowflake.js';
+import { SimStore } from '../../packages/sandbox/src/discord-sim/store.js';
 
 function message(store: SimStore, channelId: string, content: string): SimMessage {
   return store.addMessage({

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder, type Client, type Interaction } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator, SimUser } from '../../src/sandbox/discord-sim/index.js';
+import type { DiscordSimulator, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { connectClient, startSim } from './harness.js';
 
 let sim: DiscordSimulator;

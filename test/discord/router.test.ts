@@ -11,8 +11,8 @@ import { UserError } from '../../src/discord/errors.js';
 import { SHUTTING_DOWN_MESSAGE } from '../../src/discord/router.js';
 import type { CommandModule } from '../../src/discord/types.js';
 import { createLogger } from '../../src/logger.js';
-import { EPHEMERAL_FLAG, startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../../src/sandbox/discord-sim/index.js';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { EPHEMERAL_FLAG, startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 import { ValentinaOutcomeUnknownError } from '../../src/valentina/index.js';
 

@@ -10,8 +10,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue, approvalKeys } from '../../src/approvals/queue.js';
 import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { freePort, startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { freePort, startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { startHoldingProxy, type HoldingProxy } from '../approvals/holding-proxy.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/queue/deliveries.js';
 import { queuePrefix } from '../../src/queue/connection.js';
-import { freePort } from '../../src/sandbox/redis-server.js';
+import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { ChildBot, REPO_ROOT, startStack, waitFor, type Stack } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 

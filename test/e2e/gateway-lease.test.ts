@@ -4,7 +4,7 @@
  * hands over as soon as the old one disconnects, and a killed holder is replaced at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/sandbox/redis-server.js';
+import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { ChildBot, SIM_APPLICATION_ID, startStack, type Stack } from '../support/bot-process.js';
 
 describe('two gateway processes for the same shard', () => {

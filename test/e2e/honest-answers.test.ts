@@ -4,8 +4,8 @@
  * still running a last word that says whether its change may have been applied.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, VisibleReply } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REST } from '@discordjs/rest';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/discord/register.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;

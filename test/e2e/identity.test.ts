@@ -1,6 +1,6 @@
 /** Guild setup, account linking through the OAuth callback, resolution outcomes and caching, end to end. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { REST } from '@discordjs/rest';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/discord/register.js';

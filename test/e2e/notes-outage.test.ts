@@ -4,7 +4,7 @@
  * restart — neither a pending note nor a burst still being collected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;

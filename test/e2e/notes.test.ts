@@ -4,8 +4,8 @@
  * asked where notes go; `/notes` lists, views, searches, edits and deletes — only the user's own notes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { SimMessage, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { commands } from '../../commands/index.js';
 import { bindChicago, SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
 

@@ -1,8 +1,8 @@
 /** `/quickroll` end to end: the dice embed, reroll, missing traits, autocomplete from cache, and managing saved pools. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
-import type { SimMessage, VisibleReply } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { OUTCOME_COLOURS } from '../../src/stats/index.js';
 import { bindChicago, startStack, type GuildMemberName, type Stack } from '../support/bot-process.js';
 

@@ -4,9 +4,9 @@
  * cluster and is posted once, and it shuts down cleanly. Run `npm run build` first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { startRedisCluster, type RedisClusterHandle } from '../../src/sandbox/redis-topology.js';
+import type { SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { startRedisCluster, type RedisClusterHandle } from '../../packages/sandbox/src/redis-topology.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { BOT_ENTRY, startStack } from '../support/bot-process.js';
 
 /** Runs the bot against `redisUrl` until it exits by itself; Discord and Valentina are never reached. */

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimComponent, SimMessage } from '../../src/sandbox/discord-sim/model.js';
+import type { SimComponent, SimMessage } from '../../packages/sandbox/src/discord-sim/model.js';
 import { REPO_ROOT, startStack, type Stack } from '../support/bot-process.js';
 import { commands } from '../../commands/index.js';
 

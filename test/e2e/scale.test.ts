@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
-import { startDiscordSimulator, type DiscordSimulator, type SimMessage } from '../../src/sandbox/discord-sim/index.js';
-import type { SimGuild, SimUser } from '../../src/sandbox/discord-sim/model.js';
-import { DISCORD_EPOCH, shardOf } from '../../src/sandbox/discord-sim/snowflake.js';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { freePort } from '../../src/sandbox/redis-server.js';
+import { startDiscordSimulator, type DiscordSimulator, type SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
+import { DISCORD_EPOCH, shardOf } from '../../packages/sandbox/src/discord-sim/snowflake.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { ChildBot, GUILD_MEMBERS, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 

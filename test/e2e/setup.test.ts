@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/discord/register.js';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
-import type { SimGuild, SimUser } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
 
 const { chicago, anarch, sabbat } = FIXTURE_IDS.companies;

@@ -1,7 +1,7 @@
 /** `/stats` end to end: figures from Valentina, a chart a person can open, and a friendly empty state. */
 import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { ValentinaClient } from '../../src/valentina/index.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 

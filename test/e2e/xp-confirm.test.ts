@@ -1,8 +1,8 @@
 /** Large grants and grants to yourself ask first: a private Confirm/Cancel step only the granter can use. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
-import type { OptionValue, SimMessage } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
-import type { FaultRule } from '../../src/sandbox/fake-valentina/index.js';
-import type { OptionValue, SimMessage } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { FaultRule } from '../../packages/sandbox/src/fake-valentina/index.js';
+import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;

@@ -1,8 +1,8 @@
 /** `/xp` and `/cp` end to end: exactly once, with a public record and an audit trail. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
-import type { OptionValue, SimMessage } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { startStack, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;

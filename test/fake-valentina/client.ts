@@ -1,6 +1,6 @@
 /** A minimal HTTP caller for the fake's tests: real requests over loopback with undici. */
 import { request } from 'undici';
-import type { FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import type { FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 
 export interface CallOptions {
   obo?: string;

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../src/sandbox/fake-valentina/index.js';
+import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { caller, type Caller } from './client.js';
 
 let fake: FakeValentina;

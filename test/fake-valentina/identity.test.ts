@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeValentina, type DiscordUserPayload, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { startFakeValentina, type DiscordUserPayload, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { caller, type Caller } from './client.js';
 
 let fake: FakeValentina;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { caller, type Caller } from './client.js';
 
 let fake: FakeValentina;

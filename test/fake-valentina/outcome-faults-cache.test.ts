@@ -1,6 +1,6 @@
 /** Faults that apply a write and lose or fail its answer, and the 60-second response cache (§1.10, §1.11). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../src/sandbox/fake-valentina/index.js';
+import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { caller, type Caller } from './client.js';
 
 let fake: FakeValentina;

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
-import { startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { json } from '../../src/http/server.js';
 import { uniquePrefix } from '../support/redis.js';
 

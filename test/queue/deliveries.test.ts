@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createQueueConnection, KEEP_FAILED_JOBS, queuePrefix } from '../../src/queue/connection.js';
 import { notesQueueFor } from '../../src/notes/queue.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
-import { startDiscordSimulator, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
+import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 
 describe('DeliveryQueue', () => {

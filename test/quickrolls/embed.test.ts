@@ -1,7 +1,7 @@
 /** The dice embed: what a table sees for a fixed roll, per outcome, and within Discord's limits. */
 import { describe, expect, it } from 'vitest';
-import { renderComponents, renderEmbed } from '../../src/sandbox/demo/render.js';
-import type { SimComponent, SimEmbed } from '../../src/sandbox/discord-sim/index.js';
+import { renderComponents, renderEmbed } from '../../packages/sandbox/src/demo/render.js';
+import type { SimComponent, SimEmbed } from '../../packages/sandbox/src/discord-sim/index.js';
 import { rollEmbed, type RollView } from '../../src/quickrolls/embed.js';
 import { cssColour, OUTCOME_COLOURS } from '../../src/stats/index.js';
 import type { DiceRoll } from '../../src/valentina/index.js';

@@ -15,9 +15,9 @@ import { BurstBuffer } from '../../src/notes/burst.js';
 import { queuePrefix } from '../../src/queue/connection.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
-import { startDiscordSimulator, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
-import { redisCommand, startRedisCluster, type RedisClusterHandle } from '../../src/sandbox/redis-topology.js';
+import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { redisCommand, startRedisCluster, type RedisClusterHandle } from '../../packages/sandbox/src/redis-topology.js';
 import { RedisDurabilityCheck } from '../../src/redis-durability.js';
 
 const chicago = FIXTURE_IDS.companies.chicago;

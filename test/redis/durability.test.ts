@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedisConnection } from '../../src/redis.js';
 import { durabilityProblems, judgeDurability, readNode, RedisDurabilityCheck, RedisDurabilityError, type NodeDurability } from '../../src/redis-durability.js';
-import { startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 
 const node = (facts: Partial<NodeDurability>): NodeDurability => ({ node: '127.0.0.1:6379', appendonly: true, snapshots: false, maxmemoryPolicy: 'noeviction', ...facts });
 

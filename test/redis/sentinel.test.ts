@@ -14,10 +14,10 @@ import { createLogger } from '../../src/logger.js';
 import { queuePrefix } from '../../src/queue/connection.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
-import { startDiscordSimulator, type DiscordSimulator } from '../../src/sandbox/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../src/sandbox/fixture.js';
+import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { RedisDurabilityCheck } from '../../src/redis-durability.js';
-import { redisCommand, startSentinelGroup, type SentinelGroup } from '../../src/sandbox/redis-topology.js';
+import { redisCommand, startSentinelGroup, type SentinelGroup } from '../../packages/sandbox/src/redis-topology.js';
 
 describe('Redis Sentinel', () => {
   let group: SentinelGroup;

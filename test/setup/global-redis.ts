@@ -3,7 +3,7 @@
  * own key prefix / queue names (see test/support/redis.ts).
  */
 import type { TestProject } from 'vitest/node';
-import { startRedisServer, type RedisServerHandle } from '../../src/sandbox/redis-server.js';
+import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 
 let server: RedisServerHandle | undefined;
 

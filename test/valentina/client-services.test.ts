@@ -1,7 +1,7 @@
 /** Every service method of the client against the fake Valentina over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS as ids } from '../../src/sandbox/fixture.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS as ids } from '../../packages/sandbox/src/fixture.js';
 import { ValentinaClient, XP_PER_COOL_POINT } from '../../src/valentina/index.js';
 
 const cid = ids.companies.chicago;

@@ -2,8 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeValentina, type FakeValentina } from '../../src/sandbox/fake-valentina/index.js';
-import { FIXTURE_IDS as ids } from '../../src/sandbox/fixture.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS as ids } from '../../packages/sandbox/src/fixture.js';
 import {
   isNotEnoughXp,
   ValentinaClient,

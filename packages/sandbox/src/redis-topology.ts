@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import type { RedisNode } from '../config.js';
+import type { RedisNode } from '../../../src/config.js';
 import { startRedisServer, type RedisServerHandle } from './redis-server.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 /**
  * Runs the fake Valentina API on its own, seeded with the standard fixture:
- *   tsx src/sandbox/fake-valentina/standalone.ts [port]
+ *   tsx packages/sandbox/src/fake-valentina/standalone.ts [port]
  * Environment: FAKE_VALENTINA_PORT, FAKE_VALENTINA_HOST, FAKE_VALENTINA_API_KEY, FAKE_DISCORD_API_URL.
  */
 import { pathToFileURL } from 'node:url';
