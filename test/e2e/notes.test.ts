@@ -108,8 +108,14 @@ describe('notes by DM', () => {
     const confirmation = await confirmationFor(stack.users.bastien, 'Blood bank');
     const form = await openForm(confirmation);
     stack.fake.faults.inject({ method: 'PATCH', path: /\/notes\//, kind: 'status', status: 503, times: 1000 });
-    const failed = await (await stack.sim.submitModal({ user: stack.users.bastien, customId: form.custom_id, message: confirmation, fields: { title: 'Blood bank (Hyde Park)', content: 'Two bags left, one spoiled' } })).reply();
-    stack.fake.faults.clear();
+    let failed;
+    try {
+      // The bot retries the PATCH with backoff before it gives up, which a loaded machine stretches.
+      const submitted = await stack.sim.submitModal({ user: stack.users.bastien, customId: form.custom_id, message: confirmation, fields: { title: 'Blood bank (Hyde Park)', content: 'Two bags left, one spoiled' } });
+      failed = await submitted.reply({ timeoutMs: 20_000 });
+    } finally {
+      stack.fake.faults.clear();
+    }
     expect(failed.ephemeral).toBe(true);
     expect(failed.content).toContain('Valentina is not answering right now');
     expect(failed.content).toContain('What you typed is kept: press **Edit** again and the form opens with it.');
