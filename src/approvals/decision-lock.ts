@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis.js';
+import { tryLock } from '../redis-lock.js';
 import { DecisionStateSchema, type DecisionState } from './queue.js';
 
 const HOLD_SECONDS = 60;
 const DECIDED_SECONDS = 7 * 24 * 3600;
-const RELEASE_IF_OWNER = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 export type Acquired = { ok: true; lock: HeldDecision } | { ok: false; state: DecisionState | null };
 
@@ -24,7 +24,9 @@ export async function acquireDecision(redis: RedisConnection, key: string, optio
   const deadline = Date.now() + (options.waitMs ?? 4_000);
   const token = JSON.stringify({ state: 'deciding', by: randomUUID() } satisfies DecisionState);
   for (;;) {
-    if ((await redis.set(key, token, 'EX', HOLD_SECONDS, 'NX')) === 'OK') {
+    // The lock's token is the "deciding" state itself, so a concurrent clicker reads what is going on.
+    const held = await tryLock(redis, key, HOLD_SECONDS * 1000, token);
+    if (held) {
       return {
         ok: true,
         lock: {
@@ -32,7 +34,7 @@ export async function acquireDecision(redis: RedisConnection, key: string, optio
             await redis.set(key, JSON.stringify({ state: 'decided', summary } satisfies DecisionState), 'EX', DECIDED_SECONDS);
           },
           release: async () => {
-            await redis.eval(RELEASE_IF_OWNER, 1, key, token);
+            await held.release();
           },
         },
       };

@@ -5,8 +5,8 @@
  * renewed while its holder works (a change reads the balance, writes, and may read and write again when
  * Valentina's answer is lost), so it outlives every step of a slow change but not a dead holder.
  */
-import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis.js';
+import { withLock } from '../redis-lock.js';
 import { UserError } from '../discord/errors.js';
 
 export interface SerializeOptions {
@@ -17,9 +17,6 @@ export interface SerializeOptions {
 }
 
 export const BUSY_MESSAGE = 'Another change to this player’s experience in this campaign is still going through. Try again in a moment.';
-
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /** Tail of the queue of changes waiting in this process, per key. */
 const queued = new Map<string, Promise<unknown>>();
@@ -41,19 +38,7 @@ export async function oneAtATime<T>(redis: RedisConnection, key: string, action:
   }
 }
 
-async function underRedisLock<T>(redis: RedisConnection, key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
-  const token = randomUUID();
-  const lockMs = options.lockMs ?? 15_000;
-  const deadline = Date.now() + (options.waitMs ?? 10_000);
-  while ((await redis.set(key, token, 'PX', lockMs, 'NX')) !== 'OK') {
-    if (Date.now() >= deadline) throw new UserError(BUSY_MESSAGE);
-    await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 35));
-  }
-  const renewal = setInterval(() => void redis.eval(RENEW, 1, key, token, String(lockMs)).catch(() => undefined), Math.max(1, Math.floor(lockMs / 3)));
-  try {
-    return await action();
-  } finally {
-    clearInterval(renewal);
-    await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
-  }
+function underRedisLock<T>(redis: RedisConnection, key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
+  const busy = () => new UserError(BUSY_MESSAGE);
+  return withLock(redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 10_000, busy }, action);
 }

@@ -5,6 +5,7 @@
  */
 import type { REST } from '@discordjs/rest';
 import type { RedisConnection } from '../redis.js';
+import { withLock } from '../redis-lock.js';
 import { request } from 'undici';
 import { z } from 'zod';
 import { loggableError } from '../discord/errors.js';
@@ -153,18 +154,15 @@ async function fetchMe(accessToken: string, deps: LinkFlowDeps): Promise<z.infer
 /** Identify once at a time per Discord user: two concurrent first-time calls would create two users. */
 async function identifySerialized(state: OAuthState, accessToken: string, deps: LinkFlowDeps): Promise<IdentifyResponse> {
   const lockKey = `${deps.prefix}:identify-lock:${state.discordUserId}`;
-  const deadline = Date.now() + 15_000;
-  while (!(await deps.redis.set(lockKey, '1', 'PX', 20_000, 'NX'))) {
-    if (Date.now() > deadline) throw new LinkStop({ status: 409, tone: 'error', title: 'Already linking', message: 'Another link for this account is in progress.', next: 'Wait a moment, then run /whoami in Discord.' });
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try {
-    return await deps.valentina.identity.identify(state.companyId, { provider: 'discord', token: accessToken }, { deadline: Date.now() + 20_000 });
-  } catch (error) {
-    throw new LinkStop(pageForIdentifyError(error));
-  } finally {
-    await deps.redis.del(lockKey);
-  }
+  const busy = () =>
+    new LinkStop({ status: 409, tone: 'error', title: 'Already linking', message: 'Another link for this account is in progress.', next: 'Wait a moment, then run /whoami in Discord.' });
+  return withLock(deps.redis, lockKey, { ttlMs: 20_000, waitMs: 15_000, pollMs: () => 100, busy }, async () => {
+    try {
+      return await deps.valentina.identity.identify(state.companyId, { provider: 'discord', token: accessToken }, { deadline: Date.now() + 20_000 });
+    } catch (error) {
+      throw new LinkStop(pageForIdentifyError(error));
+    }
+  });
 }
 
 function pageForIdentifyError(error: unknown): LinkPage {

@@ -9,6 +9,7 @@
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { tryLock } from '../redis-lock.js';
 import { identityKeys, type IdentityKeys } from './keys.js';
 
 export const USER_ROLES = ['ADMIN', 'STORYTELLER', 'PLAYER', 'UNAPPROVED', 'DEACTIVATED'] as const;
@@ -154,8 +155,8 @@ export class IdentityResolver {
     if (cached) return cached;
     const { redis } = this.options;
     const lockKey = this.keys.lookupLock(discordUserId);
-    const locked = await redis.set(lockKey, '1', 'PX', LOCK_MS, 'NX');
-    if (!locked) {
+    const lock = await tryLock(redis, lockKey, LOCK_MS);
+    if (!lock) {
       // Another process is looking this user up: wait for its result rather than asking again.
       const deadline = Date.now() + LOCK_MS;
       while (Date.now() < deadline) {
@@ -171,7 +172,7 @@ export class IdentityResolver {
       await redis.set(this.keys.lookup(discordUserId), JSON.stringify(entries), 'EX', ttl);
       return entries;
     } finally {
-      if (locked) await redis.del(lockKey);
+      await lock?.release();
     }
   }
 
