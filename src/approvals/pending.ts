@@ -6,7 +6,7 @@
  * for admins; for storytellers, the bot borrows the company's first ADMIN (see reconcile.ts) after
  * checking here that the storyteller may see the list.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, Routes } from 'discord.js';
 import { loggableError, UserError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
@@ -81,7 +81,7 @@ export async function repostRequest(actor: Actor, binding: GuildBinding, userId:
   const queue = approvalQueueFor(deps);
   const old = (await postedMessages(subject, deps)).get(binding.guildId);
   if (old) {
-    await deps.rest.delete(`/channels/${old.channelId}/messages/${old.messageId}`).catch((error: unknown) => {
+    await deps.rest.delete(Routes.channelMessage(old.channelId, old.messageId)).catch((error: unknown) => {
       deps.logger.info({ err: loggableError(error) }, 'the previous approval request message could not be deleted');
     });
     await deps.redis.hdel(approvalKeys(deps.config.redis.prefix).posted(subject), binding.guildId);

@@ -3,7 +3,7 @@
  * sees them now, the company's merge targets, and the messages posted for the request in every server
  * (closed with the outcome once it is decided, wherever that happened).
  */
-import type { APIEmbed } from 'discord.js';
+import { Routes, type RESTGetAPIChannelMessageResult } from 'discord.js';
 import { z } from 'zod';
 import { CachedJson } from '../cache/cached-json.js';
 import { loggableError } from '../discord/errors.js';
@@ -73,9 +73,9 @@ export async function closeRequest(
   for (const [guildId, { channelId, messageId }] of await postedMessages(subject, deps)) {
     if (guildId === options.skipGuildId) continue;
     try {
-      const current = (await deps.rest.get(`/channels/${channelId}/messages/${messageId}`)) as { embeds?: APIEmbed[] };
+      const current = (await deps.rest.get(Routes.channelMessage(channelId, messageId))) as RESTGetAPIChannelMessageResult;
       const embed = decidedEmbed(current.embeds?.[0], outcome, line, options.at).toJSON();
-      await deps.rest.patch(`/channels/${channelId}/messages/${messageId}`, { body: { embeds: [embed], components: [] } });
+      await deps.rest.patch(Routes.channelMessage(channelId, messageId), { body: { embeds: [embed], components: [] } });
     } catch (error) {
       deps.logger.warn({ err: loggableError(error), guildId, companyId: subject.companyId, userId: subject.userId }, 'could not close an approval request message');
     }

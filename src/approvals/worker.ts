@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Routes, type RESTPostAPIChannelMessageResult } from 'discord.js';
 import type { RedisConnection } from '../redis.js';
 import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
@@ -50,7 +51,7 @@ export async function postRequest(job: ApprovalJob, deps: BotDeps): Promise<numb
         nonce: requestNonce(job, binding.guildId),
         enforce_nonce: true,
       };
-      const message = (await deps.rest.post(`/channels/${binding.approvalsChannelId}/messages`, { body })) as { id: string };
+      const message = (await deps.rest.post(Routes.channelMessages(binding.approvalsChannelId), { body })) as RESTPostAPIChannelMessageResult;
       await deps.redis
         .multi()
         .hset(keys.posted(job), binding.guildId, postedValue(binding.approvalsChannelId, message.id))

@@ -4,6 +4,7 @@
  * asked, and lets Valentina's `auth/identify` match, link or create the user.
  */
 import type { REST } from '@discordjs/rest';
+import { Routes } from 'discord.js';
 import type { RedisConnection } from '../redis.js';
 import { withLock } from '../redis-lock.js';
 import { request } from 'undici';
@@ -201,7 +202,7 @@ export function pageForResolution(result: IdentifyResponse): LinkPage {
 async function followUp(state: OAuthState, page: LinkPage, deps: LinkFlowDeps): Promise<void> {
   if (!deps.rest || !state.interactionToken) return;
   try {
-    await deps.rest.patch(`/webhooks/${deps.discord.applicationId}/${state.interactionToken}/messages/@original`, {
+    await deps.rest.patch(Routes.webhookMessage(deps.discord.applicationId, state.interactionToken, '@original'), {
       body: { content: `**${page.title}.** ${page.message}${page.next ? `\n${page.next}` : ''}`, components: [] },
       auth: false,
     });

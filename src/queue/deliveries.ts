@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { Queue, UnrecoverableError, Worker, type Job, type KeepJobs } from 'bullmq';
+import { Routes, type RESTPostAPIChannelMessageResult, type RESTPostAPICurrentUserCreateDMChannelResult } from 'discord.js';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { loggableError } from '../discord/errors.js';
@@ -107,7 +108,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
       try {
         const channelId = data.kind === 'channel' ? data.channelId : await openDm(rest, data.userId);
         const body = { ...data.message, nonce: nonceFor(job.id ?? job.name), enforce_nonce: true };
-        const message = (await rest.post(`/channels/${channelId}/messages`, { body })) as { id: string };
+        const message = (await rest.post(Routes.channelMessages(channelId), { body })) as RESTPostAPIChannelMessageResult;
         return { channelId, messageId: message.id };
       } catch (error) {
         if (isPermanentDiscordError(error)) {
@@ -126,7 +127,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
 }
 
 async function openDm(rest: REST, userId: string): Promise<string> {
-  const channel = (await rest.post('/users/@me/channels', { body: { recipient_id: userId } })) as { id: string };
+  const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as RESTPostAPICurrentUserCreateDMChannelResult;
   return channel.id;
 }
 

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindChicago, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
-/** The `@original` edit of an interaction or webhook token, as the simulator's fault paths see it. */
-const EDIT_ORIGINAL = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/;
+/** The `@original` edit of an interaction or webhook token, as the simulator's fault paths see it (`Routes` encodes the `@`). */
+const EDIT_ORIGINAL = /^\/webhooks\/\d+\/[^/]+\/messages\/(@|%40)original$/;
 
 let stack: Stack;
 /** Every interaction token the test handed the bot, and the OAuth codes and states it used. */
