@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import {
   errorForStatus,
@@ -322,43 +322,43 @@ class AttemptStop extends EventEmitter {
   }
 }
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  request_id?: string;
-  code?: ValentinaErrorCode;
-  invalid_parameters?: Array<{ field: string; message: string }>;
-  retry_after?: number;
-}
+const ERROR_CODES = ['TOKEN_VERIFICATION_FAILED', 'PROVIDER_UNAVAILABLE', 'EMAIL_REQUIRED', 'IDENTITY_ALREADY_LINKED', 'IDENTITY_NOT_LINKED', 'LAST_IDENTITY'] as const satisfies readonly ValentinaErrorCode[];
 
-/** Reads an RFC 9457 body; tolerates the plain `{"status_code":500,"detail":...}` and non-JSON bodies. */
+const InvalidParameterSchema = z.object({ field: z.string(), message: z.string() });
+
+/**
+ * An RFC 9457 problem body (§1.8), read leniently: each member is kept when it has the documented type
+ * and dropped otherwise, so the plain `{"status_code":500,"detail":...}` body, a proxy's HTML page or
+ * a code this client does not know still produce a typed error with what could be read.
+ */
+const ProblemSchema = z.object({
+  title: z.string().optional().catch(undefined),
+  detail: z.string().optional().catch(undefined),
+  request_id: z.string().optional().catch(undefined),
+  code: z.enum(ERROR_CODES).optional().catch(undefined),
+  invalid_parameters: z
+    .array(z.unknown())
+    .transform((items) => items.flatMap((item) => {
+      const parsed = InvalidParameterSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    }))
+    .optional()
+    .catch(undefined),
+  retry_after: z.number().optional().catch(undefined),
+});
+type Problem = z.infer<typeof ProblemSchema>;
+
+/** Reads a problem body; anything that is not a JSON object reads as an empty problem. */
 export function parseProblem(text: string): Problem {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) return {};
-    const v = value as Record<string, unknown>;
-    const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
-    const params = Array.isArray(v.invalid_parameters)
-      ? v.invalid_parameters.filter(
-          (p): p is { field: string; message: string } =>
-            typeof p === 'object' && p !== null && typeof (p as { field?: unknown }).field === 'string' && typeof (p as { message?: unknown }).message === 'string',
-        )
-      : undefined;
-    const problem: Problem = {};
-    const title = str('title');
-    const detail = str('detail');
-    const requestId = str('request_id');
-    const code = str('code');
-    if (title !== undefined) problem.title = title;
-    if (detail !== undefined) problem.detail = detail;
-    if (requestId !== undefined) problem.request_id = requestId;
-    if (code !== undefined) problem.code = code as ValentinaErrorCode;
-    if (params) problem.invalid_parameters = params;
-    if (typeof v.retry_after === 'number') problem.retry_after = v.retry_after;
-    return problem;
+    value = JSON.parse(text);
   } catch {
     return {};
   }
+  const parsed = ProblemSchema.safeParse(value);
+  if (!parsed.success) return {};
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, member]) => member !== undefined)) as Problem;
 }
 
 /**
