@@ -15,6 +15,7 @@ import { requireBinding } from '../identity/context.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import type { XpChangeKind } from './embeds.js';
 import { performChange, prepareChange, type ExperienceChangeRequest } from './grant.js';
+import { changeNowOrQueue } from './queued.js';
 
 /** How long the Confirm and Cancel buttons work. */
 export const CONFIRM_TTL_SECONDS = 5 * 60;
@@ -56,7 +57,7 @@ export function confirmationReason(request: ExperienceChangeRequest, binding: Pi
 export async function changeOrAsk(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage> {
   const { binding, request } = await prepareChange(kind, interaction, deps);
   const reason = confirmationReason(request, binding);
-  if (!reason) return performChange(request, binding, deps);
+  if (!reason) return changeNowOrQueue(request, binding, interaction, deps);
   await deps.redis.set(pendingKey(deps, request.interactionId), JSON.stringify(request), 'EX', CONFIRM_TTL_SECONDS);
   const expires = Math.floor(Date.now() / 1000) + CONFIRM_TTL_SECONDS;
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(

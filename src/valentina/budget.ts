@@ -187,6 +187,11 @@ export class RedisRequestBudget implements RequestBudget {
 
   private async run(mode: 'take' | 'peek', request: BudgetRequest): Promise<BudgetTicket> {
     const maxWaitMs = request.maxWaitMs ?? (request.priority === 'interactive' ? INTERACTIVE_MAX_WAIT_MS : 0);
+    // Redis is away (reconnecting): the request goes ahead at once rather than queueing behind it.
+    if (this.redis.status === 'reconnecting' || this.redis.status === 'close' || this.redis.status === 'end') {
+      this.warn(new Error(`redis is ${this.redis.status}`));
+      return { granted: true, waitMs: 0 };
+    }
     try {
       const [granted, waitMs] = await withTimeout(this.redis.valentinaBudgetTake(
         this.key,
@@ -215,8 +220,8 @@ export class RedisRequestBudget implements RequestBudget {
   }
 }
 
-/** A budget that cannot be read within this long lets the request go (Redis is down or far away). */
-const REDIS_TIMEOUT_MS = 500;
+/** A budget that cannot be read within this long lets the request go (a Redis that stalls). */
+const REDIS_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
