@@ -4,7 +4,8 @@
  * it with a 429.
  *
  * - Size: configured (VALENTINA_RATE_LIMIT, default 50 requests per 60 s), then learned from the
- *   `RateLimit-Policy` header of every answer (the tightest global bucket's capacity and refill).
+ *   `RateLimit-Policy` header of every answer (the tightest global bucket's capacity and refill); when the
+ *   size changes, the tokens restart from the `RateLimit` header's count.
  * - Correction: the `RateLimit` header's remaining tokens and time to the next token, and a 429's
  *   `retry_after`, lower the bucket when Valentina counts fewer tokens than we do (requests made with
  *   the same key elsewhere, a lost Redis state). Route buckets (`user_registration`, identify only) are
@@ -109,7 +110,12 @@ return {granted, wait}`;
  */
 export const OBSERVE_SCRIPT = `${LOAD}
 if ARGV[3] ~= '' then
-  cap = tonumber(ARGV[3])
+  local learned = tonumber(ARGV[3])
+  -- A new size: start from the tokens Valentina counts (else keep what was spent), then as below.
+  if learned ~= cap then
+    if ARGV[5] ~= '' then tokens = tonumber(ARGV[5]) else tokens = tokens + learned - cap end
+  end
+  cap = learned
   rate = tonumber(ARGV[4])
   redis.call('HSET', KEYS[1], 'cap', ARGV[3], 'rate', ARGV[4])
   if tokens > cap then tokens = cap end

@@ -106,6 +106,13 @@ describe('the budget in Redis', () => {
     expect(await grants(two, 40)).toBe(30);
   });
 
+  it('starts from Valentina’s count when it learns a larger size, so background work is not held back', async () => {
+    const [one, two] = pair({ capacity: 50, windowSeconds: 60, reservePercent: 20 });
+    expect(await grants(one, 5)).toBe(5);
+    await one.observe({ status: 200, policy: '"burst";q=10000;w=10', state: '"burst";r=9994;t=0' });
+    expect(await grants(two, 100, 'background')).toBe(100);
+  });
+
   it('stops every process for a 429’s retry_after, unless the refusing bucket is a route bucket', async () => {
     const [one, two] = pair({ capacity: 50, windowSeconds: 60, reservePercent: 0 });
     await one.observe({ status: 429, policy: '"user_registration";q=30;w=1800', state: '"user_registration";r=0;t=60', retryAfterMs: 60_000 });
