@@ -20,6 +20,7 @@ import { noteRequestSent } from './discord/interaction-scope.js';
 import { InteractionRouter } from './discord/router.js';
 import type { BotDeps, CommandModule, DirectMessageHandler } from './discord/types.js';
 import { cachedCheck, mountHealthRoutes, redisCheck, type NamedCheck } from './http/health.js';
+import { ValentinaHealth } from './http/valentina-health.js';
 import { createMetrics } from './http/metrics.js';
 import { RouteTable, startHttpServer, type RunningHttpServer } from './http/server.js';
 import { GuildBindingStore } from './identity/guild-binding.js';
@@ -30,7 +31,7 @@ import { QUEUE_NAMES, queuePrefix } from './queue/connection.js';
 import { createRedisConnection } from './redis.js';
 import { RedisDurabilityCheck } from './redis-durability.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
-import { ValentinaClient } from './valentina/index.js';
+import { RedisRequestBudget, ValentinaClient, withRequestPriority } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
 import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
@@ -43,9 +44,10 @@ import { lazyChartPool } from './stats/lazy-pool.js';
  */
 export const DRAIN_TIMEOUT_MS = 4_000;
 const LAST_WORD_TIMEOUT_MS = 1_500;
+/** /readyz asks the shared Discord REST proxy (when there is one) at most this often. */
+const PROXY_CHECK_TTL_MS = 5_000;
 /** Each queue worker gets this long to finish its active jobs before it is closed hard. */
 const WORKER_CLOSE_TIMEOUT_MS = 1_000;
-const VALENTINA_HEALTH_TTL_MS = 5_000;
 
 export interface AppOptions {
   /** The command registry; default `commands/index.ts`. */
@@ -96,11 +98,24 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const queueConnection = createRedisConnection(config.redis, 'queue', { lazyConnect: true });
   queueConnection.on('error', onRedisError);
 
+  // One request budget for every process of the deployment (src/valentina/budget.ts).
+  const budget = new RedisRequestBudget({ redis, prefix, settings: config.valentina.budget, logger: logger.child({ component: 'valentina-budget' }) });
+  const valentinaHealth = new ValentinaHealth({
+    probe: () =>
+      withRequestPriority('background', async () => {
+        const health = await valentina.health();
+        return health.database_status === 'online' && health.cache_status === 'online' ? true : 'degraded';
+      }),
+  });
   const valentina = new ValentinaClient({
     baseUrl: config.valentina.apiUrl,
     apiKey: config.valentina.apiKey,
     logger: logger.child({ component: 'valentina' }),
-    onResponse: (info) => metrics.recordValentinaResponse(info),
+    budget,
+    onResponse: (info) => {
+      metrics.recordValentinaResponse(info);
+      valentinaHealth.record(info.status);
+    },
     onSend: (info) => noteRequestSent(info.method),
   });
   const charts = lazyChartPool({ size: 1, timeoutMs: 5_000 });
@@ -109,6 +124,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     redis,
     valentina,
+    budget,
     metrics,
     bindings: new GuildBindingStore(redis, prefix, logger),
     resolver: new IdentityResolver({ client: valentina, redis, prefix, logger }),
@@ -141,17 +157,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   checks.push(
     { name: 'redis', check: redisCheck(redis) },
     { name: 'redis_durability', check: () => durability.readiness() },
-    {
-      name: 'valentina',
-      check: cachedCheck(async () => {
-        const health = await valentina.health();
-        return health.database_status === 'online' && health.cache_status === 'online' ? true : 'degraded';
-      }, VALENTINA_HEALTH_TTL_MS),
-    },
+    // From the outcomes of the bot's own requests; asks Valentina only when idle, from spare budget.
+    { name: 'valentina', check: valentinaHealth.check },
     { name: 'accepting', check: async () => (stopping ? 'shutting down' : true) },
   );
   const proxyUrl = config.discord.restProxyUrl;
-  if (proxyUrl) checks.push({ name: 'discord-proxy', check: cachedCheck(() => restProxyReachable(proxyUrl), VALENTINA_HEALTH_TTL_MS) });
+  if (proxyUrl) checks.push({ name: 'discord-proxy', check: cachedCheck(() => restProxyReachable(proxyUrl), PROXY_CHECK_TTL_MS) });
 
   function startWorkers(): void {
     // One block per queue: start the worker, register its close and its depth.

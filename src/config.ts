@@ -63,6 +63,8 @@ const hostList = (defaultPort: number) =>
   });
 
 const PORT_RULE = 'must be a port number from 0 to 65535';
+const RATE_RULE = 'must be requests/seconds with whole numbers, e.g. 50/60';
+const RESERVE_RULE = 'must be a whole percentage from 0 to 90';
 const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 1000';
 const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
 
@@ -75,6 +77,16 @@ const envSchema = z.object({
   DISCORD_CLIENT_SECRET: z.string().min(1, 'is required'),
   VALENTINA_API_URL: httpUrl.default('https://api.valentina-noir.com'),
   VALENTINA_API_KEY: z.string().min(1, 'is required'),
+  // The API key's request budget until Valentina's RateLimit-Policy header tells better (src/valentina/budget.ts).
+  VALENTINA_RATE_LIMIT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[1-9]\d{0,5}\/[1-9]\d{0,5}$/, RATE_RULE)
+      .transform((value) => value.split('/').map(Number) as [number, number])
+      .default([50, 60]),
+  ),
+  VALENTINA_RATE_RESERVE_PERCENT: optional(z.coerce.number(RESERVE_RULE).int(RESERVE_RULE).min(0, RESERVE_RULE).max(90, RESERVE_RULE)),
   REDIS_URL: optional(z.string().regex(/^(redis|rediss):\/\//, 'must be a redis:// or rediss:// URL')),
   REDIS_SENTINELS: optional(hostList(26379)),
   REDIS_SENTINEL_NAME: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the sentinels monitor the primary under')),
@@ -147,7 +159,12 @@ export interface Config {
     shardCount: number | undefined;
     shardIds: number[] | undefined;
   };
-  valentina: { apiUrl: string; apiKey: string };
+  valentina: {
+    apiUrl: string;
+    apiKey: string;
+    /** The request budget shared by the deployment's processes (src/valentina/budget.ts). */
+    budget: { capacity: number; windowSeconds: number; reservePercent: number };
+  };
   /** REDIS_ALLOW_VOLATILE: start even when Redis could lose data (see src/redis-durability.ts). */
   redisAllowVolatile: boolean;
   redis: RedisSettings;
@@ -191,7 +208,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shardCount: e.SHARD_COUNT,
       shardIds: e.SHARD_IDS,
     },
-    valentina: { apiUrl: e.VALENTINA_API_URL, apiKey: e.VALENTINA_API_KEY },
+    valentina: {
+      apiUrl: e.VALENTINA_API_URL,
+      apiKey: e.VALENTINA_API_KEY,
+      budget: { capacity: e.VALENTINA_RATE_LIMIT[0], windowSeconds: e.VALENTINA_RATE_LIMIT[1], reservePercent: e.VALENTINA_RATE_RESERVE_PERCENT ?? 20 },
+    },
     redisAllowVolatile: e.REDIS_ALLOW_VOLATILE ?? false,
     redis: redisSettings(e),
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, publicUrl: e.PUBLIC_URL },

@@ -29,6 +29,17 @@ describe('loadConfig', () => {
     expect(config.discord.registerCommands).toBeUndefined();
   });
 
+  it('sizes the Valentina request budget: 50 per 60 s with a 20 % reserve by default, or as set', () => {
+    expect(loadConfig(base).valentina.budget).toEqual({ capacity: 50, windowSeconds: 60, reservePercent: 20 });
+    expect(loadConfig({ ...base, VALENTINA_RATE_LIMIT: '30/60', VALENTINA_RATE_RESERVE_PERCENT: '10' }).valentina.budget).toEqual({
+      capacity: 30,
+      windowSeconds: 60,
+      reservePercent: 10,
+    });
+    expect(failure({ VALENTINA_RATE_LIMIT: '50 per minute' })).toBe('Configuration error: VALENTINA_RATE_LIMIT must be requests/seconds with whole numbers, e.g. 50/60');
+    expect(failure({ VALENTINA_RATE_RESERVE_PERCENT: '95' })).toBe('Configuration error: VALENTINA_RATE_RESERVE_PERCENT must be a whole percentage from 0 to 90');
+  });
+
   it('names a missing variable in one line', () => {
     const { DISCORD_TOKEN: _omit, ...rest } = base;
     expect(() => loadConfig(rest)).toThrow(new ConfigError('Configuration error: DISCORD_TOKEN is required but not set'));

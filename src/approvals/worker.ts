@@ -14,6 +14,7 @@ import type { RedisConnection } from '../redis.js';
 import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
 import { loggableError } from '../discord/errors.js';
+import { inBackground } from '../queue/background.js';
 import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { RunningWorker } from '../queue/worker-module.js';
 import { requestComponents, requestEmbed } from './message.js';
@@ -80,7 +81,8 @@ export async function processApprovalJob(job: Job, deps: BotDeps): Promise<{ pos
 }
 
 export function startApprovalWorker(deps: BotDeps, connection: RedisConnection): RunningWorker {
-  const worker = new Worker(QUEUE_NAMES.approvals, (job: Job) => processApprovalJob(job, deps), {
+  // Nobody waits on a posting or a reconciliation: they spend only the budget commands leave spare.
+  const worker = new Worker(QUEUE_NAMES.approvals, (job: Job, token?: string) => inBackground(job, token, () => processApprovalJob(job, deps)), {
     connection,
     prefix: queuePrefix(deps.config.redis.prefix),
     concurrency: 4,

@@ -25,7 +25,7 @@ import type { OAuthStateStore } from '../identity/oauth-state.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryQueue } from '../queue/deliveries.js';
-import type { ValentinaClient } from '../valentina/index.js';
+import type { RedisRequestBudget, ValentinaClient } from '../valentina/index.js';
 
 export interface BotDeps {
   config: Config;
@@ -33,6 +33,8 @@ export interface BotDeps {
   /** Plain connection (no ioredis keyPrefix); keys are built as `${config.redis.prefix}:…`. */
   redis: RedisConnection;
   valentina: ValentinaClient;
+  /** Valentina's request budget, shared by the deployment's processes (the client spends it; queued writes reserve from it). */
+  budget: RedisRequestBudget;
   metrics: BotMetrics;
   /** Guild ↔ company bindings (named to fit `IdentityContextDeps` in src/identity/context.ts). */
   bindings: GuildBindingStore;

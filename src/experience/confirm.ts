@@ -15,6 +15,8 @@ import { requireBinding } from '../identity/context.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import type { XpChangeKind } from './embeds.js';
 import { performChange, prepareChange, type ExperienceChangeRequest } from './grant.js';
+import { changeNowOrQueue } from './queued.js';
+import { ValentinaRateLimitError } from '../valentina/index.js';
 
 /** How long the Confirm and Cancel buttons work. */
 export const CONFIRM_TTL_SECONDS = 5 * 60;
@@ -56,7 +58,7 @@ export function confirmationReason(request: ExperienceChangeRequest, binding: Pi
 export async function changeOrAsk(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage> {
   const { binding, request } = await prepareChange(kind, interaction, deps);
   const reason = confirmationReason(request, binding);
-  if (!reason) return performChange(request, binding, deps);
+  if (!reason) return changeNowOrQueue(request, binding, interaction, deps);
   await deps.redis.set(pendingKey(deps, request.interactionId), JSON.stringify(request), 'EX', CONFIRM_TTL_SECONDS);
   const expires = Math.floor(Date.now() / 1000) + CONFIRM_TTL_SECONDS;
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -96,7 +98,15 @@ async function confirm(interaction: ComponentInteraction, interactionId: string,
   const request = await claim(interaction, interactionId, 'confirmed', deps);
   const binding = await requireBinding(interaction, deps);
   if (binding.guildId !== request.guildId) throw new UserError('This confirmation belongs to another server.');
-  return { reply: await performChange(request, binding, deps) };
+  try {
+    return { reply: await performChange(request, binding, deps) };
+  } catch (error) {
+    if (!(error instanceof ValentinaRateLimitError)) throw error;
+    // Refused before it was applied (the request budget or Valentina's limit): the buttons work again.
+    await deps.redis.multi().set(pendingKey(deps, interactionId), JSON.stringify(request), 'EX', CONFIRM_TTL_SECONDS).del(claimKey(deps, interactionId)).exec();
+    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    throw new UserError(`Valentina is busy right now, so nothing was changed. Press **Give ${what(request)}** again in ${seconds} second${seconds === 1 ? '' : 's'}.`);
+  }
 }
 
 async function cancel(interaction: ComponentInteraction, interactionId: string, deps: BotDeps): Promise<ComponentReply> {

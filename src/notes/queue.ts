@@ -9,6 +9,7 @@ import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
 import type { BotDeps } from '../discord/types.js';
 import { loggableError } from '../discord/errors.js';
+import { inBackground } from '../queue/background.js';
 import { KEEP_FAILED_JOBS, queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInput } from './job.js';
@@ -53,7 +54,8 @@ export async function releaseBursts(deps: BotDeps, burstIds: readonly string[]):
 
 function startNotesWorker(deps: BotDeps, connection: RedisConnection): Worker {
   const settings = burstSettings();
-  const worker = new Worker(QUEUE_NAMES.notes, (job, token) => processBurst(job, token, deps, settings), {
+  // Saving a note runs in the background: only from the budget commands leave spare (a refusal retries later).
+  const worker = new Worker(QUEUE_NAMES.notes, (job, token) => inBackground(job, token, () => processBurst(job, token, deps, settings)), {
     connection,
     prefix: queuePrefix(deps.config.redis.prefix),
     concurrency: 8,

@@ -13,7 +13,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { BotDeps } from '../discord/types.js';
 import { describeResolution, isUnknownActorError } from '../identity/resolver.js';
 import { MessagePayloadSchema, type MessagePayload } from '../queue/deliveries.js';
-import { ValentinaError, ValentinaOutcomeUnknownError, type Note } from '../valentina/index.js';
+import { ValentinaBudgetError, ValentinaError, ValentinaOutcomeUnknownError, type Note } from '../valentina/index.js';
 import { BurstBuffer, toParts } from './burst.js';
 import { afterWrite } from './cache.js';
 import { composeNotes, splitNotice } from './compose.js';
@@ -52,7 +52,9 @@ export async function processBurst(job: Job, token: string | undefined, deps: Bo
     }
     return await saveDrafts(job, deps, settings, data);
   } catch (error) {
-    if (error instanceof ValentinaError && (error.retryable || error instanceof ValentinaOutcomeUnknownError)) await notifyPending(job, deps, data, error);
+    // A spent budget is a short wait (the job is delayed until a token is due), not a pending note.
+    const waiting = error instanceof ValentinaBudgetError;
+    if (error instanceof ValentinaError && !waiting && (error.retryable || error instanceof ValentinaOutcomeUnknownError)) await notifyPending(job, deps, data, error);
     throw error;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { approvalWorker } from '../approvals/index.js';
 import { notesWorker } from '../notes/queue.js';
+import { xpWorker } from '../experience/queued.js';
 import type { WorkerModule } from './worker-module.js';
 
-export const workers: WorkerModule[] = [approvalWorker, notesWorker];
+export const workers: WorkerModule[] = [approvalWorker, notesWorker, xpWorker];

@@ -95,6 +95,14 @@ export class ValentinaRateLimitError extends ValentinaError {
   }
 }
 
+/**
+ * Not sent: the shared request budget (src/valentina/budget.ts) has no token for this call within the
+ * wait it may take. Nothing reached Valentina; `retryAfterMs` says when a token will be there.
+ */
+export class ValentinaBudgetError extends ValentinaRateLimitError {
+  override name = 'ValentinaBudgetError';
+}
+
 export class ValentinaServerError extends ValentinaError {
   override name = 'ValentinaServerError';
   override get retryable(): boolean {

@@ -12,14 +12,23 @@
  * - PATCH: like GET, except after a timeout. Every PATCH of this API sets absolute values (a title, a
  *   name, a set of traits, a role), so running one twice leaves the same state as running it once;
  *   after a timeout it may still be running, and a late duplicate could undo a newer change.
+ *
+ * With a request budget (`budget`, src/valentina/budget.ts) every attempt first takes a token, at the
+ * priority of its scope (src/valentina/priority.ts) or its `priority` option; the rate-limit headers
+ * of every answer and every 429 correct the budget. A 429 is then retried only through the budget: the
+ * call waits if the token comes within its wait, else fails at once with {@link ValentinaBudgetError}
+ * (a 429 never holds a user for Valentina's whole `retry_after`).
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { currentRequestScope, type RequestPriority } from './priority.js';
+import type { RequestBudget } from './budget.js';
 import {
   errorForStatus,
+  ValentinaBudgetError,
   ValentinaError,
   ValentinaNetworkError,
   ValentinaOutcomeUnknownError,
@@ -45,6 +54,10 @@ export interface RequestOptions {
    * ignore but the cache key includes. For reads that must see a write whose answer was lost.
    */
   fresh?: boolean;
+  /** Which part of the request budget this call may spend; default the scope's, else `interactive`. */
+  priority?: RequestPriority;
+  /** Longest wait for a budget token; default the scope's, else the budget's for the priority. */
+  maxWaitMs?: number;
 }
 
 /** The query parameter of {@link RequestOptions.fresh}: unknown to every route, part of the cache key. */
@@ -92,6 +105,8 @@ export interface ValentinaClientOptions {
   onSend?: (info: { method: string; endpoint: string }) => void;
   /** Source of randomness for backoff jitter (tests). */
   random?: () => number;
+  /** The request budget shared with the deployment's other processes; without one, nothing is metered. */
+  budget?: RequestBudget;
 }
 
 export interface CallSpec<S extends z.ZodTypeAny> {
@@ -154,7 +169,8 @@ export class Transport {
       if (left <= 0) {
         throw lastError ?? new ValentinaNetworkError({ method: spec.method, endpoint: spec.template, detail: 'deadline passed before the request was sent', timedOut: true, notSent: true });
       }
-      const timeout = Math.min(opts.timeoutMs ?? this.timeoutMs, left);
+      await this.takeToken(spec, opts, lastError);
+      const timeout = Math.min(opts.timeoutMs ?? this.timeoutMs, opts.deadline === undefined ? Infinity : opts.deadline - Date.now());
       let error: ValentinaError;
       try {
         return await this.attempt(spec, endpoint, path, headers, body, timeout, attempt, opts.signal);
@@ -168,10 +184,45 @@ export class Transport {
       // lock per idempotency key: retrying now could apply it twice.
       const mayStillRun = isWrite && error instanceof ValentinaNetworkError && error.timedOut;
       if (!error.retryable || mayStillRun || attempt > this.maxRetries || opts.signal?.aborted) throw error;
+      // The 429 corrected the budget: the next token says how long to wait, or that it is too long.
+      if (error instanceof ValentinaRateLimitError && this.options.budget) continue;
       const delay = this.delayFor(error, attempt);
       if (opts.deadline !== undefined && Date.now() + delay >= opts.deadline) throw error;
       this.options.logger?.debug({ endpoint, attempt, delayMs: Math.round(delay), status: error.status }, 'retrying Valentina request');
       await sleep(delay, opts.signal);
+    }
+  }
+
+  /**
+   * Takes a budget token for the next attempt, waiting when the budget promises one within the call's
+   * wait (and deadline); throws {@link ValentinaBudgetError} when it does not. Tokens a queued write
+   * reserved in advance are spent first.
+   */
+  private async takeToken(spec: CallSpec<z.ZodTypeAny>, opts: RequestOptions, lastError: ValentinaError | undefined): Promise<void> {
+    const budget = this.options.budget;
+    if (!budget) return;
+    const scope = currentRequestScope();
+    if (scope?.prepaid && scope.prepaid.left > 0) {
+      scope.prepaid.left -= 1;
+      return;
+    }
+    const priority = opts.priority ?? scope?.priority ?? 'interactive';
+    let maxWaitMs = opts.maxWaitMs ?? scope?.maxWaitMs;
+    if (opts.deadline !== undefined) maxWaitMs = Math.min(maxWaitMs ?? Infinity, opts.deadline - Date.now() - 1);
+    const ticket = await budget.acquire({ priority, ...(maxWaitMs === undefined ? {} : { maxWaitMs: Math.max(0, maxWaitMs) }) });
+    if (!ticket.granted) {
+      throw new ValentinaBudgetError({
+        status: 429,
+        detail: 'request budget spent',
+        requestId: lastError?.requestId,
+        method: spec.method,
+        endpoint: spec.template,
+        retryAfterMs: ticket.waitMs,
+      });
+    }
+    if (ticket.waitMs > 0) {
+      this.options.logger?.debug({ endpoint: `${spec.method} ${spec.template}`, priority, waitMs: ticket.waitMs }, 'waiting for a Valentina budget token');
+      await sleep(ticket.waitMs, opts.signal);
     }
   }
 
@@ -242,6 +293,8 @@ export class Transport {
       signal?.removeEventListener('abort', onAbort);
     }
     const headerRequestId = single(response.headers['x-request-id']);
+    const limits = { policy: single(response.headers['ratelimit-policy']), state: single(response.headers['ratelimit']) };
+    if (response.statusCode !== 429) void this.options.budget?.observe({ status: response.statusCode, ...limits });
     if (response.statusCode >= 200 && response.statusCode < 300) {
       report(response.statusCode, headerRequestId);
       return this.parseSuccess(spec, text, headerRequestId);
@@ -249,6 +302,11 @@ export class Transport {
     const problem = parseProblem(text);
     const requestId = problem.request_id ?? headerRequestId;
     report(response.statusCode, requestId);
+    const wait = response.statusCode === 429 ? retryAfterMs(problem.retry_after, response.headers) : undefined;
+    if (wait !== undefined && this.options.budget) {
+      // Awaited: the retry's token must be taken from the corrected bucket.
+      await this.options.budget.observe({ status: 429, ...limits, retryAfterMs: wait });
+    }
     throw errorForStatus({
       status: response.statusCode,
       title: problem.title,
@@ -258,7 +316,7 @@ export class Transport {
       invalidParameters: problem.invalid_parameters,
       method: spec.method,
       endpoint: spec.template,
-      retryAfterMs: response.statusCode === 429 ? retryAfterMs(problem.retry_after, response.headers) : undefined,
+      retryAfterMs: wait,
     });
   }
 

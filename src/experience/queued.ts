@@ -1,0 +1,204 @@
+/**
+ * XP changes when Valentina's request budget is spent. Instead of holding the user at "thinking…" or
+ * failing, the change is queued: the budget reserves its calls (the fresh read and the write) for the
+ * first moment it has them, the user is told at once when that is, and a BullMQ job (id from the
+ * command's interaction, so it exists once) makes the change then — through {@link performChange}, so
+ * with the same lock, fresh read before, idempotency key and proof after a lost answer as a change made
+ * at once. When it lands the queued message is edited into the usual record (the interaction's token
+ * lives 15 minutes); if it cannot be edited any more, the record goes to the channel through the
+ * delivery queue.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import { Routes } from 'discord.js';
+import { z } from 'zod';
+import { describeError, loggableError } from '../discord/errors.js';
+import type { BotDeps, ReplyMessage } from '../discord/types.js';
+import { handOverAnswer } from '../discord/undelivered.js';
+import type { GuildBinding } from '../identity/guild-binding.js';
+import { KEEP_FAILED_JOBS, queuePrefix } from '../queue/connection.js';
+import type { WorkerModule } from '../queue/worker-module.js';
+import type { RedisConnection } from '../redis.js';
+import { INTERACTIVE_MAX_WAIT_MS, ValentinaBudgetError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
+import { performChange, type ExperienceChangeRequest } from './grant.js';
+
+export const XP_QUEUE = 'xp-writes';
+/** Valentina calls of one change: the fresh balance read and the write. */
+export const WRITE_COST = 2;
+/** The latest a change is queued for: well inside the 15 minutes its message can be edited. */
+export const QUEUE_MAX_WAIT_MS = 10 * 60_000;
+/** How long Discord lets the bot edit an interaction's answer. */
+const TOKEN_LIFETIME_MS = 15 * 60_000;
+/** A queued change waits this long at most for a token when its reserved ones were spent elsewhere. */
+const JOB_MAX_WAIT_MS = 60_000;
+
+const snowflake = z.string().regex(/^\d{15,21}$/);
+
+export const QueuedChangeSchema = z.object({
+  request: z.object({
+    kind: z.enum(['xp-add', 'xp-remove', 'cp-add']),
+    interactionId: snowflake,
+    guildId: snowflake,
+    actorDiscordId: snowflake,
+    target: z.object({ id: snowflake, bot: z.boolean() }),
+    targetName: z.string(),
+    amount: z.number().int().min(1),
+    campaign: z.object({ id: z.string().uuid(), name: z.string() }),
+    reason: z.string().nullable(),
+  }),
+  /** The interaction's webhook: application id and token (a secret: never logged). */
+  applicationId: snowflake,
+  token: z.string().min(1),
+  channelId: snowflake.nullable(),
+  /** When the token stops working (epoch ms). */
+  expiresAt: z.number().int(),
+  /** Budget tokens reserved when it was queued. */
+  prepaid: z.number().int().min(0),
+});
+export type QueuedChange = z.infer<typeof QueuedChangeSchema>;
+
+export const queuedChangeJobId = (interactionId: string) => `xp_${interactionId}`;
+
+/** The interaction a change came from, as far as queuing it needs. */
+export interface ChangeOrigin {
+  applicationId: string;
+  token: string;
+  channelId: string | null;
+  createdTimestamp: number;
+}
+
+/**
+ * Makes the change now when the budget has its calls within a short wait; otherwise (or when the budget
+ * runs out on the way, before the write was sent) queues it and answers when it will be applied.
+ */
+export async function changeNowOrQueue(request: ExperienceChangeRequest, binding: GuildBinding, origin: ChangeOrigin, deps: BotDeps): Promise<ReplyMessage> {
+  const wait = await deps.budget.peek({ priority: 'interactive', cost: WRITE_COST });
+  if (wait <= INTERACTIVE_MAX_WAIT_MS) {
+    try {
+      return await performChange(request, binding, deps);
+    } catch (error) {
+      // A 429 (ours or Valentina's) means the write was not applied: queuing it cannot apply it twice.
+      if (!(error instanceof ValentinaRateLimitError)) throw error;
+    }
+  }
+  return queueChange(request, origin, deps);
+}
+
+async function queueChange(request: ExperienceChangeRequest, origin: ChangeOrigin, deps: BotDeps): Promise<ReplyMessage> {
+  const ticket = await deps.budget.acquire({ priority: 'interactive', cost: WRITE_COST, maxWaitMs: QUEUE_MAX_WAIT_MS });
+  if (!ticket.granted) {
+    throw new ValentinaBudgetError({ status: 429, detail: 'request budget spent', method: 'POST', endpoint: 'queued XP change', retryAfterMs: ticket.waitMs });
+  }
+  const job: QueuedChange = {
+    request,
+    applicationId: origin.applicationId,
+    token: origin.token,
+    channelId: origin.channelId,
+    expiresAt: origin.createdTimestamp + TOKEN_LIFETIME_MS,
+    prepaid: WRITE_COST,
+  };
+  await xpQueueFor(deps).add('change', QueuedChangeSchema.parse(job), { jobId: queuedChangeJobId(request.interactionId), delay: ticket.waitMs });
+  deps.logger.info({ interactionId: request.interactionId, inMs: ticket.waitMs }, 'XP change queued until the request budget has room');
+  return queuedMessage(request, ticket.waitMs);
+}
+
+export function queuedMessage(request: Pick<ExperienceChangeRequest, 'kind' | 'amount' | 'target' | 'campaign'>, waitMs: number): ReplyMessage {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  const at = Math.ceil((Date.now() + waitMs) / 1000);
+  const what = request.kind === 'cp-add' ? `${request.amount} cool point${request.amount === 1 ? '' : 's'}` : `${request.amount} XP`;
+  const verb = request.kind === 'xp-remove' ? `Removing ${what} from` : `Giving ${what} to`;
+  return {
+    content:
+      `⏳ Queued: ${verb} <@${request.target.id}> in *${request.campaign.name}* will be applied in about ${seconds} s (<t:${at}:R>) — Valentina is busy right now. ` +
+      'This message will show the result; no need to send it again.',
+    allowedMentions: { parse: [] },
+    ephemeral: false,
+  };
+}
+
+const queues = new WeakMap<BotDeps, Queue>();
+
+export function xpQueueFor(deps: BotDeps): Queue {
+  let queue = queues.get(deps);
+  if (!queue) {
+    queue = new Queue(XP_QUEUE, {
+      connection: deps.queueConnection,
+      prefix: queuePrefix(deps.config.redis.prefix),
+      defaultJobOptions: {
+        attempts: 30,
+        backoff: { type: 'custom' },
+        // The payload holds the interaction's token: nothing kept once done.
+        removeOnComplete: true,
+        removeOnFail: { ...KEEP_FAILED_JOBS, age: 24 * 3600 },
+      },
+    });
+    queue.on('error', (error) => deps.logger.warn({ err: error }, 'XP queue connection error'));
+    queues.set(deps, queue);
+  }
+  return queue;
+}
+
+/** Runs one queued change and edits its message with the outcome; a spent budget retries it later. */
+export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'applied' | 'answered'> {
+  const parsed = QueuedChangeSchema.safeParse(job.data);
+  if (!parsed.success) return 'answered';
+  const data = parsed.data;
+  const prepaid = { left: job.attemptsMade === 0 ? data.prepaid : 0 };
+  let reply: ReplyMessage;
+  let outcome: 'applied' | 'answered' = 'applied';
+  try {
+    const binding = await deps.bindings.get(data.request.guildId);
+    if (!binding) throw new Error('the server was disconnected from Valentina before a queued XP change ran');
+    reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, () => performChange(data.request, binding, deps));
+  } catch (error) {
+    // Not applied (a 429 is refused before the handler): try again while the message can still be edited.
+    if (error instanceof ValentinaRateLimitError && Date.now() + error.retryAfterMs < data.expiresAt - 60_000) throw error;
+    outcome = 'answered';
+    reply = failureMessage(error, data, deps);
+  }
+  await editOriginal(data, reply, deps);
+  return outcome;
+}
+
+function failureMessage(error: unknown, data: QueuedChange, deps: BotDeps): ReplyMessage {
+  if (error instanceof ValentinaRateLimitError) {
+    return { content: `Valentina stayed busy, so this change was not applied. Nothing was changed: send the command again later.`, allowedMentions: { parse: [] } };
+  }
+  const described = describeError(error);
+  if (described.reference) deps.logger.error({ err: loggableError(error), reference: described.reference, interactionId: data.request.interactionId }, 'queued XP change failed');
+  return { content: `The queued change could not be made. ${described.message}`, allowedMentions: { parse: [] } };
+}
+
+async function editOriginal(data: QueuedChange, reply: ReplyMessage, deps: BotDeps): Promise<void> {
+  const embeds = (reply.embeds ?? []).map((embed) => ('toJSON' in embed ? embed.toJSON() : embed));
+  const body = { content: reply.content ?? '', embeds, allowed_mentions: { parse: [] } };
+  try {
+    await deps.rest.patch(Routes.webhookMessage(data.applicationId, data.token), { body, auth: false });
+  } catch (error) {
+    deps.logger.warn({ err: loggableError(error), interactionId: data.request.interactionId }, 'a queued XP change could not edit its message; sending the outcome to the channel');
+    const origin = { interactionId: data.request.interactionId, userId: data.request.actorDiscordId, guildId: data.request.guildId, channelId: data.channelId, action: 'Your queued XP change' };
+    await handOverAnswer(origin, reply, true, deps);
+  }
+}
+
+function startXpWorker(deps: BotDeps, connection: RedisConnection): Worker {
+  const worker = new Worker(XP_QUEUE, (job: Job) => processQueuedChange(job, deps), {
+    connection,
+    prefix: queuePrefix(deps.config.redis.prefix),
+    concurrency: 8,
+    lockDuration: 30_000,
+    stalledInterval: 10_000,
+    settings: {
+      backoffStrategy: (_attempts: number, _type?: string, error?: Error) =>
+        (error instanceof ValentinaRateLimitError ? error.retryAfterMs : 2_000) + Math.round(Math.random() * 500),
+    },
+  });
+  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'queued XP change not applied yet'));
+  worker.on('error', (error) => deps.logger.warn({ err: error }, 'XP worker error'));
+  return worker;
+}
+
+export const xpWorker: WorkerModule = {
+  name: XP_QUEUE,
+  start: startXpWorker,
+  depth: (deps) => xpQueueFor(deps).getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+};

@@ -1,0 +1,88 @@
+/**
+ * Valentina's rate limit end to end: the fake enforces the live limit (50 requests per 60 s per key),
+ * and a burst of commands larger than that hits the real bot process. Every interaction is answered
+ * in time (the simulator rejects a first response past Discord's 3 s), reads beyond the budget are
+ * told when to try again, XP changes beyond it are queued — applied exactly once, their message edited
+ * with the record — no user sees an internal error, the fake never has to refuse a request, and
+ * /readyz asks Valentina nothing while the commands flow.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InteractionHandle, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
+
+const main = FIXTURE_IDS.campaigns.main;
+const LIVE_LIMIT = [{ name: 'default', capacity: 50, refillPerSecond: 50 / 60 }];
+const READS = 90;
+const WRITES = 8;
+
+describe('a burst larger than Valentina’s rate limit', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ fake: { rateLimits: LIVE_LIMIT } });
+    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers everyone in time, queues the writes, applies each once, and stays under the limit', { timeout: 180_000 }, async () => {
+    const { sim, users, guild, fake } = stack;
+    const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
+    fake.clearRequests();
+    const readers = [users.mara, users.bastien, users.celeste, users.viktor];
+    // Reads first, then the writes, which find the budget spent.
+    const reads: Promise<InteractionHandle>[] = [];
+    for (let i = 0; i < READS; i++) {
+      reads.push(sim.slashCommand({ user: readers[i % readers.length]!, guildId: guild.id, command: 'xp', subcommand: 'show' }));
+    }
+    const readHandles = await Promise.all(reads);
+    const writeHandles = await Promise.all(
+      Array.from({ length: WRITES }, (_, i) =>
+        sim.slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 1, reason: `burst ${i}` } }),
+      ),
+    );
+
+    // Discord's 3 s: the simulator rejects an interaction that got no first response (a deferral counts).
+    await Promise.all([...readHandles, ...writeHandles].map((handle) => handle.initialResponse()));
+
+    const readAnswers = await Promise.all(readHandles.map((handle) => handle.reply({ timeoutMs: 30_000 })));
+    const shown = readAnswers.filter((answer) => answer.embeds.length > 0).length;
+    const busy = readAnswers.filter((answer) => /^Valentina is busy right now\. Try again in \d+ seconds?\./.test(answer.content));
+    const other = readAnswers.filter((answer) => answer.embeds.length === 0 && !busy.includes(answer)).map((answer) => answer.content);
+    expect(other).toEqual([]);
+    expect(shown + busy.length).toBe(READS);
+    expect(busy.length).toBeGreaterThan(0);
+
+    // While the commands flow (queued changes still to run), readiness is judged from their requests.
+    const ready = await fetch(`${stack.bot.opsUrl}/readyz`).then((r) => r.json() as Promise<{ checks: Record<string, string> }>);
+    expect(ready.checks.valentina).toBe('ok');
+
+    const firstAnswers = await Promise.all(writeHandles.map((handle) => handle.reply({ timeoutMs: 30_000 })));
+    const queued = firstAnswers.filter((answer) => answer.content.startsWith('⏳ Queued:'));
+    expect(queued.length).toBeGreaterThan(0);
+    for (const answer of queued) expect(answer.content).toMatch(/will be applied in about \d+ s/);
+    expect(queued.every((answer) => !answer.ephemeral)).toBe(true);
+
+    // Every queued message becomes the change's public record.
+    const recorded = (handle: InteractionHandle) => (handle.original?.embeds[0]?.title ?? '') === `+1 XP for Mara`;
+    await waitFor('every queued XP change to be applied and its message edited', 150_000, () => writeHandles.every(recorded));
+
+    const after = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
+    expect(after - before).toBe(WRITES);
+    expect(fake.requests.filter((r) => r.method === 'POST' && /\/experience\/xp\/add$/.test(r.path) && r.status === 201)).toHaveLength(WRITES);
+
+    // Nobody saw an internal error; readiness asked nothing; Valentina refused at most a stray request (the
+    // budget and Valentina's bucket can differ by a token at the edge), and then only once.
+    const everything: Array<Pick<SimMessage, 'content'>> = [...readAnswers, ...writeHandles.map((handle) => handle.original!)];
+    expect(everything.filter((message) => message.content.includes('something went wrong on our side'))).toEqual([]);
+    expect(fake.requests.filter((request) => request.status === 429).length).toBeLessThanOrEqual(1);
+    expect(fake.countRequests({ method: 'GET', path: '/health' })).toBe(0);
+    expect(stack.bot.logs.filter((line) => line.includes('interaction failed'))).toEqual([]);
+    // Per minute: what the live bucket allows (50 at once, then 50/60 per second).
+    const times = fake.requests.map((request) => request.at.getTime()).sort((x, y) => x - y);
+    const perMinute = Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 60_000).length));
+    expect(perMinute).toBeLessThanOrEqual(100);
+  });
+});
