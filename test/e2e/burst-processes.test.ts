@@ -1,0 +1,167 @@
+/**
+ * Both limits at once, across processes: two gateway processes (one shard each) and a worker share one
+ * Redis, one Valentina request budget and one Discord REST proxy, and a burst of 200 commands arrives
+ * against the fake Valentina holding the live limit (50 requests a minute per key). Every interaction
+ * gets its first response within Discord's 3 s; Valentina receives no more than its bucket allows and
+ * refuses at most a stray request; Discord receives at most 50 bot requests in any second; queued XP
+ * changes are each applied once; nobody reads an internal error.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { startDiscordSimulator, type DiscordSimulator, type InteractionHandle } from '../../packages/sandbox/src/discord-sim/index.js';
+import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
+import { DISCORD_EPOCH } from '../../packages/sandbox/src/discord-sim/snowflake.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { freePort } from '../../packages/sandbox/src/redis-server.js';
+import { ChildBot, GUILD_MEMBERS, REPO_ROOT, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
+import { redisUrl } from '../support/redis.js';
+
+const main = FIXTURE_IDS.campaigns.main;
+const LIVE_LIMIT = [{ name: 'default', capacity: 50, refillPerSecond: 50 / 60 }];
+const COMMANDS_PER_GUILD = 100;
+const WRITES_PER_GUILD = 5;
+
+/** A guild id on `shard` of 2: the shard is `(id >> 22) % 2`. */
+function guildIdOnShard(shard: number): string {
+  let timestamp = BigInt(Date.now()) - DISCORD_EPOCH;
+  if (timestamp % 2n !== BigInt(shard)) timestamp += 1n;
+  return ((timestamp << 22n) | 11n).toString();
+}
+
+describe('a burst of 200 commands on two gateway processes and a worker', () => {
+  let sim: DiscordSimulator;
+  let fake: FakeValentina;
+  let redis: Redis;
+  let proxy: ChildProcess;
+  const users = {} as Record<GuildMemberName, SimUser>;
+  const guilds: SimGuild[] = [];
+  const bots: ChildBot[] = [];
+
+  beforeAll(async () => {
+    const simPort = await freePort();
+    const proxyPort = await freePort();
+    proxy = spawn(process.execPath, [join(REPO_ROOT, 'dist/src/discord-proxy.js')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', DISCORD_API_URL: `http://127.0.0.1:${simPort}/api`, DISCORD_PROXY_PORT: String(proxyPort), DISCORD_PROXY_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    await waitFor('the proxy to answer /healthz', 15_000, () => fetch(`http://127.0.0.1:${proxyPort}/healthz`).then((r) => r.ok, () => false));
+    sim = await startDiscordSimulator({ port: simPort, heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
+    fake = await startFakeValentina({ discordApiUrl: sim.apiUrl, rateLimits: LIVE_LIMIT });
+    for (const name of GUILD_MEMBERS) {
+      const id = FIXTURE_IDS.users[name].discordId!;
+      users[name] = sim.addUser({ id, username: name, globalName: name.charAt(0).toUpperCase() + name.slice(1) });
+    }
+    const prefix = `e2e-burst-${randomBytes(4).toString('hex')}`;
+    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    const bindings = new GuildBindingStore(redis, prefix);
+    for (const shard of [0, 1]) {
+      const guild = sim.addGuild({ id: guildIdOnShard(shard), name: `Chicago by Night ${shard}`, ownerId: users.viktor.id });
+      for (const name of GUILD_MEMBERS) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
+      await bindings.set({
+        guildId: guild.id,
+        companyId: FIXTURE_IDS.companies.chicago,
+        companyName: 'Chicago by Night',
+        approvalsChannelId: guild.defaultChannelId,
+        defaultCampaignId: main,
+        defaultCampaignName: 'Requiem for the Loop',
+        auditChannelId: guild.defaultChannelId,
+        updatedBy: users.viktor.id,
+      });
+      guilds.push(guild);
+    }
+    const env = {
+      DISCORD_TOKEN: SIM_BOT_TOKEN,
+      DISCORD_API_URL: sim.apiUrl,
+      DISCORD_REST_PROXY_URL: `http://127.0.0.1:${proxyPort}/api`,
+      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
+      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
+      VALENTINA_API_URL: fake.url,
+      VALENTINA_API_KEY: fake.apiKey,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://127.0.0.1:9',
+      REGISTER_COMMANDS: 'global',
+      LOG_LEVEL: 'warn',
+    };
+    const start = async (extra: Record<string, string>, ready: () => Promise<void>) => {
+      const bot = new ChildBot({ ...env, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()), ...extra }, ready);
+      bots.push(bot);
+      await bot.start(20_000);
+    };
+    for (const shard of [0, 1]) {
+      await start({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
+        await waitFor('global commands', 20_000, () => sim.commands().length > 0);
+        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: 20_000 });
+      });
+    }
+    await start({ BOT_ROLES: 'worker,http', REGISTER_COMMANDS: '' }, async () => undefined);
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const bot of bots) await bot.stop('SIGKILL');
+    proxy?.kill('SIGKILL');
+    await redis?.quit();
+    await fake?.close();
+    await sim?.close();
+  });
+
+  it('answers all 200 in time, within Valentina’s and Discord’s limits, applying each queued change once', { timeout: 240_000 }, async () => {
+    const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
+    fake.clearRequests();
+    sim.rateLimit.resetStats();
+    const readers = [users.mara, users.bastien, users.celeste, users.viktor];
+    const reads: Promise<InteractionHandle>[] = [];
+    const writes: Promise<InteractionHandle>[] = [];
+    for (const guild of guilds) {
+      for (let i = 0; i < COMMANDS_PER_GUILD - WRITES_PER_GUILD; i++) {
+        reads.push(sim.slashCommand({ user: readers[i % readers.length]!, guildId: guild.id, command: 'xp', subcommand: 'show' }));
+      }
+      for (let i = 0; i < WRITES_PER_GUILD; i++) {
+        writes.push(
+          sim.slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 1, reason: `burst ${guild.id} ${i}` } }),
+        );
+      }
+    }
+    const readHandles = await Promise.all(reads);
+    const writeHandles = await Promise.all(writes);
+    expect(readHandles.length + writeHandles.length).toBe(2 * COMMANDS_PER_GUILD);
+
+    // Discord's 3 s: the simulator rejects a first response (a deferral counts) that comes later.
+    await Promise.all([...readHandles, ...writeHandles].map((handle) => handle.initialResponse()));
+
+    const readAnswers = await Promise.all(readHandles.map((handle) => handle.reply({ timeoutMs: 30_000 })));
+    const unexpected = readAnswers
+      .filter((answer) => answer.embeds.length === 0 && !/^Valentina is busy right now\. Try again in \d+ seconds?\./.test(answer.content))
+      .map((answer) => answer.content);
+    expect(unexpected).toEqual([]);
+    // The burst is larger than the budget: some reads were told to come back rather than sent to Valentina.
+    expect(readAnswers.filter((answer) => answer.embeds.length === 0).length).toBeGreaterThan(0);
+
+    // Each change ends as its public record (at once, or once its queued turn came).
+    const recorded = (handle: InteractionHandle) => (handle.original?.embeds[0]?.title ?? '') === '+1 XP for Mara';
+    await waitFor('every XP change to be applied and its message to show the record', 180_000, () => writeHandles.every(recorded));
+    const after = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
+    expect(after - before).toBe(2 * WRITES_PER_GUILD);
+    expect(fake.requests.filter((r) => r.method === 'POST' && /\/experience\/xp\/add$/.test(r.path) && r.status === 201)).toHaveLength(2 * WRITES_PER_GUILD);
+
+    // Valentina: what its bucket allows in any minute (50 at once, then 50 a minute), at most a stray refusal.
+    const times = fake.requests.map((request) => request.at.getTime()).sort((x, y) => x - y);
+    const perMinute = Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 60_000).length));
+    expect(perMinute).toBeLessThanOrEqual(100);
+    expect(fake.requests.filter((request) => request.status === 429).length).toBeLessThanOrEqual(1);
+    // Discord: the bot token's global limit, across the three processes.
+    expect(sim.rateLimit.peakPerSecond).toBeLessThanOrEqual(50);
+    expect(sim.rateLimit.refused).toBe(0);
+    // Nobody read an internal error.
+    const everything = [...readAnswers.map((answer) => answer.content), ...writeHandles.map((handle) => handle.original?.content ?? '')];
+    expect(everything.filter((content) => content.includes('something went wrong on our side'))).toEqual([]);
+    expect(bots.flatMap((bot) => bot.logs).filter((line) => line.includes('interaction failed'))).toEqual([]);
+  });
+});
