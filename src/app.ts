@@ -119,6 +119,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     onSend: (info) => noteRequestSent(info.method),
   });
   const charts = lazyChartPool({ size: 1, timeoutMs: 5_000 });
+  // One Discord REST client per process, so its rate-limit state (Discord's 50 requests a second per token,
+  // per-route buckets) is one: the features, the delivery worker and the discord.js client all use it.
+  const rest = createRest(config);
   const deps: BotDeps = {
     config,
     logger,
@@ -131,7 +134,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     oauthStates: new OAuthStateStore(redis, prefix),
     deliveries: new DeliveryQueue({ connection: queueConnection, prefix: queuePrefix(prefix) }),
     directory: new CompanyDirectory({ redis, prefix, valentina }),
-    rest: createRest(config),
+    rest,
     queueConnection,
     charts,
     commands,
@@ -141,6 +144,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const routes = new RouteTable();
   const closers: Array<() => Promise<void>> = [];
   const client = roles.has('gateway') ? createDiscordClient(config) : undefined;
+  if (client) client.rest = rest;
   const router = client ? new InteractionRouter({ commands, deps, deferAfterMs: options.deferAfterMs }) : undefined;
   // One gateway process per shard: another one for the same shards waits (src/discord/shard-lease.ts).
   const lease = client ? shardLeaseFor(config, redis, logger.child({ component: 'gateway' })) : undefined;
@@ -171,7 +175,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     const deliveryWorker = startDeliveryWorker({
       connection: workerConnection,
       prefix: queuePrefix(prefix),
-      rest: createRest(config),
+      rest,
       logger: logger.child({ component: 'deliveries' }),
     });
     deliveryWorker.on('error', onRedisError);
