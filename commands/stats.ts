@@ -1,6 +1,9 @@
 /**
  * `/stats me|user|company` — roll statistics as a table would enjoy them: the headline figures in an
- * embed and a chart (outcomes and most-rolled traits) rendered off the event loop and attached as PNG.
+ * embed and a chart (outcomes and most-rolled traits) rendered in the chart worker and attached as
+ * PNG. The figures come from a one-minute cache (src/stats/figures.ts). When the renderer is busy the
+ * figures are shown to the asker alone with when to try again; this module never loads the canvas
+ * library (only the worker does).
  */
 import {
   ApplicationIntegrationType,
@@ -13,7 +16,10 @@ import {
 } from 'discord.js';
 import type { BotDeps, CommandModule, ReplyMessage } from '../src/discord/types.js';
 import { requireBinding, resolveTarget, withActor } from '../src/identity/context.js';
-import { hasRolls, OUTCOME_COLOURS } from '../src/stats/index.js';
+import { statisticsOf, type StatsSubject } from '../src/stats/figures.js';
+import { OUTCOME_COLOURS } from '../src/stats/model.js';
+import { hasRolls } from '../src/stats/schema.js';
+import { ChartRendererBusyError, ChartRenderTimeoutError } from '../src/stats/worker-pool.js';
 import type { RollStatistics } from '../src/valentina/index.js';
 
 const DEFAULT_TOP = 5;
@@ -61,11 +67,23 @@ export function statsEmbed(title: string, subtitle: string, stats: RollStatistic
   return embed.setImage(`attachment://${CHART_NAME}`);
 }
 
+/** What the asker sees when the chart could not be drawn in time: the figures, and when to try again. */
+export const busyMessage = (retryAfterMs: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return `The chart renderer is busy, try again in ${seconds} s. Here are the figures meanwhile.`;
+};
+
 async function answer(title: string, subtitle: string, stats: RollStatistics, isPrivate: boolean, deps: BotDeps): Promise<ReplyMessage> {
   const embed = statsEmbed(title, subtitle, stats);
   if (!hasRolls(stats)) return { embeds: [embed], ephemeral: isPrivate };
-  const png = await deps.charts.render({ ...stats, title, subtitle });
-  return { embeds: [embed], files: [new AttachmentBuilder(png, { name: CHART_NAME, description: `Roll statistics for ${title}` })], ephemeral: isPrivate };
+  try {
+    const png = await deps.charts.render({ ...stats, title, subtitle });
+    return { embeds: [embed], files: [new AttachmentBuilder(png, { name: CHART_NAME, description: `Roll statistics for ${title}` })], ephemeral: isPrivate };
+  } catch (error) {
+    if (!(error instanceof ChartRendererBusyError || error instanceof ChartRenderTimeoutError)) throw error;
+    // Without its chart the embed must not point at an attachment that is not there.
+    return { content: busyMessage(error.retryAfterMs), embeds: [embed.setImage(null)], ephemeral: true };
+  }
 }
 
 async function run(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage> {
@@ -73,19 +91,20 @@ async function run(interaction: ChatInputCommandInteraction, deps: BotDeps): Pro
   const top = interaction.options.getInteger('top') ?? DEFAULT_TOP;
   const isPrivate = interaction.options.getBoolean('private') ?? false;
   return withActor(interaction, deps, async (actor) => {
-    const onBehalfOf = { onBehalfOf: actor.userId };
+    const source = { redis: deps.redis, prefix: deps.config.redis.prefix, valentina: deps.valentina };
+    const figures = (subject: StatsSubject) => statisticsOf(source, subject, top, actor.userId);
     if (sub === 'company') {
-      const stats = await deps.valentina.companies.statistics(actor.companyId, { numTopTraits: top }, onBehalfOf);
+      const stats = await figures({ kind: 'company', companyId: actor.companyId });
       return answer(statsTitle(actor.companyName, stats.total_rolls), 'Every roll of the company', stats, isPrivate, deps);
     }
     if (sub === 'user') {
       const member = interaction.options.getUser('user', true);
       const binding = await requireBinding(interaction, deps);
       const target = await resolveTarget(member, binding, deps);
-      const stats = await deps.valentina.users.statistics(actor.companyId, target.userId, { numTopTraits: top }, onBehalfOf);
+      const stats = await figures({ kind: 'user', companyId: actor.companyId, userId: target.userId });
       return answer(statsTitle(member.displayName, stats.total_rolls), actor.companyName, stats, isPrivate, deps);
     }
-    const stats = await deps.valentina.users.statistics(actor.companyId, actor.userId, { numTopTraits: top }, onBehalfOf);
+    const stats = await figures({ kind: 'user', companyId: actor.companyId, userId: actor.userId });
     return answer(statsTitle(interaction.user.displayName, stats.total_rolls), actor.companyName, stats, isPrivate, deps);
   });
 }

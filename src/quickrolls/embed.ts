@@ -3,7 +3,7 @@
  * renders it, the successes and the outcome in the colour the `/stats` charts use for it.
  */
 import { EmbedBuilder } from 'discord.js';
-import { OUTCOME_COLOURS } from '../stats/index.js';
+import { OUTCOME_COLOURS } from '../stats/model.js';
 import type { DiceRoll, DiceRollResult } from '../valentina/index.js';
 
 type Outcome = DiceRollResult['total_result_type'];

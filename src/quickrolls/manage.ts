@@ -9,8 +9,8 @@ import { defineCustomId } from '../discord/custom-id.js';
 import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
-import { ValentinaNotFoundError, ValentinaOutcomeUnknownError, ValentinaValidationError, type QuickrollInput } from '../valentina/index.js';
-import { forgetQuickrolls, freshQuickrolls, quickrollsOf, traitCatalogue, type QuickrollSummary } from './catalogue.js';
+import { ValentinaNotFoundError, ValentinaOutcomeUnknownError, ValentinaValidationError, type Quickroll, type QuickrollInput } from '../valentina/index.js';
+import { forgetQuickrolls, freshQuickrolls, quickrollsOf, rememberQuickroll, traitCatalogue, type QuickrollSummary } from './catalogue.js';
 import { pickQuickroll } from './pick.js';
 import { resolveTraitNames, traitNames, type NamedTrait } from './traits.js';
 
@@ -161,19 +161,22 @@ export async function editQuickroll(deps: BotDeps, actor: Actor, input: EditInpu
   const options = { onBehalfOf: actor.userId };
   const patch = (body: Partial<QuickrollInput>, step: string) =>
     deps.valentina.quickrolls.update(actor.companyId, actor.userId, target.id, body, { ...options, idempotencyKey: `${idempotencyKey}:${step}` });
+  let saved: Quickroll | undefined;
   try {
     // Valentina saves a new name before it validates trait ids: traits go alone, first.
-    if (traits) await patch({ trait_ids: traits.map((t) => t.id) }, 'traits');
+    if (traits) saved = await patch({ trait_ids: traits.map((t) => t.id) }, 'traits');
     if (name !== undefined || description !== undefined) {
-      await patch({ ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) }, 'details');
+      saved = await patch({ ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) }, 'details');
     }
   } catch (error) {
+    await forgetQuickrolls(deps, actor.companyId, actor.userId);
     if (error instanceof ValentinaNotFoundError) throw gone(target, error);
     if (error instanceof ValentinaValidationError) throw refusal(error, traits ?? []);
     throw error;
-  } finally {
-    await forgetQuickrolls(deps, actor.companyId, actor.userId);
   }
+  // The list keeps the quickroll as Valentina answered the write: a read right now could still be the old one.
+  if (saved) await rememberQuickroll(deps, actor.companyId, actor.userId, { id: saved.id, name: saved.name, description: saved.description, traitIds: saved.trait_ids });
+  else await forgetQuickrolls(deps, actor.companyId, actor.userId);
   const changes = [
     name !== undefined && name !== target.name ? `renamed to **${name}**` : null,
     traits ? `traits now ${traits.map((t) => t.name).join(' + ')}` : null,

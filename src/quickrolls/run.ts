@@ -1,8 +1,11 @@
 /**
  * Rolling a quickroll with a character (R1). Before calling, checks what Valentina does not (the
  * quickroll is the actor's, the character theirs and in this company, no PLAYER rolls a STORYTELLER
- * character) and reads the character's sheet (P3) to name the traits it lacks. What a reroll needs is
- * kept in Redis under the roll's id, so the button's custom id stays short.
+ * character) and reads the character's sheet (P3, cached) to show the pool and name the traits it
+ * lacks. On a warm cache the roll is the only call. The roll's answer checks the cached sheet: a
+ * pool of another size than the sheet's drops it and reads it afresh for the message, and a sheet
+ * that leaves nothing to roll is read afresh before the roll is refused. What a reroll needs is kept
+ * in Redis under the roll's id, so the button's custom id stays short.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import { z } from 'zod';
@@ -18,7 +21,17 @@ import {
   ValentinaValidationError,
   type DiceRoll,
 } from '../valentina/index.js';
-import { forgetCharacters, forgetQuickrolls, traitCatalogue, type CharacterSummary, type QuickrollSummary } from './catalogue.js';
+import { forgetStatistics } from '../stats/figures.js';
+import {
+  forgetCharacters,
+  forgetQuickrolls,
+  forgetSheet,
+  sheetOf,
+  traitCatalogue,
+  type CharacterSummary,
+  type QuickrollSummary,
+  type SheetEntry,
+} from './catalogue.js';
 import { rollEmbed } from './embed.js';
 import { characterById, findQuickroll, pickCharacter, pickQuickroll } from './pick.js';
 import { traitNames } from './traits.js';
@@ -69,7 +82,7 @@ export interface RollRequest extends RollSettings {
 const requestSuffix = (error: { requestId: string | undefined }) => (error.requestId ? ` (request ${error.requestId})` : '');
 
 /** R1 with its refusals turned into sentences that name the quickroll, the character or the traits. */
-async function callRoll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, character: CharacterSummary, settings: RollSettings, missing: string[], idempotencyKey: string): Promise<DiceRoll> {
+async function callRoll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, character: CharacterSummary, settings: RollSettings, idempotencyKey: string): Promise<DiceRoll> {
   try {
     return await deps.valentina.dicerolls.rollQuickroll(
       actor.companyId,
@@ -78,7 +91,10 @@ async function callRoll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary
     );
   } catch (error) {
     if (isMissingTraits(error)) {
-      throw new UserError(`**${character.name}** has none of the traits **${quickroll.name}** needs${missing.length ? ` (${missing.join(', ')})` : ''}, so there is nothing to roll.`);
+      // The cached sheet said otherwise: it is out of date. The character lacks every trait of the quickroll.
+      await forgetSheet(deps, actor.companyId, character.id);
+      const missing = await namesOf(deps, actor, quickroll.traitIds);
+      throw new UserError(`**${character.name}** has none of the traits **${quickroll.name}** needs (${missing.join(', ')}), so there is nothing to roll. Pick another character or edit the quickroll.`);
     }
     if (error instanceof ValentinaNotFoundError || (error instanceof ValentinaValidationError && error.detail.startsWith('Quick roll '))) {
       await forgetQuickrolls(deps, actor.companyId, actor.userId);
@@ -109,31 +125,71 @@ export async function rollQuickroll(deps: BotDeps, actor: Actor, request: RollRe
   // Discord keeps the options within their bounds; a stale command definition may not.
   if (!parsed.success) throw new UserError(SETTING_RULES[parsed.error.issues[0]?.path[0] as keyof RollSettings] ?? SETTING_RULES.difficulty);
   const settings = parsed.data;
-  const quickroll = await pickQuickroll(deps, actor, request.quickroll);
-  const character = await pickCharacter(deps, actor, request.character);
-  return roll(deps, actor, quickroll, character, settings, idempotencyKey, rollerId);
+  // Both lists are read at once; the quickroll's refusal, if any, is the one told.
+  const [quickroll, character] = await Promise.allSettled([pickQuickroll(deps, actor, request.quickroll), pickCharacter(deps, actor, request.character)]);
+  if (quickroll.status === 'rejected') throw quickroll.reason;
+  if (character.status === 'rejected') throw character.reason;
+  return roll(deps, actor, quickroll.value, character.value, settings, idempotencyKey, rollerId);
+}
+
+interface PoolPlan {
+  pool: Array<{ name: string; value: number }>;
+  /** Dice the pool holds: what Valentina's roll should show as `num_dice`. */
+  dice: number;
+  missingIds: string[];
+}
+
+function planPool(quickroll: QuickrollSummary, sheet: readonly SheetEntry[]): PoolPlan {
+  const values = new Map(sheet.map((t) => [t.traitId, t]));
+  const pool = quickroll.traitIds.flatMap((id) => {
+    const owned = values.get(id);
+    return owned ? [{ name: owned.name, value: owned.value }] : [];
+  });
+  return { pool, dice: pool.reduce((sum, t) => sum + t.value, 0), missingIds: quickroll.traitIds.filter((id) => !values.has(id)) };
+}
+
+/** Trait names for ids; the catalogue is read only when there is something to name. */
+async function namesOf(deps: BotDeps, actor: Actor, ids: readonly string[]): Promise<string[]> {
+  return ids.length === 0 ? [] : traitNames(ids, await traitCatalogue(deps, actor.companyId));
 }
 
 async function roll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, character: CharacterSummary, settings: RollSettings, idempotencyKey: string, rollerId: string): Promise<ReplyMessage> {
-  const [sheet, catalogue] = await Promise.all([
-    deps.valentina.characters.traits(actor.companyId, character.id, {}, { onBehalfOf: actor.userId }),
-    traitCatalogue(deps, actor.companyId),
-  ]);
-  const values = new Map(sheet.map((t) => [t.trait.id, t]));
-  const pool = quickroll.traitIds.flatMap((id) => {
-    const owned = values.get(id);
-    return owned ? [{ name: owned.trait.name, value: owned.value }] : [];
-  });
-  const missing = traitNames(quickroll.traitIds.filter((id) => !values.has(id)), catalogue);
-  if (pool.length === 0) {
+  const read = (fresh: boolean) => sheetOf(deps, actor.companyId, character.id, actor.userId, fresh);
+  const first = await read(false);
+  let plan = planPool(quickroll, first.sheet);
+  // A remembered sheet may predate a change in the web app: nothing is refused on its word alone.
+  if (plan.pool.length === 0 && first.cached) plan = planPool(quickroll, (await read(true)).sheet);
+  let missing = await namesOf(deps, actor, plan.missingIds);
+  if (plan.pool.length === 0) {
     throw new UserError(`**${character.name}** has none of the traits **${quickroll.name}** needs (${missing.join(', ')}), so there is nothing to roll. Pick another character or edit the quickroll.`);
   }
-  const result = await callRoll(deps, actor, quickroll, character, settings, missing, idempotencyKey);
+  let result: DiceRoll;
+  try {
+    result = await callRoll(deps, actor, quickroll, character, settings, idempotencyKey);
+  } finally {
+    // The roll may count in these figures now (even when its answer was lost).
+    const source = { redis: deps.redis, prefix: deps.config.redis.prefix };
+    await forgetStatistics(source, [{ kind: 'user', companyId: actor.companyId, userId: actor.userId }, { kind: 'company', companyId: actor.companyId }]).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'could not drop the cached /stats figures after a roll'),
+    );
+  }
+  // Valentina built the pool from the character's traits as they are: another size means the sheet changed.
+  if (result.num_dice !== plan.dice) {
+    // The roll stands whatever happens next: a sheet that cannot be read now is only dropped.
+    const fresh = await read(true).catch(async () => {
+      await forgetSheet(deps, actor.companyId, character.id).catch(() => undefined);
+      return null;
+    });
+    if (fresh) {
+      plan = planPool(quickroll, fresh.sheet);
+      missing = await namesOf(deps, actor, plan.missingIds).catch(() => traitNames(plan.missingIds, []));
+    }
+  }
   const stored: StoredRoll = { ...settings, companyId: actor.companyId, quickrollId: quickroll.id, characterId: character.id };
   await deps.redis.set(storedKey(deps, result.id), JSON.stringify(stored), 'EX', REROLL_TTL_SECONDS);
   const reroll = new ButtonBuilder().setCustomId(rerollId.encode({ r: result.id, o: rollerId })).setLabel('Reroll').setEmoji('🎲').setStyle(ButtonStyle.Secondary);
   return {
-    embeds: [rollEmbed({ characterName: character.name, quickrollName: quickroll.name, pool, missing, roll: result, rollerId })],
+    embeds: [rollEmbed({ characterName: character.name, quickrollName: quickroll.name, pool: plan.pool, missing, roll: result, rollerId })],
     components: [new ActionRowBuilder<ButtonBuilder>().addComponents(reroll)],
     allowedMentions: { parse: [] },
     ephemeral: false,

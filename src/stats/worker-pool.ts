@@ -25,19 +25,30 @@ export interface ChartWorkerPoolOptions {
   maxQueue?: number;
 }
 
+/** A render that waited or ran too long; `retryAfterMs` estimates when the pool has caught up. */
 export class ChartRenderTimeoutError extends Error {
   override name = 'ChartRenderTimeoutError';
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    readonly timeoutMs: number,
+    readonly retryAfterMs: number = 1000,
+  ) {
     super(`Statistics chart was not rendered within ${timeoutMs} ms.`);
   }
 }
 
+/** A render refused because the queue is full; `retryAfterMs` estimates when it will have room. */
 export class ChartRendererBusyError extends Error {
   override name = 'ChartRendererBusyError';
-  constructor(readonly queued: number) {
+  constructor(
+    readonly queued: number,
+    readonly retryAfterMs: number = 1000,
+  ) {
     super(`Statistics chart renderer is busy (${queued} renders waiting).`);
   }
 }
+
+/** Time of one render assumed before any has been measured (a worker's start included). */
+const FIRST_RENDER_GUESS_MS = 200;
 
 export class ChartWorkerError extends Error {
   override name = 'ChartWorkerError';
@@ -52,6 +63,8 @@ export interface ChartWorkerPool {
 
 interface Job {
   request: RenderRequest;
+  /** When the job was handed to a worker (for the render-time estimate). */
+  startedAt?: number;
   resolve: (png: Buffer) => void;
   reject: (error: Error) => void;
   timeoutMs: number;
@@ -83,6 +96,14 @@ export function createChartWorkerPool(options: ChartWorkerPoolOptions = {}): Cha
   const queue: Job[] = [];
   let nextId = 1;
   let closed = false;
+  /** Moving average of one render's duration in a worker. */
+  let renderMs = FIRST_RENDER_GUESS_MS;
+
+  /** How long until the renders now waiting and running are done, at the measured pace. */
+  function backlogMs(): number {
+    const running = slots.filter((s) => s.job).length;
+    return Math.max(1000, Math.ceil(((queue.length + running) * renderMs) / size));
+  }
 
   function spawn(): Slot {
     const slot: Slot = { worker: new Worker(entry.file, { workerData: entry.workerData, execArgv: [] }) };
@@ -125,6 +146,7 @@ export function createChartWorkerPool(options: ChartWorkerPoolOptions = {}): Cha
       return;
     }
     const data = reply.data;
+    if (job.startedAt !== undefined) renderMs = 0.8 * renderMs + 0.2 * (performance.now() - job.startedAt);
     if (data.ok) finish(job, Buffer.from(data.png.buffer, data.png.byteOffset, data.png.byteLength));
     else finish(job, data.name === 'EmptyStatisticsError' ? new EmptyStatisticsError() : new ChartWorkerError(`${data.name}: ${data.message}`));
     dispatch();
@@ -137,6 +159,7 @@ export function createChartWorkerPool(options: ChartWorkerPoolOptions = {}): Cha
       const job = queue.shift() as Job;
       slot.job = job;
       job.slot = slot;
+      job.startedAt = performance.now();
       slot.worker.ref();
       slot.worker.postMessage(job.request);
     }
@@ -145,8 +168,9 @@ export function createChartWorkerPool(options: ChartWorkerPoolOptions = {}): Cha
   function onTimeout(job: Job): void {
     const queued = queue.indexOf(job);
     if (queued !== -1) queue.splice(queued, 1);
-    if (job.slot) retire(job.slot, new ChartRenderTimeoutError(job.timeoutMs));
-    else finish(job, new ChartRenderTimeoutError(job.timeoutMs));
+    const error = new ChartRenderTimeoutError(job.timeoutMs, backlogMs());
+    if (job.slot) retire(job.slot, error);
+    else finish(job, error);
   }
 
   return {
@@ -155,7 +179,7 @@ export function createChartWorkerPool(options: ChartWorkerPoolOptions = {}): Cha
         if (closed) throw new ChartWorkerError('Chart worker pool is closed');
         const stats = StatsChartInputSchema.parse(input);
         if (!hasRolls(stats)) throw new EmptyStatisticsError();
-        if (queue.length >= maxQueue) throw new ChartRendererBusyError(queue.length);
+        if (queue.length >= maxQueue) throw new ChartRendererBusyError(queue.length, backlogMs());
         const job: Job = { request: { id: nextId++, input: stats }, resolve, reject, timeoutMs: renderOptions.timeoutMs ?? timeoutMs };
         job.timer = setTimeout(() => onTimeout(job), job.timeoutMs);
         queue.push(job);

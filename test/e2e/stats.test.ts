@@ -69,6 +69,31 @@ describe('/stats', () => {
     expect(reply.attachments).toHaveLength(0);
   });
 
+  it('answers a repeated /stats within the minute from its cache: no Valentina call', async () => {
+    await run('celeste', 'company', { top: 3 });
+    const before = stack.fake.countRequests();
+    const again = await run('celeste', 'company', { top: 7 });
+    expect(stack.fake.countRequests()).toBe(before);
+    expect(again.embeds[0]!.title).toMatch(/^Chicago by Night — \d+ rolls$/);
+    expect(again.attachments).toHaveLength(1);
+  });
+
+  it('answers 48 concurrent /stats each with a chart or "busy, try again", never an internal error', async () => {
+    const members = ['mara', 'bastien', 'celeste'] as const;
+    const replies = await Promise.all(
+      Array.from({ length: 48 }, (_, i) => run(members[i % members.length]!, i % 2 === 0 ? 'company' : 'user', i % 2 === 0 ? { top: (i % 25) + 1 } : { user: stack.users.mara.id })),
+    );
+    const charts = replies.filter((r) => r.attachments.some((a) => a.filename === 'stats.png'));
+    const busy = replies.filter((r) => /^The chart renderer is busy, try again in \d+ s\./.test(r.content ?? ''));
+    expect(charts.length + busy.length).toBe(48);
+    for (const reply of busy) {
+      expect(reply.ephemeral).toBe(true);
+      expect(reply.embeds[0]!.fields?.find((f) => f.name === 'Rolls')).toBeDefined();
+      expect(reply.embeds[0]!.image).toBeFalsy();
+    }
+    expect(replies.filter((r) => /ERR-/.test(r.content ?? ''))).toEqual([]);
+  });
+
   it('tells an unlinked target and leaves Discord with no violations', async () => {
     const stranger = stack.sim.addUser({ username: 'stranger' });
     stack.sim.addMember(stack.guild.id, stranger.id);

@@ -54,7 +54,10 @@ describe('chart worker pool', () => {
     const renderer = createChartWorkerPool({ size: 1, maxQueue: 1, timeoutMs: 20_000 });
     const first = renderer.render(sampleStats());
     const second = renderer.render(sampleStats());
-    await expect(renderer.render(sampleStats())).rejects.toBeInstanceOf(ChartRendererBusyError);
+    const refused = await renderer.render(sampleStats()).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ChartRendererBusyError);
+    // When to try again: at least a second, for the two renders ahead of it.
+    expect((refused as ChartRendererBusyError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     expect((await first).length).toBeGreaterThan(10 * 1024);
     expect((await second).length).toBeGreaterThan(10 * 1024);
     await renderer.close();
