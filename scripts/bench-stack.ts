@@ -81,6 +81,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REDIS_PREFIX: prefix,
       // The bench's Redis keeps nothing on disk; a bot that checks for durability at start-up is told that is fine.
       REDIS_ALLOW_VOLATILE: 'true',
+      // The bot's request budget starts as large as the fake, which sets no limit unless a bench turns the
+      // live one on (then its RateLimit-Policy header resizes the budget from the first answer on).
+      VALENTINA_RATE_LIMIT: '1000000/60',
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(httpPort),
       OPS_HTTP_PORT: String(opsPort),
