@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
     // The bench's Redis keeps nothing on disk; a bot that checks for durability at start-up is told that is fine.
     REDIS_ALLOW_VOLATILE: 'true',
-    VALENTINA_RATE_LIMIT: '1000000/60',
+    VALENTINA_RATE_LIMIT: '100000/1',
   });
   const app = createApp(config, createLogger('error'));
   await app.start();

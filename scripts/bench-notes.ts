@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         REDIS_URL: redis.url,
         REDIS_PREFIX: `bench-notes-${quiet}`,
         REDIS_ALLOW_VOLATILE: 'true',
-        VALENTINA_RATE_LIMIT: '1000000/60',
+        VALENTINA_RATE_LIMIT: '100000/1',
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: String(await freePort()),
         OPS_HTTP_PORT: '0',

@@ -83,7 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REDIS_ALLOW_VOLATILE: 'true',
       // The bot's request budget starts as large as the fake, which sets no limit unless a bench turns the
       // live one on (then its RateLimit-Policy header resizes the budget from the first answer on).
-      VALENTINA_RATE_LIMIT: '1000000/60',
+      VALENTINA_RATE_LIMIT: '100000/1',
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(httpPort),
       OPS_HTTP_PORT: String(opsPort),
