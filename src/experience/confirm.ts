@@ -14,7 +14,7 @@ import type { BotDeps, ComponentInteraction, ComponentReply, ComponentRoute, Rep
 import { requireBinding } from '../identity/context.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import type { XpChangeKind } from './embeds.js';
-import { performChange, prepareChange, type ExperienceChangeRequest } from './grant.js';
+import { ExperienceChangeRequestSchema, performChange, prepareChange, type ExperienceChangeRequest } from './grant.js';
 import { changeNowOrQueue } from './queued.js';
 import { ValentinaRateLimitError } from '../valentina/index.js';
 
@@ -26,18 +26,6 @@ const CLAIM_TTL_SECONDS = 60 * 60;
 const snowflake = z.string().regex(/^\d{15,21}$/);
 export const confirmId = defineCustomId('xp.confirm', z.object({ i: snowflake }));
 export const cancelId = defineCustomId('xp.cancel', z.object({ i: snowflake }));
-
-const PendingSchema = z.object({
-  kind: z.enum(['xp-add', 'xp-remove', 'cp-add']),
-  interactionId: snowflake,
-  guildId: snowflake,
-  actorDiscordId: snowflake,
-  target: z.object({ id: snowflake, bot: z.boolean() }),
-  targetName: z.string(),
-  amount: z.number().int().min(1),
-  campaign: z.object({ id: z.string().uuid(), name: z.string() }),
-  reason: z.string().nullable(),
-});
 
 const pendingKey = (deps: BotDeps, interactionId: string) => `${deps.config.redis.prefix}:xp-confirm:${interactionId}`;
 const claimKey = (deps: BotDeps, interactionId: string) => `${deps.config.redis.prefix}:xp-confirm:${interactionId}:claim`;
@@ -83,7 +71,7 @@ async function claim(interaction: ComponentInteraction, interactionId: string, a
     if (used) throw new UserError(`This grant was already ${used} — nothing more to do here.`);
     throw new UserError(`This confirmation expired after ${CONFIRM_TTL_SECONDS / 60} minutes, so nothing was changed. Run the command again.`);
   }
-  const parsed = PendingSchema.safeParse(JSON.parse(raw));
+  const parsed = ExperienceChangeRequestSchema.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new UserError('This confirmation can no longer be read, so nothing was changed. Run the command again.');
   const request = parsed.data;
   if (interaction.user.id !== request.actorDiscordId) throw new UserError(`Only <@${request.actorDiscordId}>, who asked for this grant, can confirm or cancel it.`);

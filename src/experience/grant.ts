@@ -9,6 +9,7 @@
  * same write is sent again (bounded, checked each time); anything else is reported honestly.
  */
 import type { ChatInputCommandInteraction } from 'discord.js';
+import { z } from 'zod';
 import { UnconfirmedChangeError, UserError, outcomeUnknownMessage } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
@@ -66,6 +67,21 @@ export interface ExperienceChangeRequest {
   campaign: ChosenCampaign;
   reason: string | null;
 }
+
+const snowflake = z.string().regex(/^\d{15,21}$/);
+
+/** An {@link ExperienceChangeRequest} as it is kept in Redis: a confirmation waiting for its click, a queued change. */
+export const ExperienceChangeRequestSchema = z.object({
+  kind: z.enum(['xp-add', 'xp-remove', 'cp-add']),
+  interactionId: snowflake,
+  guildId: snowflake,
+  actorDiscordId: snowflake,
+  target: z.object({ id: snowflake, bot: z.boolean() }),
+  targetName: z.string(),
+  amount: z.number().int().min(1),
+  campaign: z.object({ id: z.string().uuid(), name: z.string() }),
+  reason: z.string().nullable(),
+}) satisfies z.ZodType<ExperienceChangeRequest>;
 
 /** Reads and checks the command's options. */
 export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<{ binding: GuildBinding; request: ExperienceChangeRequest }> {

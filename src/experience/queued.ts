@@ -19,7 +19,7 @@ import { KEEP_FAILED_JOBS, queuePrefix } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import type { RedisConnection } from '../redis.js';
 import { INTERACTIVE_MAX_WAIT_MS, ValentinaBudgetError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
-import { performChange, type ExperienceChangeRequest } from './grant.js';
+import { ExperienceChangeRequestSchema, performChange, type ExperienceChangeRequest } from './grant.js';
 
 export const XP_QUEUE = 'xp-writes';
 /** Valentina calls of one change: the fresh balance read and the write. */
@@ -34,17 +34,7 @@ const JOB_MAX_WAIT_MS = 60_000;
 const snowflake = z.string().regex(/^\d{15,21}$/);
 
 export const QueuedChangeSchema = z.object({
-  request: z.object({
-    kind: z.enum(['xp-add', 'xp-remove', 'cp-add']),
-    interactionId: snowflake,
-    guildId: snowflake,
-    actorDiscordId: snowflake,
-    target: z.object({ id: snowflake, bot: z.boolean() }),
-    targetName: z.string(),
-    amount: z.number().int().min(1),
-    campaign: z.object({ id: z.string().uuid(), name: z.string() }),
-    reason: z.string().nullable(),
-  }),
+  request: ExperienceChangeRequestSchema,
   /** The interaction's webhook: application id and token (a secret: never logged). */
   applicationId: snowflake,
   token: z.string().min(1),
