@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app.js';
-import { approvalQueueFor } from '../src/approvals/registry.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startDiscordSimulator, type SimMessage } from '../packages/sandbox/src/discord-sim/index.js';
@@ -77,7 +76,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const queue = approvalQueueFor(app.deps);
+  const queue = app.deps.approvals;
   const latencies: number[] = [];
   let lastDone = 0;
   const started = performance.now();

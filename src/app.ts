@@ -4,7 +4,7 @@
  *   worker  — queue workers (today the delivery worker); each adds its close() to `closers`;
  *   http    — the routes features mount (the OAuth callback) on the public port, and /healthz, /readyz
  *             and /metrics on the ops port (OPS_HTTP_HOST, loopback by default).
- * Redis, the Valentina client, the identity stores, the delivery queue (producer side) and metrics
+ * Redis, the Valentina client, the identity stores, the queues' producer sides (deliveries, approvals) and metrics
  * are shared by every role.
  */
 import type { Client } from 'discord.js';
@@ -35,6 +35,7 @@ import { RedisRequestBudget, ValentinaClient, withRequestPriority } from './vale
 import { CompanyDirectory } from './cache/directory.js';
 import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
+import { ApprovalQueue } from './approvals/queue.js';
 import { lazyChartPool } from './stats/lazy-pool.js';
 
 /**
@@ -122,6 +123,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   // One Discord REST client per process, so its rate-limit state (Discord's 50 requests a second per token,
   // per-route buckets) is one: the features, the delivery worker and the discord.js client all use it.
   const rest = createRest(config);
+  // The feature queues' producer sides, on the shared BullMQ connection; the connection's own listener
+  // reports its errors, so each queue only keeps an 'error' event from throwing.
+  const quietQueueError = (what: string) => {
+    let last = '';
+    return (error: Error) => {
+      if (error.message !== last) logger.debug({ err: error }, `${what} queue connection error`);
+      last = error.message;
+    };
+  };
+  const approvals = new ApprovalQueue(queueConnection, queuePrefix(prefix));
+  approvals.queue.on('error', quietQueueError('approval'));
   const deps: BotDeps = {
     config,
     logger,
@@ -138,6 +150,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     queueConnection,
     charts,
     commands,
+    approvals,
+    // A new, unapproved Valentina user: the storytellers get an approval request (src/approvals/).
+    onAccountCreated: (user) => approvals.enqueue({ companyId: user.company_id, userId: user.id }),
   };
   deps.deliveries.queue.on('error', onRedisError);
 
@@ -227,6 +242,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     if (http) await closeQuietly('the http server', () => http!.close(500));
     if (ops) await closeQuietly('the ops server', () => ops!.close(500));
     await closeQuietly('the delivery queue', () => withTimeout(deps.deliveries.close(), 500));
+    await closeQuietly('the approval queue', () => withTimeout(approvals.close(), 500));
     for (const connection of [redis, queueConnection]) {
       await closeQuietly('redis', async () => {
         if (connection.status === 'ready') await withTimeout(connection.quit(), 500);

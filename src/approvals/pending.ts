@@ -15,7 +15,6 @@ import type { User } from '../valentina/index.js';
 import { PENDING_COLOUR, repostId } from './message.js';
 import { approvalJobId, approvalKeys } from './queue.js';
 import { findAdmin } from './reconcile.js';
-import { approvalQueueFor } from './registry.js';
 import { postedMessages } from './requests.js';
 
 const MAX_LINES = 30;
@@ -34,7 +33,7 @@ export async function pendingReply(actor: Actor, binding: GuildBinding, deps: Bo
   requireStaff(actor, binding);
   const onBehalfOf = actor.role === 'ADMIN' ? actor.userId : await findAdmin(binding.companyId, deps);
   if (!onBehalfOf) throw new UserError(`**${binding.companyName}** has no admin in Valentina, so nobody can approve new players yet.`);
-  const queue = approvalQueueFor(deps);
+  const queue = deps.approvals;
   const [waiting, failed] = await Promise.all([deps.valentina.users.listUnapproved(binding.companyId, { onBehalfOf }), queue.failed(binding.companyId)]);
   const failedByUser = new Map(failed.map((entry) => [entry.userId, entry.reason]));
 
@@ -78,7 +77,7 @@ export async function pendingReply(actor: Actor, binding: GuildBinding, deps: Bo
 export async function repostRequest(actor: Actor, binding: GuildBinding, userId: string, interactionId: string, deps: BotDeps): Promise<ReplyMessage> {
   requireStaff(actor, binding);
   const subject = { companyId: binding.companyId, userId };
-  const queue = approvalQueueFor(deps);
+  const queue = deps.approvals;
   const old = (await postedMessages(subject, deps)).get(binding.guildId);
   if (old) {
     await deps.rest.delete(Routes.channelMessage(old.channelId, old.messageId)).catch((error: unknown) => {

@@ -6,6 +6,7 @@
  */
 import { Queue, type KeepJobs } from 'bullmq';
 import type { RedisConnection } from '../redis.js';
+import type { ApprovalRequests } from '../discord/types.js';
 import { z } from 'zod';
 import { KEEP_FAILED_JOBS, QUEUE_NAMES } from '../queue/connection.js';
 
@@ -54,7 +55,7 @@ export const approvalKeys = (prefix: string) => ({
 });
 export type ApprovalKeys = ReturnType<typeof approvalKeys>;
 
-export class ApprovalQueue {
+export class ApprovalQueue implements ApprovalRequests {
   readonly queue: Queue;
 
   /** `keepFailed`: failed requests kept for `/approvals pending` and inspection; default {@link KEEP_FAILED_JOBS}. */

@@ -9,7 +9,6 @@
  */
 import type { BotDeps } from '../discord/types.js';
 import { approvalKeys } from './queue.js';
-import { approvalQueueFor } from './registry.js';
 import { closeRequest, fetchApplicant, settledElsewhereLine } from './requests.js';
 
 /** An ADMIN of the company to act on behalf of for bot-internal admin reads, or null. */
@@ -50,7 +49,7 @@ async function reconcileCompany(companyId: string, guildIds: string[], deps: Bot
     const subject = { companyId, userId: user.id };
     const posted = await deps.redis.hkeys(keys.posted(subject));
     if (guildIds.every((guildId) => posted.includes(guildId))) continue;
-    await approvalQueueFor(deps).enqueue(subject);
+    await deps.approvals.enqueue(subject);
     enqueued += 1;
   }
   let closed = 0;

@@ -20,7 +20,6 @@ import type { RunningWorker } from '../queue/worker-module.js';
 import { requestComponents, requestEmbed } from './message.js';
 import { approvalJobId, approvalKeys, ApprovalJobSchema, postedValue, RECONCILE_JOB, type ApprovalJob } from './queue.js';
 import { reconcile } from './reconcile.js';
-import { approvalQueueFor } from './registry.js';
 import { fetchApplicant, mergeTargets } from './requests.js';
 
 /** A worker that dies holds its jobs this long before another process takes them over. */
@@ -93,7 +92,7 @@ export function startApprovalWorker(deps: BotDeps, connection: RedisConnection):
   worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'approval job failed'));
   worker.on('error', (error) => deps.logger.warn({ err: error }, 'approval worker error'));
   registerFailedGauge(deps);
-  void approvalQueueFor(deps)
+  void deps.approvals
     .scheduleReconciliation()
     .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not schedule approval reconciliation'));
   return worker;
@@ -109,7 +108,7 @@ function registerFailedGauge(deps: BotDeps): void {
     registers: [registry],
     async collect() {
       try {
-        this.set(await approvalQueueFor(deps).queue.getFailedCount());
+        this.set(await deps.approvals.queue.getFailedCount());
       } catch {
         // Left out of this scrape when Redis cannot be read.
       }

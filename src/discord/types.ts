@@ -17,15 +17,16 @@ import type {
 import type { RedisConnection } from '../redis.js';
 import type { Config } from '../config.js';
 import type { REST } from '@discordjs/rest';
+import type { Queue } from 'bullmq';
 import type { CompanyDirectory } from '../cache/directory.js';
 import type { BotMetrics } from '../http/metrics.js';
 import type { ChartWorkerPool } from '../stats/worker-pool.js';
 import type { GuildBindingStore } from '../identity/guild-binding.js';
-import type { OAuthStateStore } from '../identity/oauth-state.js';
+import type { OAuthState, OAuthStateStore } from '../identity/oauth-state.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryQueue } from '../queue/deliveries.js';
-import type { RedisRequestBudget, ValentinaClient } from '../valentina/index.js';
+import type { RedisRequestBudget, User, ValentinaClient } from '../valentina/index.js';
 
 export interface BotDeps {
   config: Config;
@@ -54,6 +55,32 @@ export interface BotDeps {
   charts: Pick<ChartWorkerPool, 'render'>;
   /** The command registry, for commands that describe the others (`/help`). */
   commands: readonly CommandModule[];
+  /** Approval requests of new Valentina users, one job per (company, user) (src/approvals/queue.ts). */
+  approvals: ApprovalRequests;
+  /** What happens once linking created a new, unapproved Valentina user (app.ts: an approval request is queued). */
+  onAccountCreated: AccountCreatedHook;
+}
+
+/** Called once linking created a new, unapproved Valentina user. */
+export type AccountCreatedHook = (user: User, state: OAuthState) => Promise<void>;
+
+/** One approval request: a Valentina user of a company. */
+export interface ApprovalRequestSubject {
+  companyId: string;
+  userId: string;
+}
+
+/** The approval-request queue (producer side), as the features use it; `ApprovalQueue` implements it. */
+export interface ApprovalRequests {
+  readonly queue: Queue;
+  /** Asks for the request to be posted; one already queued, running or failed is not added again. */
+  enqueue(job: ApprovalRequestSubject): Promise<void>;
+  /** Queues the request again with a new generation (a fresh Discord nonce). */
+  repost(job: ApprovalRequestSubject, generation: string): Promise<'queued' | 'running'>;
+  /** The company's requests whose posting ran out of attempts. */
+  failed(companyId: string): Promise<Array<{ userId: string; reason: string; at: number }>>;
+  scheduleReconciliation(now?: Date): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Handles a message sent to the bot in DMs (never called for bots' own messages or guild messages). */
