@@ -4,7 +4,8 @@
  *   worker  — queue workers (today the delivery worker); each adds its close() to `closers`;
  *   http    — the routes features mount (the OAuth callback) on the public port, and /healthz, /readyz
  *             and /metrics on the ops port (OPS_HTTP_HOST, loopback by default).
- * Redis, the Valentina client, the identity stores, the queues' producer sides (deliveries, approvals) and metrics
+ * Redis, the Valentina client, the identity stores, the queues' producer sides (deliveries, approvals, notes,
+ * XP) and metrics
  * are shared by every role.
  */
 import type { Client } from 'discord.js';
@@ -36,6 +37,8 @@ import { CompanyDirectory } from './cache/directory.js';
 import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
 import { ApprovalQueue } from './approvals/queue.js';
+import { createXpQueue } from './experience/queued.js';
+import { createNotesQueue } from './notes/queue.js';
 import { lazyChartPool } from './stats/lazy-pool.js';
 
 /**
@@ -134,6 +137,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   };
   const approvals = new ApprovalQueue(queueConnection, queuePrefix(prefix));
   approvals.queue.on('error', quietQueueError('approval'));
+  const notesQueue = createNotesQueue(queueConnection, queuePrefix(prefix));
+  notesQueue.on('error', quietQueueError('notes'));
+  const xpQueue = createXpQueue(queueConnection, queuePrefix(prefix));
+  xpQueue.on('error', quietQueueError('XP'));
   const deps: BotDeps = {
     config,
     logger,
@@ -150,6 +157,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     queueConnection,
     charts,
     commands,
+    notesQueue,
+    xpQueue,
     approvals,
     // A new, unapproved Valentina user: the storytellers get an approval request (src/approvals/).
     onAccountCreated: (user) => approvals.enqueue({ companyId: user.company_id, userId: user.id }),
@@ -243,6 +252,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     if (ops) await closeQuietly('the ops server', () => ops!.close(500));
     await closeQuietly('the delivery queue', () => withTimeout(deps.deliveries.close(), 500));
     await closeQuietly('the approval queue', () => withTimeout(approvals.close(), 500));
+    await closeQuietly('the notes queue', () => withTimeout(notesQueue.close(), 500));
+    await closeQuietly('the XP queue', () => withTimeout(xpQueue.close(), 500));
     for (const connection of [redis, queueConnection]) {
       await closeQuietly('redis', async () => {
         if (connection.status === 'ready') await withTimeout(connection.quit(), 500);

@@ -55,6 +55,10 @@ export interface BotDeps {
   charts: Pick<ChartWorkerPool, 'render'>;
   /** The command registry, for commands that describe the others (`/help`). */
   commands: readonly CommandModule[];
+  /** Bursts of DMs waiting to become notes (producer side; src/notes/queue.ts). */
+  notesQueue: Queue;
+  /** XP changes queued until the request budget has room (producer side; src/experience/queued.ts). */
+  xpQueue: Queue;
   /** Approval requests of new Valentina users, one job per (company, user) (src/approvals/queue.ts). */
   approvals: ApprovalRequests;
   /** What happens once linking created a new, unapproved Valentina user (app.ts: an approval request is queued). */

@@ -86,7 +86,7 @@ async function queueChange(request: ExperienceChangeRequest, origin: ChangeOrigi
     expiresAt: origin.createdTimestamp + TOKEN_LIFETIME_MS,
     prepaid: WRITE_COST,
   };
-  await xpQueueFor(deps).add('change', QueuedChangeSchema.parse(job), { jobId: queuedChangeJobId(request.interactionId), delay: ticket.waitMs });
+  await deps.xpQueue.add('change', QueuedChangeSchema.parse(job), { jobId: queuedChangeJobId(request.interactionId), delay: ticket.waitMs });
   deps.logger.info({ interactionId: request.interactionId, inMs: ticket.waitMs }, 'XP change queued until the request budget has room');
   return queuedMessage(request, ticket.waitMs);
 }
@@ -105,26 +105,19 @@ export function queuedMessage(request: Pick<ExperienceChangeRequest, 'kind' | 'a
   };
 }
 
-const queues = new WeakMap<BotDeps, Queue>();
-
-export function xpQueueFor(deps: BotDeps): Queue {
-  let queue = queues.get(deps);
-  if (!queue) {
-    queue = new Queue(XP_QUEUE, {
-      connection: deps.queueConnection,
-      prefix: queuePrefix(deps.config.redis.prefix),
-      defaultJobOptions: {
-        attempts: 30,
-        backoff: { type: 'custom' },
-        // The payload holds the interaction's token: nothing kept once done.
-        removeOnComplete: true,
-        removeOnFail: { ...KEEP_FAILED_JOBS, age: 24 * 3600 },
-      },
-    });
-    queue.on('error', (error) => deps.logger.warn({ err: error }, 'XP queue connection error'));
-    queues.set(deps, queue);
-  }
-  return queue;
+/** The XP queue's producer side; createApp makes the one of the process (`BotDeps.xpQueue`). */
+export function createXpQueue(connection: RedisConnection, prefix: string): Queue {
+  return new Queue(XP_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 30,
+      backoff: { type: 'custom' },
+      // The payload holds the interaction's token: nothing kept once done.
+      removeOnComplete: true,
+      removeOnFail: { ...KEEP_FAILED_JOBS, age: 24 * 3600 },
+    },
+  });
 }
 
 /** Runs one queued change and edits its message with the outcome; a spent budget retries it later. */
@@ -190,5 +183,5 @@ function startXpWorker(deps: BotDeps, connection: RedisConnection): Worker {
 export const xpWorker: WorkerModule = {
   name: XP_QUEUE,
   start: startXpWorker,
-  depth: (deps) => xpQueueFor(deps).getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+  depth: (deps) => deps.xpQueue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
 };

@@ -16,36 +16,29 @@ import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInp
 import { burstSettings } from './settings.js';
 import { processBurst } from './save.js';
 
-const queues = new WeakMap<BotDeps, Queue>();
-
-export function notesQueueFor(deps: BotDeps): Queue {
-  let queue = queues.get(deps);
-  if (!queue) {
-    queue = new Queue(QUEUE_NAMES.notes, {
-      connection: deps.queueConnection,
-      prefix: queuePrefix(deps.config.redis.prefix),
-      defaultJobOptions: {
-        attempts: NOTE_ATTEMPTS,
-        backoff: { type: 'custom' },
-        removeOnComplete: { age: 3600, count: 10_000 },
-        // Two weeks rather than one: a failed burst holds the text of the user's note.
-        removeOnFail: { ...KEEP_FAILED_JOBS, age: 14 * 24 * 3600 },
-      },
-    });
-    queue.on('error', (error) => deps.logger.warn({ err: error }, 'notes queue connection error'));
-    queues.set(deps, queue);
-  }
-  return queue;
+/** The notes queue's producer side; createApp makes the one of the process (`BotDeps.notesQueue`). */
+export function createNotesQueue(connection: RedisConnection, prefix: string): Queue {
+  return new Queue(QUEUE_NAMES.notes, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: NOTE_ATTEMPTS,
+      backoff: { type: 'custom' },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      // Two weeks rather than one: a failed burst holds the text of the user's note.
+      removeOnFail: { ...KEEP_FAILED_JOBS, age: 14 * 24 * 3600 },
+    },
+  });
 }
 
 /** Makes sure the burst has its job (a no-op when it exists): called for every message of the burst. */
 export async function scheduleBurst(deps: BotDeps, job: BurstJobInput, delayMs: number): Promise<void> {
-  await notesQueueFor(deps).add('burst', BurstJobSchema.parse(job), { jobId: burstJobId(job.burstId), delay: Math.max(0, delayMs) });
+  await deps.notesQueue.add('burst', BurstJobSchema.parse(job), { jobId: burstJobId(job.burstId), delay: Math.max(0, delayMs) });
 }
 
 /** Runs waiting bursts now (after the user picked a company). */
 export async function releaseBursts(deps: BotDeps, burstIds: readonly string[]): Promise<void> {
-  const queue = notesQueueFor(deps);
+  const queue = deps.notesQueue;
   for (const id of burstIds) {
     const job = await queue.getJob(burstJobId(id));
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
@@ -74,5 +67,5 @@ function startNotesWorker(deps: BotDeps, connection: RedisConnection): Worker {
 export const notesWorker: WorkerModule = {
   name: QUEUE_NAMES.notes,
   start: startNotesWorker,
-  depth: (deps) => notesQueueFor(deps).getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+  depth: (deps) => deps.notesQueue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
 };

@@ -6,10 +6,9 @@ import { REST } from '@discordjs/rest';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from '../../src/approvals/queue.js';
-import type { BotDeps } from '../../src/discord/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createQueueConnection, KEEP_FAILED_JOBS, queuePrefix } from '../../src/queue/connection.js';
-import { notesQueueFor } from '../../src/notes/queue.js';
+import { createNotesQueue } from '../../src/notes/queue.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
@@ -129,8 +128,7 @@ describe('every queue', () => {
   it('keeps a bounded number of failed jobs for a bounded time', async () => {
     const connection = createQueueConnection(redisUrl(), { lazyConnect: true });
     const prefix = queuePrefix(uniquePrefix('keep'));
-    const deps = { queueConnection: connection, config: { redis: { prefix: uniquePrefix('keep') } }, logger: createLogger('silent') } as unknown as BotDeps;
-    const notes = notesQueueFor(deps);
+    const notes = createNotesQueue(connection, prefix);
     const queues = [new DeliveryQueue({ connection, prefix }).queue, new ApprovalQueue(connection, prefix).queue, notes];
     try {
       expect(KEEP_FAILED_JOBS).toEqual({ age: 7 * 24 * 3600, count: 1_000 });
