@@ -34,6 +34,9 @@ import { RedisDurabilityCheck } from './redis-durability.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
 import { RedisRequestBudget, ValentinaClient, withRequestPriority } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
+import { createNoteCaches } from './cache/notes.js';
+import { createQuickrollCaches } from './cache/quickrolls.js';
+import { createStatsCache } from './stats/figures.js';
 import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
 import { ApprovalQueue } from './approvals/queue.js';
@@ -153,6 +156,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     oauthStates: new OAuthStateStore(redis, prefix),
     deliveries: new DeliveryQueue({ connection: queueConnection, prefix: queuePrefix(prefix) }),
     directory: new CompanyDirectory({ redis, prefix, valentina }),
+    noteCaches: createNoteCaches(redis),
+    quickrollCaches: createQuickrollCaches(redis),
+    statsCache: createStatsCache(redis),
     rest,
     queueConnection,
     charts,

@@ -19,7 +19,10 @@ import type { Config } from '../config.js';
 import type { REST } from '@discordjs/rest';
 import type { Queue } from 'bullmq';
 import type { CompanyDirectory } from '../cache/directory.js';
+import type { NoteCaches } from '../cache/notes.js';
+import type { QuickrollCaches } from '../cache/quickrolls.js';
 import type { BotMetrics } from '../http/metrics.js';
+import type { StatsCache } from '../stats/figures.js';
 import type { ChartWorkerPool } from '../stats/worker-pool.js';
 import type { GuildBindingStore } from '../identity/guild-binding.js';
 import type { OAuthState, OAuthStateStore } from '../identity/oauth-state.js';
@@ -55,6 +58,12 @@ export interface BotDeps {
   charts: Pick<ChartWorkerPool, 'render'>;
   /** The command registry, for commands that describe the others (`/help`). */
   commands: readonly CommandModule[];
+  /** A user's note titles and recently seen note bodies (src/notes/cache.ts). */
+  noteCaches: NoteCaches;
+  /** Quickrolls, characters, sheets and the trait catalogue behind `/quickroll` (src/quickrolls/catalogue.ts). */
+  quickrollCaches: QuickrollCaches;
+  /** `/stats` figures, a minute each (src/stats/figures.ts). */
+  statsCache: StatsCache;
   /** Bursts of DMs waiting to become notes (producer side; src/notes/queue.ts). */
   notesQueue: Queue;
   /** XP changes queued until the request budget has room (producer side; src/experience/queued.ts). */

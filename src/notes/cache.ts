@@ -6,34 +6,12 @@
  *   notes:index:<company>:<user>          [{id, title, date_created, size}] newest first, 60 s
  *   notes:body:<company>:<user>:<note>    {id, title, content, date_created, date_modified}, 10 min
  */
-import { z } from 'zod';
-import { CachedJson } from '../cache/cached-json.js';
+import type { NoteBody, NoteIndexEntry } from '../cache/notes.js';
 import type { BotDeps } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import type { Note } from '../valentina/index.js';
 
-export const INDEX_TTL_SECONDS = 60;
-export const BODY_TTL_SECONDS = 600;
-
-const IndexSchema = z.array(z.object({ id: z.string().uuid(), title: z.string(), date_created: z.string(), size: z.number().int() }));
-export type NoteIndexEntry = z.infer<typeof IndexSchema>[number];
-const BodySchema = z.object({ id: z.string().uuid(), title: z.string(), content: z.string(), date_created: z.string(), date_modified: z.string() });
-export type NoteBody = z.infer<typeof BodySchema>;
-
-interface Caches {
-  index: CachedJson<typeof IndexSchema>;
-  body: CachedJson<typeof BodySchema>;
-}
-const caches = new WeakMap<BotDeps, Caches>();
-
-function cachesFor(deps: BotDeps): Caches {
-  let entry = caches.get(deps);
-  if (!entry) {
-    entry = { index: new CachedJson(deps.redis, IndexSchema, INDEX_TTL_SECONDS), body: new CachedJson(deps.redis, BodySchema, BODY_TTL_SECONDS) };
-    caches.set(deps, entry);
-  }
-  return entry;
-}
+export { BODY_TTL_SECONDS, INDEX_TTL_SECONDS, type NoteBody, type NoteIndexEntry } from '../cache/notes.js';
 
 type Owner = Pick<Actor, 'companyId' | 'userId'>;
 const indexKey = (deps: BotDeps, o: Owner) => `${deps.config.redis.prefix}:notes:index:${o.companyId}:${o.userId}`;
@@ -44,39 +22,39 @@ export const newestFirst = <T extends { date_created: string }>(notes: T[]): T[]
 /** All of the user's notes, straight from Valentina (N1), newest first; refreshes the title index. */
 export async function loadNotes(deps: BotDeps, owner: Owner): Promise<Note[]> {
   const notes = newestFirst(await deps.valentina.notes.listAll(owner.companyId, owner.userId, { onBehalfOf: owner.userId }));
-  await cachesFor(deps).index.set(indexKey(deps, owner), notes.map((n) => ({ id: n.id, title: n.title, date_created: n.date_created, size: n.content.length })));
+  await deps.noteCaches.index.set(indexKey(deps, owner), notes.map((n) => ({ id: n.id, title: n.title, date_created: n.date_created, size: n.content.length })));
   return notes;
 }
 
 /** The user's note titles, newest first (cached). */
 export function noteIndex(deps: BotDeps, owner: Owner): Promise<NoteIndexEntry[]> {
-  return cachesFor(deps).index.get(indexKey(deps, owner), async () =>
+  return deps.noteCaches.index.get(indexKey(deps, owner), async () =>
     (await loadNotes(deps, owner)).map((n) => ({ id: n.id, title: n.title, date_created: n.date_created, size: n.content.length })),
   );
 }
 
 /** The title index without loading (autocomplete answers from it). */
 export function peekNoteIndex(deps: BotDeps, owner: Owner): Promise<NoteIndexEntry[] | undefined> {
-  return cachesFor(deps).index.peek(indexKey(deps, owner));
+  return deps.noteCaches.index.peek(indexKey(deps, owner));
 }
 
 export function forgetNoteIndex(deps: BotDeps, owner: Owner): Promise<void> {
-  return cachesFor(deps).index.invalidate(indexKey(deps, owner));
+  return deps.noteCaches.index.invalidate(indexKey(deps, owner));
 }
 
 export async function rememberNote(deps: BotDeps, owner: Owner, note: NoteBody): Promise<void> {
-  await cachesFor(deps).body.set(bodyKey(deps, owner, note.id), {
+  await deps.noteCaches.body.set(bodyKey(deps, owner, note.id), {
     id: note.id, title: note.title, content: note.content, date_created: note.date_created, date_modified: note.date_modified,
   });
 }
 
 export function forgetNote(deps: BotDeps, owner: Owner, noteId: string): Promise<void> {
-  return cachesFor(deps).body.invalidate(bodyKey(deps, owner, noteId));
+  return deps.noteCaches.body.invalidate(bodyKey(deps, owner, noteId));
 }
 
 /** One of the user's notes: from the body cache, else N2 (a note of someone else is "not found"). */
 export async function ownNote(deps: BotDeps, owner: Owner, noteId: string, options: { deadline?: number; fresh?: boolean } = {}): Promise<NoteBody> {
-  const cached = options.fresh ? undefined : await cachesFor(deps).body.peek(bodyKey(deps, owner, noteId));
+  const cached = options.fresh ? undefined : await deps.noteCaches.body.peek(bodyKey(deps, owner, noteId));
   if (cached) return cached;
   const note = await deps.valentina.notes.get(owner.companyId, owner.userId, noteId, {
     onBehalfOf: owner.userId,

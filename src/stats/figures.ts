@@ -21,18 +21,13 @@ export interface StatsSource {
   redis: RedisConnection;
   prefix: string;
   valentina: Pick<ValentinaClient, 'companies' | 'users'>;
+  cache: StatsCache;
 }
 
-const caches = new WeakMap<RedisConnection, CachedJson<typeof RollStatisticsSchema>>();
+/** The figures cache; createApp makes the one of the process (`BotDeps.statsCache`). */
+export type StatsCache = CachedJson<typeof RollStatisticsSchema>;
 
-function cacheFor(redis: RedisConnection): CachedJson<typeof RollStatisticsSchema> {
-  let cache = caches.get(redis);
-  if (!cache) {
-    cache = new CachedJson(redis, RollStatisticsSchema, STATS_CACHE_SECONDS);
-    caches.set(redis, cache);
-  }
-  return cache;
-}
+export const createStatsCache = (redis: RedisConnection): StatsCache => new CachedJson(redis, RollStatisticsSchema, STATS_CACHE_SECONDS);
 
 const keyOf = (prefix: string, subject: StatsSubject) =>
   subject.kind === 'company' ? `${prefix}:stats:company:${subject.companyId}` : `${prefix}:stats:user:${subject.companyId}:${subject.userId}`;
@@ -40,7 +35,7 @@ const keyOf = (prefix: string, subject: StatsSubject) =>
 /** The subject's figures with at most `top` most-rolled traits, read as `onBehalfOf` when not cached. */
 export async function statisticsOf(source: StatsSource, subject: StatsSubject, top: number, onBehalfOf: string): Promise<RollStatistics> {
   const query = { numTopTraits: STATS_TOP_MAX };
-  const stats = await cacheFor(source.redis).get(keyOf(source.prefix, subject), () =>
+  const stats = await source.cache.get(keyOf(source.prefix, subject), () =>
     subject.kind === 'company'
       ? source.valentina.companies.statistics(subject.companyId, query, { onBehalfOf })
       : source.valentina.users.statistics(subject.companyId, subject.userId, query, { onBehalfOf }),
