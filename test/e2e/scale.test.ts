@@ -6,24 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { startDiscordSimulator, type DiscordSimulator, type SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
-import { DISCORD_EPOCH, shardOf } from '../../packages/sandbox/src/discord-sim/snowflake.js';
+import { shardOf } from '../../packages/sandbox/src/discord-sim/snowflake.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, GUILD_MEMBERS, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
+import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
+import { addShardedGuilds } from '../support/shards.js';
 
 const main = FIXTURE_IDS.campaigns.main;
 
-/** A guild id on `shard` of 2: the shard is `(id >> 22) % 2`. */
-function guildIdOnShard(shard: number): string {
-  let timestamp = BigInt(Date.now()) - DISCORD_EPOCH;
-  if (timestamp % 2n !== BigInt(shard)) timestamp += 1n;
-  return ((timestamp << 22n) | 7n).toString();
-}
 
 describe('two gateway shards and a worker on one Redis', () => {
   let sim: DiscordSimulator;
@@ -47,28 +41,11 @@ describe('two gateway shards and a worker on one Redis', () => {
   beforeAll(async () => {
     sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
     fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
-    for (const name of GUILD_MEMBERS) {
-      const id = FIXTURE_IDS.users[name].discordId!;
-      users[name] = sim.addUser({ id, username: name, globalName: name.charAt(0).toUpperCase() + name.slice(1) });
-    }
     const prefix = `e2e-scale-${randomBytes(4).toString('hex')}`;
     redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-    const bindings = new GuildBindingStore(redis, prefix);
-    for (const shard of [0, 1]) {
-      const guild = sim.addGuild({ id: guildIdOnShard(shard), name: `Chicago by Night ${shard}`, ownerId: users.viktor.id });
-      for (const name of GUILD_MEMBERS) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
-      await bindings.set({
-        guildId: guild.id,
-        companyId: FIXTURE_IDS.companies.chicago,
-        companyName: 'Chicago by Night',
-        approvalsChannelId: guild.defaultChannelId,
-        defaultCampaignId: main,
-        defaultCampaignName: 'Requiem for the Loop',
-        auditChannelId: guild.defaultChannelId,
-        updatedBy: users.viktor.id,
-      });
-      guilds.push(guild);
-    }
+    const added = await addShardedGuilds(sim, redis, prefix);
+    Object.assign(users, added.users);
+    guilds.push(...added.guilds);
     workerPort = await freePort();
     baseEnv = {
       DISCORD_TOKEN: SIM_BOT_TOKEN,
