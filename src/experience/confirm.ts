@@ -7,6 +7,7 @@
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
+import { snowflake } from '../discord/snowflake.js';
 import { componentRoute } from '../discord/components.js';
 import { defineCustomId } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
@@ -23,7 +24,6 @@ export const CONFIRM_TTL_SECONDS = 5 * 60;
 /** How long a used confirmation is remembered, so a late second click is told what happened. */
 const CLAIM_TTL_SECONDS = 60 * 60;
 
-const snowflake = z.string().regex(/^\d{15,21}$/);
 export const confirmId = defineCustomId('xp.confirm', z.object({ i: snowflake }));
 export const cancelId = defineCustomId('xp.cancel', z.object({ i: snowflake }));
 

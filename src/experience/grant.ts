@@ -10,6 +10,7 @@
  */
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
+import { snowflake } from '../discord/snowflake.js';
 import { UnconfirmedChangeError, UserError, outcomeUnknownMessage } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
@@ -67,8 +68,6 @@ export interface ExperienceChangeRequest {
   campaign: ChosenCampaign;
   reason: string | null;
 }
-
-const snowflake = z.string().regex(/^\d{15,21}$/);
 
 /** An {@link ExperienceChangeRequest} as it is kept in Redis: a confirmation waiting for its click, a queued change. */
 export const ExperienceChangeRequestSchema = z.object({

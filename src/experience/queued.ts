@@ -11,6 +11,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Routes } from 'discord.js';
 import { z } from 'zod';
+import { snowflake } from '../discord/snowflake.js';
 import { describeError, loggableError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import { handOverAnswer } from '../discord/undelivered.js';
@@ -31,7 +32,6 @@ const TOKEN_LIFETIME_MS = 15 * 60_000;
 /** A queued change waits this long at most for a token when its reserved ones were spent elsewhere. */
 const JOB_MAX_WAIT_MS = 60_000;
 
-const snowflake = z.string().regex(/^\d{15,21}$/);
 
 export const QueuedChangeSchema = z.object({
   request: ExperienceChangeRequestSchema,

@@ -4,10 +4,10 @@
  */
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
+import { snowflake } from '../discord/snowflake.js';
 import type { Logger } from '../logger.js';
 import { identityKeys, type IdentityKeys } from './keys.js';
 
-const snowflake = z.string().regex(/^\d{15,21}$/);
 
 export const GuildBindingSchema = z.object({
   version: z.literal(1),

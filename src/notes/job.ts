@@ -1,9 +1,9 @@
 /** The notes job: its payload (zod), its id, and the backoff of a pending note. */
 import { z } from 'zod';
+import { snowflake } from '../discord/snowflake.js';
 import { ValentinaRateLimitError } from '../valentina/index.js';
 import { DraftSchema } from './compose.js';
 
-const snowflake = z.string().regex(/^\d{15,21}$/);
 const uuid = z.string().uuid();
 
 export const BurstJobSchema = z.object({

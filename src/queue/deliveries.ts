@@ -12,11 +12,11 @@ import { Queue, UnrecoverableError, Worker, type Job, type KeepJobs } from 'bull
 import { Routes, type RESTPostAPIChannelMessageResult, type RESTPostAPICurrentUserCreateDMChannelResult } from 'discord.js';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
+import { snowflake } from '../discord/snowflake.js';
 import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
 import { KEEP_FAILED_JOBS, QUEUE_NAMES } from './connection.js';
 
-const snowflake = z.string().regex(/^\d{15,21}$/);
 
 export const MessagePayloadSchema = z.object({
   content: z.string().max(2000).optional(),
