@@ -32,7 +32,6 @@ const TOKEN_LIFETIME_MS = 15 * 60_000;
 /** A queued change waits this long at most for a token when its reserved ones were spent elsewhere. */
 const JOB_MAX_WAIT_MS = 60_000;
 
-
 export const QueuedChangeSchema = z.object({
   request: ExperienceChangeRequestSchema,
   /** The interaction's webhook: application id and token (a secret: never logged). */

@@ -8,7 +8,6 @@ import { snowflake } from '../discord/snowflake.js';
 import type { Logger } from '../logger.js';
 import { identityKeys, type IdentityKeys } from './keys.js';
 
-
 export const GuildBindingSchema = z.object({
   version: z.literal(1),
   guildId: snowflake,

@@ -17,7 +17,6 @@ import { loggableError } from '../discord/errors.js';
 import type { Logger } from '../logger.js';
 import { KEEP_FAILED_JOBS, QUEUE_NAMES } from './connection.js';
 
-
 export const MessagePayloadSchema = z.object({
   content: z.string().max(2000).optional(),
   embeds: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
