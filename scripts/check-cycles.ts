@@ -45,6 +45,7 @@ const LAYERS: { name: string; paths: string[] }[] = [
       'src/cache/',
       'src/stats/',
       'src/redis.ts',
+      'src/keyspace.ts',
       'src/redis-lock.ts',
       'src/redis-durability.ts',
       'src/config.ts',

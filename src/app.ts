@@ -29,6 +29,7 @@ import { OAuthStateStore } from './identity/oauth-state.js';
 import { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
 import { QUEUE_NAMES, queuePrefix } from './queue/connection.js';
+import { createKeyspace } from './keyspace.js';
 import { createRedisConnection } from './redis.js';
 import { RedisDurabilityCheck } from './redis-durability.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
@@ -148,6 +149,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     config,
     logger,
     redis,
+    keys: createKeyspace(prefix),
     valentina,
     budget,
     metrics,

@@ -16,6 +16,7 @@ import type {
 } from 'discord.js';
 import type { RedisConnection } from '../redis.js';
 import type { Config } from '../config.js';
+import type { Keyspace } from '../keyspace.js';
 import type { REST } from '@discordjs/rest';
 import type { Queue } from 'bullmq';
 import type { CompanyDirectory } from '../cache/directory.js';
@@ -34,8 +35,10 @@ import type { RedisRequestBudget, User, ValentinaClient } from '../valentina/ind
 export interface BotDeps {
   config: Config;
   logger: Logger;
-  /** Plain connection (no ioredis keyPrefix); keys are built as `${config.redis.prefix}:…`. */
+  /** Plain connection (no ioredis keyPrefix); every key name comes from {@link BotDeps.keys}. */
   redis: RedisConnection;
+  /** The Redis key names of every feature (src/keyspace.ts). */
+  keys: Keyspace;
   valentina: ValentinaClient;
   /** Valentina's request budget, shared by the deployment's processes (the client spends it; queued writes reserve from it). */
   budget: RedisRequestBudget;

@@ -1,0 +1,108 @@
+/**
+ * Every Redis key name the bot uses, in one place, under the deployment's prefix (`REDIS_PREFIX`,
+ * hash-tagged on a cluster so that a feature's keys share a slot). Features receive `deps.keys` and
+ * never build a key from the prefix themselves; a new key is added here, next to its feature's others,
+ * with a line saying what it holds.
+ */
+
+/** One approval request: a Valentina user of a company. */
+interface CompanyUser {
+  companyId: string;
+  userId: string;
+}
+
+export function createKeyspace(prefix: string) {
+  return {
+    /** The prefix itself, for the few stores that take one (BullMQ uses {@link Keyspace.queuePrefix}). */
+    prefix,
+    /** BullMQ's key prefix for this deployment's queues. */
+    queuePrefix: `${prefix}:bull`,
+
+    identity: {
+      /** A guild's binding to a Valentina company (JSON). */
+      guildBinding: (guildId: string) => `${prefix}:guild:${guildId}`,
+      /** Set of the guilds bound to a company. */
+      guildsByCompany: (companyId: string) => `${prefix}:company-guilds:${companyId}`,
+      /** Set of every bound guild. */
+      boundGuilds: () => `${prefix}:guilds`,
+      /** Discord user → Valentina users, cached. */
+      lookup: (discordUserId: string) => `${prefix}:ident:${discordUserId}`,
+      /** One lookup at a time per Discord user. */
+      lookupLock: (discordUserId: string) => `${prefix}:ident-lock:${discordUserId}`,
+      /** The company a user picked for DMs. */
+      dmCompany: (discordUserId: string) => `${prefix}:dm-company:${discordUserId}`,
+      /** A single-use OAuth `state` of the link flow. */
+      oauthState: (token: string) => `${prefix}:oauth:${token}`,
+      /** Marks an OAuth `state` as issued (kept after use, to tell "used" from "unknown"). */
+      oauthIssued: (token: string) => `${prefix}:oauth-issued:${token}`,
+      /** One identify call at a time per Discord user (two first-time calls would create two users). */
+      identifyLock: (discordUserId: string) => `${prefix}:identify-lock:${discordUserId}`,
+    },
+
+    directory: {
+      companies: () => `${prefix}:dir:companies`,
+      company: (companyId: string) => `${prefix}:dir:company:${companyId}`,
+      campaigns: (companyId: string) => `${prefix}:dir:campaigns:${companyId}`,
+    },
+
+    approvals: {
+      /** Hash guildId → `channelId:messageId` of the posted requests of one user. */
+      posted: (subject: CompanyUser) => `${prefix}:approval-posted:${subject.companyId}:${subject.userId}`,
+      /** Set of the company's users with a posted, undecided request (reconciliation closes stale ones). */
+      open: (companyId: string) => `${prefix}:approval-open:${companyId}`,
+      /** A decision state as JSON (src/approvals/queue.ts). */
+      decision: (subject: CompanyUser) => `${prefix}:approval-decision:${subject.companyId}:${subject.userId}`,
+      /** Cached merge targets of a company. */
+      mergeTargets: (companyId: string) => `${prefix}:approval-merge-targets:${companyId}`,
+    },
+
+    experience: {
+      /** One XP or cool-point change at a time per player and campaign, across processes. */
+      lock: (companyId: string, userId: string, campaignId: string) => `${prefix}:xp-lock:${companyId}:${userId}:${campaignId}`,
+      /** A change waiting for its Confirm button (JSON). */
+      confirm: (interactionId: string) => `${prefix}:xp-confirm:${interactionId}`,
+      /** Claimed once by the Confirm click that applies the change. */
+      confirmClaim: (interactionId: string) => `${prefix}:xp-confirm:${interactionId}:claim`,
+    },
+
+    notes: {
+      /** The open burst of a user's DMs. */
+      burst: (discordUserId: string) => `${prefix}:notes:burst:${discordUserId}`,
+      /** Prefix of the parts of a burst (one key per part id). */
+      partsPrefix: () => `${prefix}:notes:parts:`,
+      /** A burst waiting for its author to pick a company. */
+      awaitCompany: (discordUserId: string) => `${prefix}:notes:await-company:${discordUserId}`,
+      /** A once-per-cooldown flag (`explain`, `ask-company`, …) per user. */
+      cooldown: (what: string, discordUserId: string) => `${prefix}:notes:${what}:${discordUserId}`,
+      /** An edit of a note being written in a form. */
+      draft: (discordUserId: string, noteId: string) => `${prefix}:notes:draft:${discordUserId}:${noteId}`,
+      /** A user's note titles. */
+      index: (owner: CompanyUser) => `${prefix}:notes:index:${owner.companyId}:${owner.userId}`,
+      /** A recently seen note body. */
+      body: (owner: CompanyUser, noteId: string) => `${prefix}:notes:body:${owner.companyId}:${owner.userId}:${noteId}`,
+    },
+
+    quickrolls: {
+      /** Cached quickrolls, characters, sheets and trait catalogue (`kind`), by company/user/character. */
+      cache: (kind: 'list' | 'chars' | 'sheet' | 'traits', ...parts: string[]) => `${prefix}:quickroll:${kind}:${parts.join(':')}`,
+      /** What a reroll needs of a roll (JSON). */
+      reroll: (rollId: string) => `${prefix}:quickroll:reroll:${rollId}`,
+    },
+
+    stats: {
+      company: (companyId: string) => `${prefix}:stats:company:${companyId}`,
+      user: (companyId: string, userId: string) => `${prefix}:stats:user:${companyId}:${userId}`,
+    },
+
+    /** Valentina's request budget, shared by every process (src/valentina/budget.ts). */
+    valentinaBudget: () => `${prefix}:valentina-budget`,
+
+    gateway: {
+      /** The shard lease of one Discord application (src/discord/shard-lease.ts). */
+      holders: (applicationId: string) => `${prefix}:gateway:${applicationId}:holders`,
+      shard: (applicationId: string, shardId: number) => `${prefix}:gateway:${applicationId}:shard:${shardId}`,
+    },
+  };
+}
+
+export type Keyspace = ReturnType<typeof createKeyspace>;
