@@ -91,7 +91,7 @@ async function run(interaction: ChatInputCommandInteraction, deps: BotDeps): Pro
   const top = interaction.options.getInteger('top') ?? DEFAULT_TOP;
   const isPrivate = interaction.options.getBoolean('private') ?? false;
   return withActor(interaction, deps, async (actor) => {
-    const source = { redis: deps.redis, prefix: deps.config.redis.prefix, valentina: deps.valentina, cache: deps.statsCache };
+    const source = { redis: deps.redis, keys: deps.keys.stats, valentina: deps.valentina, cache: deps.statsCache };
     const figures = (subject: StatsSubject) => statisticsOf(source, subject, top, actor.userId);
     if (sub === 'company') {
       const stats = await figures({ kind: 'company', companyId: actor.companyId });

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeliveryQueue } from '../src/queue/deliveries.js';
-import { createQueueConnection, queuePrefix } from '../src/queue/connection.js';
+import { createQueueConnection } from '../src/queue/connection.js';
+import { createKeyspace } from '../src/keyspace.js';
 import { freePort } from '../packages/sandbox/src/redis-server.js';
 import { Inspector } from './bench-inspector.js';
 import { scenario, sendOnce, startStack, type Stack } from './bench-stack.js';
@@ -86,7 +87,7 @@ async function deliveries(stack: Stack, tag: string, pacing: { inFlight: number 
   const { sim } = stack;
   const channelId = stack.guild.defaultChannelId;
   const connection = createQueueConnection(stack.redis.url);
-  const queue = new DeliveryQueue({ connection, prefix: queuePrefix(PREFIX) });
+  const queue = new DeliveryQueue({ connection, prefix: createKeyspace(PREFIX).queuePrefix });
   const latencies: number[] = [];
   const deliver = async (i: number) => {
     const content = `bench ${tag} delivery ${i}`;

@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { GuildBindingStore } from '../src/identity/guild-binding.js';
+import { createKeyspace } from '../src/keyspace.js';
 import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type SimGuild, type SimUser, type SlashCommandInput, type VisibleReply } from '../packages/sandbox/src/discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../packages/sandbox/src/fixture.js';
@@ -50,7 +51,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const user of users.slice(1)) sim.addMember(guild.id, user.id);
   const bind = async (prefix: string) => {
     const redisClient = new Redis(redis.url);
-    await new GuildBindingStore(redisClient, prefix).set({
+    await new GuildBindingStore(redisClient, createKeyspace(prefix).identity).set({
       guildId: guild.id,
       companyId: FIXTURE_IDS.companies.chicago,
       companyName: 'Chicago by Night',

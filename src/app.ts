@@ -28,7 +28,7 @@ import { GuildBindingStore } from './identity/guild-binding.js';
 import { OAuthStateStore } from './identity/oauth-state.js';
 import { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
-import { QUEUE_NAMES, queuePrefix } from './queue/connection.js';
+import { QUEUE_NAMES } from './queue/connection.js';
 import { createKeyspace } from './keyspace.js';
 import { createRedisConnection } from './redis.js';
 import { RedisDurabilityCheck } from './redis-durability.js';
@@ -42,6 +42,7 @@ import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
 import { ApprovalQueue } from './approvals/queue.js';
 import { createXpQueue } from './experience/queued.js';
+import { ExperienceLocks } from './experience/serialize.js';
 import { createNotesQueue } from './notes/queue.js';
 import { lazyChartPool } from './stats/lazy-pool.js';
 
@@ -91,7 +92,8 @@ function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const commands = options.commands ?? registry;
   const roles = new Set(config.roles);
-  const prefix = config.redis.prefix;
+  // Every Redis key and BullMQ prefix of the deployment (src/keyspace.ts).
+  const keys = createKeyspace(config.redis.prefix);
   const metrics = createMetrics();
 
   // ioredis and BullMQ repeat the same error on every reconnect attempt: log each distinct one once.
@@ -107,7 +109,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   queueConnection.on('error', onRedisError);
 
   // One request budget for every process of the deployment (src/valentina/budget.ts).
-  const budget = new RedisRequestBudget({ redis, prefix, settings: config.valentina.budget, logger: logger.child({ component: 'valentina-budget' }) });
+  const budget = new RedisRequestBudget({ redis, key: keys.valentinaBudget(), settings: config.valentina.budget, logger: logger.child({ component: 'valentina-budget' }) });
   const valentinaHealth = new ValentinaHealth({
     probe: () =>
       withRequestPriority('background', async () => {
@@ -139,25 +141,25 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       last = error.message;
     };
   };
-  const approvals = new ApprovalQueue(queueConnection, queuePrefix(prefix));
+  const approvals = new ApprovalQueue(queueConnection, keys.queuePrefix);
   approvals.queue.on('error', quietQueueError('approval'));
-  const notesQueue = createNotesQueue(queueConnection, queuePrefix(prefix));
+  const notesQueue = createNotesQueue(queueConnection, keys.queuePrefix);
   notesQueue.on('error', quietQueueError('notes'));
-  const xpQueue = createXpQueue(queueConnection, queuePrefix(prefix));
+  const xpQueue = createXpQueue(queueConnection, keys.queuePrefix);
   xpQueue.on('error', quietQueueError('XP'));
   const deps: BotDeps = {
     config,
     logger,
     redis,
-    keys: createKeyspace(prefix),
+    keys,
     valentina,
     budget,
     metrics,
-    bindings: new GuildBindingStore(redis, prefix, logger),
-    resolver: new IdentityResolver({ client: valentina, redis, prefix, logger }),
-    oauthStates: new OAuthStateStore(redis, prefix),
-    deliveries: new DeliveryQueue({ connection: queueConnection, prefix: queuePrefix(prefix) }),
-    directory: new CompanyDirectory({ redis, prefix, valentina }),
+    bindings: new GuildBindingStore(redis, keys.identity, logger),
+    resolver: new IdentityResolver({ client: valentina, redis, keys: keys.identity, logger }),
+    oauthStates: new OAuthStateStore(redis, keys.identity),
+    deliveries: new DeliveryQueue({ connection: queueConnection, prefix: keys.queuePrefix }),
+    directory: new CompanyDirectory({ redis, keys: keys.directory, valentina }),
     noteCaches: createNoteCaches(redis),
     quickrollCaches: createQuickrollCaches(redis),
     statsCache: createStatsCache(redis),
@@ -167,6 +169,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     commands,
     notesQueue,
     xpQueue,
+    experienceLocks: new ExperienceLocks(redis),
     approvals,
     // A new, unapproved Valentina user: the storytellers get an approval request (src/approvals/).
     onAccountCreated: (user) => approvals.enqueue({ companyId: user.company_id, userId: user.id }),
@@ -179,7 +182,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   if (client) client.rest = rest;
   const router = client ? new InteractionRouter({ commands, deps, deferAfterMs: options.deferAfterMs }) : undefined;
   // One gateway process per shard: another one for the same shards waits (src/discord/shard-lease.ts).
-  const lease = client ? shardLeaseFor(config, redis, logger.child({ component: 'gateway' })) : undefined;
+  const lease = client ? shardLeaseFor(config, keys.gateway, redis, logger.child({ component: 'gateway' })) : undefined;
   let gateway: RunningGateway | undefined;
   let http: RunningHttpServer | undefined;
   let ops: RunningHttpServer | undefined;
@@ -206,7 +209,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     workerConnection.on('error', onRedisError);
     const deliveryWorker = startDeliveryWorker({
       connection: workerConnection,
-      prefix: queuePrefix(prefix),
+      prefix: keys.queuePrefix,
       rest,
       logger: logger.child({ component: 'deliveries' }),
     });

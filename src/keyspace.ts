@@ -13,8 +13,6 @@ interface CompanyUser {
 
 export function createKeyspace(prefix: string) {
   return {
-    /** The prefix itself, for the few stores that take one (BullMQ uses {@link Keyspace.queuePrefix}). */
-    prefix,
     /** BullMQ's key prefix for this deployment's queues. */
     queuePrefix: `${prefix}:bull`,
 
@@ -106,3 +104,9 @@ export function createKeyspace(prefix: string) {
 }
 
 export type Keyspace = ReturnType<typeof createKeyspace>;
+export type IdentityKeys = Keyspace['identity'];
+export type DirectoryKeys = Keyspace['directory'];
+export type ApprovalKeys = Keyspace['approvals'];
+export type NotesKeys = Keyspace['notes'];
+export type StatsKeys = Keyspace['stats'];
+export type GatewayKeys = Keyspace['gateway'];

@@ -14,7 +14,7 @@ import type { Actor } from '../identity/resolver.js';
 import { isNotUnapproved, ValentinaForbiddenError, ValentinaNotFoundError, ValentinaOutcomeUnknownError, type User } from '../valentina/index.js';
 import { acquireDecision } from './decision-lock.js';
 import { decidedEmbed, type Outcome } from './message.js';
-import { approvalKeys, type ApprovalSubject } from './queue.js';
+import type { ApprovalSubject } from './queue.js';
 import { closeRequest, fetchApplicant, forgetMergeTargets, settledElsewhereLine } from './requests.js';
 
 export type Decision = { kind: 'approve'; role: 'PLAYER' | 'STORYTELLER' } | { kind: 'deny' } | { kind: 'merge'; primaryUserId: string };
@@ -37,7 +37,7 @@ export async function decide(interaction: ComponentInteraction, subject: Approva
   }
   const original = 'message' in interaction && interaction.message ? (interaction.message.embeds[0]?.toJSON() as APIEmbed | undefined) : undefined;
   return withActor(interaction, deps, async (actor) => {
-    const acquired = await acquireDecision(deps.redis, approvalKeys(deps.config.redis.prefix).decision(subject));
+    const acquired = await acquireDecision(deps.redis, deps.keys.approvals.decision(subject));
     if (!acquired.ok) {
       throw new UserError(
         acquired.state?.state === 'decided'

@@ -13,7 +13,7 @@ import type { GuildBinding } from '../identity/guild-binding.js';
 import type { Actor } from '../identity/resolver.js';
 import type { User } from '../valentina/index.js';
 import { PENDING_COLOUR, repostId } from './message.js';
-import { approvalJobId, approvalKeys } from './queue.js';
+import { approvalJobId } from './queue.js';
 import { findAdmin } from './reconcile.js';
 import { postedMessages } from './requests.js';
 
@@ -83,7 +83,7 @@ export async function repostRequest(actor: Actor, binding: GuildBinding, userId:
     await deps.rest.delete(Routes.channelMessage(old.channelId, old.messageId)).catch((error: unknown) => {
       deps.logger.info({ err: loggableError(error) }, 'the previous approval request message could not be deleted');
     });
-    await deps.redis.hdel(approvalKeys(deps.config.redis.prefix).posted(subject), binding.guildId);
+    await deps.redis.hdel(deps.keys.approvals.posted(subject), binding.guildId);
   }
   const state = await queue.repost(subject, interactionId);
   return {

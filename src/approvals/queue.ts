@@ -42,27 +42,14 @@ export const DecisionStateSchema = z.discriminatedUnion('state', [
 ]);
 export type DecisionState = z.infer<typeof DecisionStateSchema>;
 
-/** Redis keys of the approval feature. */
-export const approvalKeys = (prefix: string) => ({
-  /** Hash guildId → `channelId:messageId` of the posted requests of one user. */
-  posted: (job: ApprovalSubject) => `${prefix}:approval-posted:${job.companyId}:${job.userId}`,
-  /** Set of the company's users with a posted, undecided request (reconciliation closes stale ones). */
-  open: (companyId: string) => `${prefix}:approval-open:${companyId}`,
-  /** A {@link DecisionState} as JSON. */
-  decision: (job: ApprovalSubject) => `${prefix}:approval-decision:${job.companyId}:${job.userId}`,
-  /** Cached merge targets of a company. */
-  mergeTargets: (companyId: string) => `${prefix}:approval-merge-targets:${companyId}`,
-});
-export type ApprovalKeys = ReturnType<typeof approvalKeys>;
-
 export class ApprovalQueue implements ApprovalRequests {
   readonly queue: Queue;
 
   /** `keepFailed`: failed requests kept for `/approvals pending` and inspection; default {@link KEEP_FAILED_JOBS}. */
-  constructor(connection: RedisConnection, prefix: string, keepFailed: KeepJobs = KEEP_FAILED_JOBS) {
+  constructor(connection: RedisConnection, queuePrefix: string, keepFailed: KeepJobs = KEEP_FAILED_JOBS) {
     this.queue = new Queue(QUEUE_NAMES.approvals, {
       connection,
-      prefix,
+      prefix: queuePrefix,
       defaultJobOptions: {
         attempts: APPROVAL_ATTEMPTS,
         backoff: { type: 'exponential', delay: APPROVAL_BACKOFF_MS },

@@ -8,7 +8,6 @@
  * company without any ADMIN cannot be reconciled (and nobody could approve there anyway); it is logged.
  */
 import type { BotDeps } from '../discord/types.js';
-import { approvalKeys } from './queue.js';
 import { closeRequest, fetchApplicant, settledElsewhereLine } from './requests.js';
 
 /** An ADMIN of the company to act on behalf of for bot-internal admin reads, or null. */
@@ -42,7 +41,7 @@ async function reconcileCompany(companyId: string, guildIds: string[], deps: Bot
     deps.logger.warn({ companyId }, 'the company has no admin: its unapproved users cannot be listed');
     return { enqueued: 0, closed: 0 };
   }
-  const keys = approvalKeys(deps.config.redis.prefix);
+  const keys = deps.keys.approvals;
   const waiting = await deps.valentina.users.listUnapproved(companyId, { onBehalfOf: admin });
   let enqueued = 0;
   for (const user of waiting) {

@@ -10,7 +10,7 @@ import { loggableError } from '../discord/errors.js';
 import type { BotDeps } from '../discord/types.js';
 import { ValentinaNotFoundError, type User } from '../valentina/index.js';
 import { decidedEmbed, pickMergeTargets, type MergeTarget, type Outcome } from './message.js';
-import { approvalKeys, PostedSchema, type ApprovalSubject } from './queue.js';
+import { PostedSchema, type ApprovalSubject } from './queue.js';
 
 /** How long a decided request keeps its records (so a late enqueue or click still finds them). */
 export const DECIDED_TTL_SECONDS = 7 * 24 * 3600;
@@ -32,9 +32,9 @@ export async function fetchApplicant(subject: ApprovalSubject, deps: Pick<BotDep
 }
 
 /** The company's accounts a newcomer may be merged into (cached for a minute). */
-export async function mergeTargets(subject: ApprovalSubject, deps: Pick<BotDeps, 'valentina' | 'redis' | 'config'>): Promise<MergeTarget[]> {
+export async function mergeTargets(subject: ApprovalSubject, deps: Pick<BotDeps, 'valentina' | 'redis' | 'keys'>): Promise<MergeTarget[]> {
   const cache = new CachedJson(deps.redis, MergeTargetsSchema, MERGE_TARGETS_TTL_SECONDS);
-  const all = await cache.get(approvalKeys(deps.config.redis.prefix).mergeTargets(subject.companyId), async () =>
+  const all = await cache.get(deps.keys.approvals.mergeTargets(subject.companyId), async () =>
     (await deps.valentina.users.listAll(subject.companyId))
       .filter((u) => u.role !== 'UNAPPROVED' && u.role !== 'DEACTIVATED')
       .map((u) => ({ id: u.id, username: u.username, role: u.role, hasDiscord: Boolean(u.discord_profile?.id) })),
@@ -42,13 +42,13 @@ export async function mergeTargets(subject: ApprovalSubject, deps: Pick<BotDeps,
   return pickMergeTargets(all, subject.userId);
 }
 
-export async function forgetMergeTargets(companyId: string, deps: Pick<BotDeps, 'redis' | 'config'>): Promise<void> {
-  await deps.redis.del(approvalKeys(deps.config.redis.prefix).mergeTargets(companyId));
+export async function forgetMergeTargets(companyId: string, deps: Pick<BotDeps, 'redis' | 'keys'>): Promise<void> {
+  await deps.redis.del(deps.keys.approvals.mergeTargets(companyId));
 }
 
 /** Guild id → where the request was posted there. */
-export async function postedMessages(subject: ApprovalSubject, deps: Pick<BotDeps, 'redis' | 'config'>) {
-  const raw = await deps.redis.hgetall(approvalKeys(deps.config.redis.prefix).posted(subject));
+export async function postedMessages(subject: ApprovalSubject, deps: Pick<BotDeps, 'redis' | 'keys'>) {
+  const raw = await deps.redis.hgetall(deps.keys.approvals.posted(subject));
   const result = new Map<string, { channelId: string; messageId: string }>();
   for (const [guildId, value] of Object.entries(raw)) {
     const parsed = PostedSchema.safeParse(value);
@@ -66,10 +66,10 @@ export async function closeRequest(
   subject: ApprovalSubject,
   outcome: Outcome,
   line: string,
-  deps: Pick<BotDeps, 'redis' | 'config' | 'rest' | 'logger'>,
+  deps: Pick<BotDeps, 'redis' | 'keys' | 'rest' | 'logger'>,
   options: { skipGuildId?: string; at?: Date } = {},
 ): Promise<void> {
-  const keys = approvalKeys(deps.config.redis.prefix);
+  const keys = deps.keys.approvals;
   for (const [guildId, { channelId, messageId }] of await postedMessages(subject, deps)) {
     if (guildId === options.skipGuildId) continue;
     try {

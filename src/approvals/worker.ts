@@ -15,10 +15,10 @@ import { Gauge } from 'prom-client';
 import type { BotDeps } from '../discord/types.js';
 import { loggableError } from '../discord/errors.js';
 import { inBackground } from '../queue/background.js';
-import { queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
+import { QUEUE_NAMES } from '../queue/connection.js';
 import type { RunningWorker } from '../queue/worker-module.js';
 import { requestComponents, requestEmbed } from './message.js';
-import { approvalJobId, approvalKeys, ApprovalJobSchema, postedValue, RECONCILE_JOB, type ApprovalJob } from './queue.js';
+import { approvalJobId, ApprovalJobSchema, postedValue, RECONCILE_JOB, type ApprovalJob } from './queue.js';
 import { reconcile } from './reconcile.js';
 import { fetchApplicant, mergeTargets } from './requests.js';
 
@@ -35,7 +35,7 @@ export function requestNonce(job: ApprovalJob, guildId: string): string {
 export async function postRequest(job: ApprovalJob, deps: BotDeps): Promise<number> {
   const applicant = await fetchApplicant(job, deps);
   if (!applicant || applicant.role !== 'UNAPPROVED') return 0;
-  const keys = approvalKeys(deps.config.redis.prefix);
+  const keys = deps.keys.approvals;
   const [guilds, posted] = await Promise.all([deps.bindings.guildsForCompany(job.companyId), deps.redis.hgetall(keys.posted(job))]);
   const missing = guilds.filter((binding) => !posted[binding.guildId]);
   if (missing.length === 0) return 0;
@@ -83,7 +83,7 @@ export function startApprovalWorker(deps: BotDeps, connection: RedisConnection):
   // Nobody waits on a posting or a reconciliation: they spend only the budget commands leave spare.
   const worker = new Worker(QUEUE_NAMES.approvals, (job: Job, token?: string) => inBackground(job, token, () => processApprovalJob(job, deps)), {
     connection,
-    prefix: queuePrefix(deps.config.redis.prefix),
+    prefix: deps.keys.queuePrefix,
     concurrency: 4,
     lockDuration: LOCK_DURATION_MS,
     stalledInterval: STALLED_INTERVAL_MS,

@@ -2,6 +2,7 @@
  * Cached company directory: the companies the API key reaches and each company's campaigns, for
  * `/setup` and every `campaign:` option. Short TTLs keep them fresh; writes invalidate explicitly.
  */
+import type { DirectoryKeys } from '../keyspace.js';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { ValentinaClient } from '../valentina/index.js';
@@ -15,7 +16,7 @@ export type CompanySummary = z.infer<typeof CompanySettings>;
 
 export interface DirectoryOptions {
   redis: RedisConnection;
-  prefix: string;
+  keys: DirectoryKeys;
   valentina: Pick<ValentinaClient, 'companies' | 'campaigns'>;
   /** Seconds. Default 60. */
   ttlSeconds?: number;
@@ -32,14 +33,14 @@ export class CompanyDirectory {
 
   /** Companies the API key can reach. */
   companies(): Promise<Named[]> {
-    return this.lists.get(`${this.options.prefix}:dir:companies`, async () =>
+    return this.lists.get(this.options.keys.companies(), async () =>
       (await this.options.valentina.companies.listAll()).map((c) => ({ id: c.id, name: c.name })),
     );
   }
 
   /** One company's name and XP permission setting. */
   companySummary(companyId: string): Promise<CompanySummary> {
-    return this.company.get(`${this.options.prefix}:dir:company:${companyId}`, async () => {
+    return this.company.get(this.options.keys.company(companyId), async () => {
       const c = await this.options.valentina.companies.get(companyId);
       return { id: c.id, name: c.name, permissionGrantXp: c.settings.permission_grant_xp };
     });
@@ -47,7 +48,7 @@ export class CompanyDirectory {
 
   /** The company's (non-archived) campaigns. */
   campaigns(companyId: string): Promise<Named[]> {
-    return this.lists.get(`${this.options.prefix}:dir:campaigns:${companyId}`, async () =>
+    return this.lists.get(this.options.keys.campaigns(companyId), async () =>
       (await this.options.valentina.campaigns.listAll(companyId)).map((c) => ({ id: c.id, name: c.name })),
     );
   }

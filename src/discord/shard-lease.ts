@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Config } from '../config.js';
+import type { GatewayKeys } from '../keyspace.js';
 import type { Logger } from '../logger.js';
 import type { RedisConnection } from '../redis.js';
 
@@ -68,8 +69,8 @@ return 1
 
 export interface ShardLeaseOptions {
   redis: RedisConnection;
-  /** REDIS_PREFIX as the bot uses it (a hash tag on a cluster, so every lease key shares a slot). */
-  prefix: string;
+  /** The lease's key names (under the deployment prefix, a hash tag on a cluster, so every lease key shares a slot). */
+  keys: GatewayKeys;
   applicationId: string;
   /** The shards this process runs. */
   shardIds: readonly number[];
@@ -125,8 +126,8 @@ export class ShardLease {
   #wake: (() => void) | undefined;
 
   constructor(private readonly options: ShardLeaseOptions) {
-    const base = `${options.prefix}:gateway:${options.applicationId}`;
-    this.#keys = [`${base}:holders`, ...options.shardIds.map((id) => `${base}:shard:${id}`)];
+    const { keys, applicationId } = options;
+    this.#keys = [keys.holders(applicationId), ...options.shardIds.map((id) => keys.shard(applicationId, id))];
   }
 
   /** True while waiting for another process to release the shards. */
@@ -220,11 +221,11 @@ export class ShardLease {
 }
 
 /** The lease of the shards this process's gateway runs (all of SHARD_COUNT without SHARD_IDS; shard 0 of 1 unsharded). */
-export function shardLeaseFor(config: Config, redis: RedisConnection, logger: Logger): ShardLease {
+export function shardLeaseFor(config: Config, keys: GatewayKeys, redis: RedisConnection, logger: Logger): ShardLease {
   const { shardIds, shardCount = 1, clientId } = config.discord;
   return new ShardLease({
     redis,
-    prefix: config.redis.prefix,
+    keys,
     applicationId: clientId,
     shardIds: shardIds ?? Array.from({ length: shardCount }, (_, id) => id),
     shardCount,

@@ -71,6 +71,8 @@ export interface BotDeps {
   notesQueue: Queue;
   /** XP changes queued until the request budget has room (producer side; src/experience/queued.ts). */
   xpQueue: Queue;
+  /** One XP change at a time per player and campaign, in this process and across processes (src/experience/serialize.ts). */
+  experienceLocks: ExperienceChangeLocks;
   /** Approval requests of new Valentina users, one job per (company, user) (src/approvals/queue.ts). */
   approvals: ApprovalRequests;
   /** What happens once linking created a new, unapproved Valentina user (app.ts: an approval request is queued). */
@@ -97,6 +99,11 @@ export interface ApprovalRequests {
   failed(companyId: string): Promise<Array<{ userId: string; reason: string; at: number }>>;
   scheduleReconciliation(now?: Date): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One XP change at a time per lock key (`keys.experience.lock`), here and in other processes; `ExperienceLocks` (src/experience/serialize.ts) implements it. */
+export interface ExperienceChangeLocks {
+  oneAtATime<T>(key: string, action: () => Promise<T>): Promise<T>;
 }
 
 /** Handles a message sent to the bot in DMs (never called for bots' own messages or guild messages). */

@@ -27,8 +27,8 @@ const CLAIM_TTL_SECONDS = 60 * 60;
 export const confirmId = defineCustomId('xp.confirm', z.object({ i: snowflake }));
 export const cancelId = defineCustomId('xp.cancel', z.object({ i: snowflake }));
 
-const pendingKey = (deps: BotDeps, interactionId: string) => `${deps.config.redis.prefix}:xp-confirm:${interactionId}`;
-const claimKey = (deps: BotDeps, interactionId: string) => `${deps.config.redis.prefix}:xp-confirm:${interactionId}:claim`;
+const pendingKey = (deps: BotDeps, interactionId: string) => deps.keys.experience.confirm(interactionId);
+const claimKey = (deps: BotDeps, interactionId: string) => deps.keys.experience.confirmClaim(interactionId);
 
 const points = (n: number) => `${n} cool point${n === 1 ? '' : 's'}`;
 const what = (request: Pick<ExperienceChangeRequest, 'kind' | 'amount'>) => (request.kind === 'cp-add' ? points(request.amount) : `${request.amount} XP`);

@@ -26,7 +26,6 @@ import {
 import { chooseCampaign, type ChosenCampaign } from './campaign.js';
 import { xpChangeEmbed, type XpChangeKind } from './embeds.js';
 import { memberName } from './member-name.js';
-import { experienceLockKey, oneAtATime } from './serialize.js';
 
 /** The most XP one `/xp add` or `/xp remove` may move (the option's max; checked again here). */
 export const MAX_XP_AMOUNT = 1000;
@@ -110,8 +109,8 @@ export async function performChange(request: ExperienceChangeRequest, binding: G
   const where = { guildId: request.guildId, user: { id: request.actorDiscordId } };
   const { before, after } = await withActor(where, deps, async (actor) => {
     const target = await resolveTarget(request.target, binding, deps);
-    const lock = experienceLockKey(deps.config.redis.prefix, binding.companyId, target.userId, request.campaign.id);
-    return oneAtATime(deps.redis, lock, () => write(request, { binding, actor, target }, deps));
+    const lock = deps.keys.experience.lock(binding.companyId, target.userId, request.campaign.id);
+    return deps.experienceLocks.oneAtATime(lock, () => write(request, { binding, actor, target }, deps));
   });
 
   const embed = xpChangeEmbed({

@@ -16,7 +16,7 @@ import { describeError, loggableError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import { handOverAnswer } from '../discord/undelivered.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
-import { KEEP_FAILED_JOBS, queuePrefix } from '../queue/connection.js';
+import { KEEP_FAILED_JOBS } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import type { RedisConnection } from '../redis.js';
 import { INTERACTIVE_MAX_WAIT_MS, ValentinaBudgetError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
@@ -105,10 +105,10 @@ export function queuedMessage(request: Pick<ExperienceChangeRequest, 'kind' | 'a
 }
 
 /** The XP queue's producer side; createApp makes the one of the process (`BotDeps.xpQueue`). */
-export function createXpQueue(connection: RedisConnection, prefix: string): Queue {
+export function createXpQueue(connection: RedisConnection, queuePrefix: string): Queue {
   return new Queue(XP_QUEUE, {
     connection,
-    prefix,
+    prefix: queuePrefix,
     defaultJobOptions: {
       attempts: 30,
       backoff: { type: 'custom' },
@@ -165,7 +165,7 @@ async function editOriginal(data: QueuedChange, reply: ReplyMessage, deps: BotDe
 function startXpWorker(deps: BotDeps, connection: RedisConnection): Worker {
   const worker = new Worker(XP_QUEUE, (job: Job) => processQueuedChange(job, deps), {
     connection,
-    prefix: queuePrefix(deps.config.redis.prefix),
+    prefix: deps.keys.queuePrefix,
     concurrency: 8,
     lockDuration: 30_000,
     stalledInterval: 10_000,

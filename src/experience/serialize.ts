@@ -1,13 +1,15 @@
 /**
  * One XP change at a time per (user, campaign). Valentina's experience writes are read-modify-write
  * without locking, so two concurrent grants to the same record can lose one. Changes queue up in
- * this process (no polling), and a short Redis lock keeps other bot processes out as well. The lock is
- * renewed while its holder works (a change reads the balance, writes, and may read and write again when
- * Valentina's answer is lost), so it outlives every step of a slow change but not a dead holder.
+ * this process (no polling, first come first served), and a short Redis lock keeps other bot processes
+ * out as well. The lock is renewed while its holder works (a change reads the balance, writes, and may
+ * read and write again when Valentina's answer is lost), so it outlives every step of a slow change but
+ * not a dead holder.
  */
 import type { RedisConnection } from '../redis.js';
 import { withLock } from '../redis-lock.js';
 import { UserError } from '../discord/errors.js';
+import type { ExperienceChangeLocks } from '../discord/types.js';
 
 export interface SerializeOptions {
   /** How long the Redis lock lives if its holder dies; renewed every third of it while held. Default 15 000 ms. */
@@ -18,27 +20,28 @@ export interface SerializeOptions {
 
 export const BUSY_MESSAGE = 'Another change to this player’s experience in this campaign is still going through. Try again in a moment.';
 
-/** Tail of the queue of changes waiting in this process, per key. */
-const queued = new Map<string, Promise<unknown>>();
+/** The changes of one process, one at a time per lock key; createApp makes the one of the process (`BotDeps.experienceLocks`). */
+export class ExperienceLocks implements ExperienceChangeLocks {
+  /** Tail of the queue of changes waiting in this process, per key. */
+  readonly #queued = new Map<string, Promise<unknown>>();
 
-export function experienceLockKey(prefix: string, companyId: string, userId: string, campaignId: string): string {
-  return `${prefix}:xp-lock:${companyId}:${userId}:${campaignId}`;
-}
+  constructor(private readonly redis: RedisConnection) {}
 
-/** Runs `action` once no other change holds `key`, here or in another process. */
-export async function oneAtATime<T>(redis: RedisConnection, key: string, action: () => Promise<T>, options: SerializeOptions = {}): Promise<T> {
-  const previous = queued.get(key) ?? Promise.resolve();
-  const run = previous.then(() => underRedisLock(redis, key, action, options));
-  const tail = run.catch(() => undefined);
-  queued.set(key, tail);
-  try {
-    return await run;
-  } finally {
-    if (queued.get(key) === tail) queued.delete(key);
+  /** Runs `action` once no other change holds `key` (`keys.experience.lock(…)`), here or in another process. */
+  async oneAtATime<T>(key: string, action: () => Promise<T>, options: SerializeOptions = {}): Promise<T> {
+    const previous = this.#queued.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.underRedisLock(key, action, options));
+    const tail = run.catch(() => undefined);
+    this.#queued.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.#queued.get(key) === tail) this.#queued.delete(key);
+    }
   }
-}
 
-function underRedisLock<T>(redis: RedisConnection, key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
-  const busy = () => new UserError(BUSY_MESSAGE);
-  return withLock(redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 10_000, busy }, action);
+  private underRedisLock<T>(key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
+    const busy = () => new UserError(BUSY_MESSAGE);
+    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 10_000, busy }, action);
+  }
 }

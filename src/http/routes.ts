@@ -32,7 +32,7 @@ export const httpRoutes: HttpRouteModule[] = [
         resolver: deps.resolver,
         valentina: deps.valentina,
         redis: deps.redis,
-        prefix: deps.config.redis.prefix,
+        keys: deps.keys.identity,
         logger: deps.logger.child({ component: 'link' }),
         rest: deps.rest,
         onCreated: (user, state) => onAccountCreated(user, state, deps),

@@ -6,7 +6,7 @@ import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { snowflake } from '../discord/snowflake.js';
 import type { Logger } from '../logger.js';
-import { identityKeys, type IdentityKeys } from './keys.js';
+import type { IdentityKeys } from '../keyspace.js';
 
 export const GuildBindingSchema = z.object({
   version: z.literal(1),
@@ -35,15 +35,11 @@ export type GuildBindingInput = Omit<GuildBinding, 'version' | 'updatedAt' | 'sh
 };
 
 export class GuildBindingStore {
-  private readonly keys: IdentityKeys;
-
   constructor(
     private readonly redis: RedisConnection,
-    prefix: string,
+    private readonly keys: IdentityKeys,
     private readonly logger?: Logger,
-  ) {
-    this.keys = identityKeys(prefix);
-  }
+  ) {}
 
   async get(guildId: string): Promise<GuildBinding | null> {
     const raw = await this.redis.get(this.keys.guildBinding(guildId));

@@ -5,6 +5,7 @@
  */
 import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
+import type { IdentityKeys } from '../keyspace.js';
 import type { RedisConnection } from '../redis.js';
 import { withLock } from '../redis-lock.js';
 import { request } from 'undici';
@@ -26,7 +27,7 @@ export interface LinkFlowDeps {
   resolver: IdentityResolver;
   valentina: Pick<ValentinaClient, 'identity'>;
   redis: RedisConnection;
-  prefix: string;
+  keys: Pick<IdentityKeys, 'identifyLock'>;
   logger: Logger;
   /** Edits the `/link` reply in Discord; optional (worker-only processes have none). */
   rest?: REST;
@@ -154,7 +155,7 @@ async function fetchMe(accessToken: string, deps: LinkFlowDeps): Promise<z.infer
 
 /** Identify once at a time per Discord user: two concurrent first-time calls would create two users. */
 async function identifySerialized(state: OAuthState, accessToken: string, deps: LinkFlowDeps): Promise<IdentifyResponse> {
-  const lockKey = `${deps.prefix}:identify-lock:${state.discordUserId}`;
+  const lockKey = deps.keys.identifyLock(state.discordUserId);
   const busy = () =>
     new LinkStop({ status: 409, tone: 'error', title: 'Already linking', message: 'Another link for this account is in progress.', next: 'Wait a moment, then run /whoami in Discord.' });
   return withLock(deps.redis, lockKey, { ttlMs: 20_000, waitMs: 15_000, pollMs: () => 100, busy }, async () => {

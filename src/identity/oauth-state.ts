@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
-import { identityKeys, type IdentityKeys } from './keys.js';
+import type { IdentityKeys } from '../keyspace.js';
 
 export const OAUTH_STATE_TTL_SECONDS = 600;
 /** How long a consumed or expired token is remembered, to tell "expired/used" from "forged". */
@@ -26,15 +26,11 @@ export type ConsumeResult =
   | { ok: false; reason: 'unknown' | 'expired_or_used' };
 
 export class OAuthStateStore {
-  private readonly keys: IdentityKeys;
-
   constructor(
     private readonly redis: RedisConnection,
-    prefix: string,
+    private readonly keys: IdentityKeys,
     private readonly ttlSeconds: number = OAUTH_STATE_TTL_SECONDS,
-  ) {
-    this.keys = identityKeys(prefix);
-  }
+  ) {}
 
   async create(input: Omit<OAuthState, 'createdAt'>, now: Date = new Date()): Promise<string> {
     const token = randomBytes(24).toString('base64url');

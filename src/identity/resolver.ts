@@ -10,7 +10,7 @@ import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { tryLock } from '../redis-lock.js';
-import { identityKeys, type IdentityKeys } from './keys.js';
+import type { IdentityKeys } from '../keyspace.js';
 
 export const USER_ROLES = ['ADMIN', 'STORYTELLER', 'PLAYER', 'UNAPPROVED', 'DEACTIVATED'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -54,7 +54,7 @@ export type AsActor<T> = { acted: true; value: T } | { acted: false; refusal: Re
 export interface ResolverOptions {
   client: LookupClient;
   redis: RedisConnection;
-  prefix: string;
+  keys: IdentityKeys;
   logger?: Logger;
   /** Seconds a lookup result is trusted. Default 300. */
   ttlSeconds?: number;
@@ -72,7 +72,7 @@ export class IdentityResolver {
   private readonly negativeTtl: number;
 
   constructor(private readonly options: ResolverOptions) {
-    this.keys = identityKeys(options.prefix);
+    this.keys = options.keys;
     this.ttl = options.ttlSeconds ?? 300;
     this.negativeTtl = options.negativeTtlSeconds ?? 60;
   }

@@ -2,7 +2,7 @@
  * The burst buffer: DMs a user sends in quick succession are collected in Redis until the burst is
  * quiet, then sealed and turned into one note. Living in Redis, an open burst survives a restart.
  *
- * Keys (under the deployment prefix):
+ * Keys (`keys.notes`, src/keyspace.ts; under the deployment prefix):
  *   notes:burst:<discord user>        hash {id, first, last} — the user's open burst (id = first message id)
  *   notes:parts:<burst id>            list of MessagePart JSON, in arrival order
  *   notes:await-company:<discord user> set of burst ids waiting for the user to pick a company
@@ -10,6 +10,7 @@
  * Appending and sealing are Lua scripts, so a message arriving while its burst is sealed lands either
  * in that burst (before the seal) or in a new one — never in between.
  */
+import type { NotesKeys } from '../keyspace.js';
 import type { RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { AttachmentSchema, type MessagePart } from './compose.js';
@@ -65,17 +66,17 @@ export interface OpenBurst {
 export class BurstBuffer {
   constructor(
     private readonly redis: RedisConnection,
-    private readonly prefix: string,
+    private readonly keys: Pick<NotesKeys, 'burst' | 'partsPrefix' | 'awaitCompany'>,
   ) {}
 
   private pointerKey(discordUserId: string) {
-    return `${this.prefix}:notes:burst:${discordUserId}`;
+    return this.keys.burst(discordUserId);
   }
   private partsPrefix() {
-    return `${this.prefix}:notes:parts:`;
+    return this.keys.partsPrefix();
   }
   private awaitKey(discordUserId: string) {
-    return `${this.prefix}:notes:await-company:${discordUserId}`;
+    return this.keys.awaitCompany(discordUserId);
   }
 
   /** Adds a message to the user's open burst, opening one when there is none (or it is too old). */

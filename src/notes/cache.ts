@@ -14,8 +14,8 @@ import type { Note } from '../valentina/index.js';
 export { BODY_TTL_SECONDS, INDEX_TTL_SECONDS, type NoteBody, type NoteIndexEntry } from '../cache/notes.js';
 
 type Owner = Pick<Actor, 'companyId' | 'userId'>;
-const indexKey = (deps: BotDeps, o: Owner) => `${deps.config.redis.prefix}:notes:index:${o.companyId}:${o.userId}`;
-const bodyKey = (deps: BotDeps, o: Owner, noteId: string) => `${deps.config.redis.prefix}:notes:body:${o.companyId}:${o.userId}:${noteId}`;
+const indexKey = (deps: BotDeps, o: Owner) => deps.keys.notes.index(o);
+const bodyKey = (deps: BotDeps, o: Owner, noteId: string) => deps.keys.notes.body(o, noteId);
 
 export const newestFirst = <T extends { date_created: string }>(notes: T[]): T[] => notes.sort((a, b) => b.date_created.localeCompare(a.date_created));
 

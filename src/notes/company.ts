@@ -42,7 +42,7 @@ export async function chooseCompany(interaction: ComponentInteraction, deps: Bot
   const entry = entries.find((e) => e.company_id === companyId && isActive(e));
   if (!entry) throw new UserError("You can't write notes in that company. Run `/notes company` again to see where you can.");
   await deps.resolver.setDmCompany(interaction.user.id, entry.company_id);
-  const waiting = await new BurstBuffer(deps.redis, deps.config.redis.prefix).takeAwaiting(interaction.user.id);
+  const waiting = await new BurstBuffer(deps.redis, deps.keys.notes).takeAwaiting(interaction.user.id);
   await releaseBursts(deps, waiting);
   const saving = waiting.length > 0 ? ' Saving the messages that were waiting now.' : '';
   return {

@@ -21,7 +21,7 @@ const ASK_COMPANY_COOLDOWN_SECONDS = 600;
 const NOTES_HINT = 'Once you can, every message you send me here becomes one of your Valentina notes.';
 
 async function once(deps: BotDeps, what: string, userId: string, seconds: number): Promise<boolean> {
-  return (await deps.redis.set(`${deps.config.redis.prefix}:notes:${what}:${userId}`, '1', 'EX', seconds, 'NX')) === 'OK';
+  return (await deps.redis.set(deps.keys.notes.cooldown(what, userId), '1', 'EX', seconds, 'NX')) === 'OK';
 }
 
 /** Who the author is, or `undefined` when Valentina cannot say right now (the note is kept and resolved later). */
@@ -49,7 +49,7 @@ export async function saveNoteFromDm(message: Message, deps: BotDeps): Promise<v
 
   const settings = burstSettings();
   const now = Date.now();
-  const buffer = new BurstBuffer(deps.redis, deps.config.redis.prefix);
+  const buffer = new BurstBuffer(deps.redis, deps.keys.notes);
   const attachments = [...message.attachments.values()].map((a) => ({ name: a.name, url: a.url }));
   const { burstId, first } = await buffer.append(userId, { messageId: message.id, text: message.content, attachments, at: now }, settings.maxAgeMs);
   await scheduleBurst(deps, { discordUserId: userId, burstId, firstAt: first }, first + settings.quietMs - now);

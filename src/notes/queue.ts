@@ -10,17 +10,17 @@ import type { RedisConnection } from '../redis.js';
 import type { BotDeps } from '../discord/types.js';
 import { loggableError } from '../discord/errors.js';
 import { inBackground } from '../queue/background.js';
-import { KEEP_FAILED_JOBS, queuePrefix, QUEUE_NAMES } from '../queue/connection.js';
+import { KEEP_FAILED_JOBS, QUEUE_NAMES } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import { BurstJobSchema, burstJobId, NOTE_ATTEMPTS, retryDelay, type BurstJobInput } from './job.js';
 import { burstSettings } from './settings.js';
 import { processBurst } from './save.js';
 
 /** The notes queue's producer side; createApp makes the one of the process (`BotDeps.notesQueue`). */
-export function createNotesQueue(connection: RedisConnection, prefix: string): Queue {
+export function createNotesQueue(connection: RedisConnection, queuePrefix: string): Queue {
   return new Queue(QUEUE_NAMES.notes, {
     connection,
-    prefix,
+    prefix: queuePrefix,
     defaultJobOptions: {
       attempts: NOTE_ATTEMPTS,
       backoff: { type: 'custom' },
@@ -50,7 +50,7 @@ function startNotesWorker(deps: BotDeps, connection: RedisConnection): Worker {
   // Saving a note runs in the background: only from the budget commands leave spare (a refusal retries later).
   const worker = new Worker(QUEUE_NAMES.notes, (job, token) => inBackground(job, token, () => processBurst(job, token, deps, settings)), {
     connection,
-    prefix: queuePrefix(deps.config.redis.prefix),
+    prefix: deps.keys.queuePrefix,
     concurrency: 8,
     // A worker that dies holds its job this long before another process (or the restarted one) takes it.
     lockDuration: 15_000,

@@ -2,19 +2,14 @@
  * Naming for BullMQ, and a queue connection to one Redis URL for scripts and tests (the bot builds
  * its connections from the configuration with `createRedisConnection`, src/redis.ts). BullMQ needs
  * `maxRetriesPerRequest: null` on the connections its workers block on, and forbids ioredis'
- * `keyPrefix`: queues are namespaced with BullMQ's own `prefix` instead, derived from the
- * deployment's prefix (hash-tagged on a cluster, so `{vbot}:bull`).
+ * `keyPrefix`: queues are namespaced with BullMQ's own `prefix` instead, `keys.queuePrefix`
+ * (src/keyspace.ts: the deployment's prefix, hash-tagged on a cluster, so `{vbot}:bull`).
  */
 import type { KeepJobs } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export function createQueueConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
-}
-
-/** BullMQ's key prefix for this deployment. */
-export function queuePrefix(redisPrefix: string): string {
-  return `${redisPrefix}:bull`;
 }
 
 /**

@@ -40,6 +40,7 @@ export const DELIVERY_ATTEMPTS = 8;
 
 export interface DeliveryQueueOptions {
   connection: RedisConnection;
+  /** BullMQ's key prefix (`keys.queuePrefix`, src/keyspace.ts). */
   prefix: string;
   /** Failed deliveries kept for inspection; default {@link KEEP_FAILED_JOBS}. */
   keepFailed?: KeepJobs;
@@ -89,6 +90,7 @@ export function nonceFor(jobId: string): string {
 
 export interface DeliveryWorkerOptions {
   connection: RedisConnection;
+  /** BullMQ's key prefix (`keys.queuePrefix`, src/keyspace.ts). */
   prefix: string;
   rest: REST;
   logger: Logger;

@@ -5,15 +5,13 @@
  * update or drop the quickroll list, and a name typed but not found reloads it once. A character's
  * sheet is checked by every roll (run.ts): a roll whose pool differs from it drops it.
  *
- * Keys: `${prefix}:quickroll:list:<company>:<user>`, `…:chars:<company>:<user>`,
- * `…:sheet:<company>:<character>`, `…:traits:<company>`.
+ * Keys: `keys.quickrolls.cache` (src/keyspace.ts): `list:<company>:<user>`, `chars:<company>:<user>`,
+ * `sheet:<company>:<character>`, `traits:<company>`.
  */
 import type { CharacterSummary, QuickrollSummary, SheetEntry, TraitSummary } from '../cache/quickrolls.js';
 import type { BotDeps } from '../discord/types.js';
 
 export { CACHE_TTL, type CharacterSummary, type QuickrollSummary, type SheetEntry, type TraitSummary } from '../cache/quickrolls.js';
-
-const key = (deps: BotDeps, kind: 'list' | 'chars' | 'sheet' | 'traits', ...parts: string[]) => `${deps.config.redis.prefix}:quickroll:${kind}:${parts.join(':')}`;
 
 async function loadQuickrolls(deps: BotDeps, companyId: string, userId: string, fresh = false): Promise<QuickrollSummary[]> {
   const rows = await deps.valentina.quickrolls.listAll(companyId, userId, { onBehalfOf: userId, fresh });
@@ -22,7 +20,7 @@ async function loadQuickrolls(deps: BotDeps, companyId: string, userId: string, 
 
 /** The user's quickrolls, sorted by name (cached). */
 export function quickrollsOf(deps: BotDeps, companyId: string, userId: string): Promise<QuickrollSummary[]> {
-  return deps.quickrollCaches.quickrolls.get(key(deps, 'list', companyId, userId), () => loadQuickrolls(deps, companyId, userId));
+  return deps.quickrollCaches.quickrolls.get(deps.keys.quickrolls.cache('list', companyId, userId), () => loadQuickrolls(deps, companyId, userId));
 }
 
 /**
@@ -31,7 +29,7 @@ export function quickrollsOf(deps: BotDeps, companyId: string, userId: string): 
  */
 export async function freshQuickrolls(deps: BotDeps, companyId: string, userId: string, aroundApiCache = false): Promise<QuickrollSummary[]> {
   const list = await loadQuickrolls(deps, companyId, userId, aroundApiCache);
-  await deps.quickrollCaches.quickrolls.set(key(deps, 'list', companyId, userId), list);
+  await deps.quickrollCaches.quickrolls.set(deps.keys.quickrolls.cache('list', companyId, userId), list);
   return list;
 }
 
@@ -42,7 +40,7 @@ export async function freshQuickrolls(deps: BotDeps, companyId: string, userId: 
  */
 export async function rememberQuickroll(deps: BotDeps, companyId: string, userId: string, saved: QuickrollSummary): Promise<void> {
   const cache = deps.quickrollCaches.quickrolls;
-  const listKey = key(deps, 'list', companyId, userId);
+  const listKey = deps.keys.quickrolls.cache('list', companyId, userId);
   const list = await cache.peek(listKey);
   if (!list) return;
   const others = list.filter((q) => q.id !== saved.id);
@@ -50,12 +48,12 @@ export async function rememberQuickroll(deps: BotDeps, companyId: string, userId
 }
 
 export function forgetQuickrolls(deps: BotDeps, companyId: string, userId: string): Promise<void> {
-  return deps.quickrollCaches.quickrolls.invalidate(key(deps, 'list', companyId, userId));
+  return deps.quickrollCaches.quickrolls.invalidate(deps.keys.quickrolls.cache('list', companyId, userId));
 }
 
 /** Living characters the user plays in the company (cached). */
 export function charactersOf(deps: BotDeps, companyId: string, userId: string): Promise<CharacterSummary[]> {
-  return deps.quickrollCaches.characters.get(key(deps, 'chars', companyId, userId), async () =>
+  return deps.quickrollCaches.characters.get(deps.keys.quickrolls.cache('chars', companyId, userId), async () =>
     (await deps.valentina.characters.listAll(companyId, { userPlayerId: userId, status: 'ALIVE' }, { onBehalfOf: userId }))
       .filter((c) => c.company_id === companyId)
       .map((c) => ({ id: c.id, name: c.name_full, type: c.type })),
@@ -63,7 +61,7 @@ export function charactersOf(deps: BotDeps, companyId: string, userId: string): 
 }
 
 export function forgetCharacters(deps: BotDeps, companyId: string, userId: string): Promise<void> {
-  return deps.quickrollCaches.characters.invalidate(key(deps, 'chars', companyId, userId));
+  return deps.quickrollCaches.characters.invalidate(deps.keys.quickrolls.cache('chars', companyId, userId));
 }
 
 /**
@@ -72,7 +70,7 @@ export function forgetCharacters(deps: BotDeps, companyId: string, userId: strin
  */
 export async function sheetOf(deps: BotDeps, companyId: string, characterId: string, actorUserId: string, fresh = false): Promise<{ sheet: SheetEntry[]; cached: boolean }> {
   const cache = deps.quickrollCaches.sheets;
-  const sheetKey = key(deps, 'sheet', companyId, characterId);
+  const sheetKey = deps.keys.quickrolls.cache('sheet', companyId, characterId);
   if (!fresh) {
     const cached = await cache.peek(sheetKey);
     if (cached) return { sheet: cached, cached: true };
@@ -84,12 +82,12 @@ export async function sheetOf(deps: BotDeps, companyId: string, characterId: str
 }
 
 export function forgetSheet(deps: BotDeps, companyId: string, characterId: string): Promise<void> {
-  return deps.quickrollCaches.sheets.invalidate(key(deps, 'sheet', companyId, characterId));
+  return deps.quickrollCaches.sheets.invalidate(deps.keys.quickrolls.cache('sheet', companyId, characterId));
 }
 
 /** The company's rollable traits, sorted by name (cached for hours). */
 export function traitCatalogue(deps: BotDeps, companyId: string): Promise<TraitSummary[]> {
-  return deps.quickrollCaches.traits.get(key(deps, 'traits', companyId), async () =>
+  return deps.quickrollCaches.traits.get(deps.keys.quickrolls.cache('traits', companyId), async () =>
     (await deps.valentina.traits.listAll(companyId, { isRollable: true })).map((t) => ({ id: t.id, name: t.name })),
   );
 }

@@ -59,7 +59,7 @@ const SETTING_RULES: Record<keyof RollSettings, string> = {
 const StoredRoll = RollSettings.extend({ companyId: z.string().uuid(), quickrollId: z.string().uuid(), characterId: z.string().uuid() });
 type StoredRoll = z.infer<typeof StoredRoll>;
 
-const storedKey = (deps: BotDeps, rollId: string) => `${deps.config.redis.prefix}:quickroll:reroll:${rollId}`;
+const storedKey = (deps: BotDeps, rollId: string) => deps.keys.quickrolls.reroll(rollId);
 
 async function loadStoredRoll(deps: BotDeps, rollId: string): Promise<StoredRoll | null> {
   const raw = await deps.redis.get(storedKey(deps, rollId));
@@ -168,7 +168,7 @@ async function roll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, ch
     result = await callRoll(deps, actor, quickroll, character, settings, idempotencyKey);
   } finally {
     // The roll may count in these figures now (even when its answer was lost).
-    const source = { redis: deps.redis, prefix: deps.config.redis.prefix };
+    const source = { redis: deps.redis, keys: deps.keys.stats };
     await forgetStatistics(source, [{ kind: 'user', companyId: actor.companyId, userId: actor.userId }, { kind: 'company', companyId: actor.companyId }]).catch((error: unknown) =>
       deps.logger.warn({ err: error }, 'could not drop the cached /stats figures after a roll'),
     );

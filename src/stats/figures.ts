@@ -4,9 +4,10 @@
  * cache holds the longest list of most-rolled traits and each answer takes the first `top`. A roll
  * through the bot drops the figures it changes, so a player who rolls sees it in `/stats` at once.
  *
- * Keys: `${prefix}:stats:company:<company>`, `${prefix}:stats:user:<company>:<user>`.
+ * Keys: `keys.stats` (src/keyspace.ts), one per subject.
  */
 import { CachedJson } from '../cache/cached-json.js';
+import type { StatsKeys } from '../keyspace.js';
 import type { RedisConnection } from '../redis.js';
 import { RollStatisticsSchema, type RollStatistics, type ValentinaClient } from '../valentina/index.js';
 
@@ -19,7 +20,7 @@ export type StatsSubject = { kind: 'company'; companyId: string } | { kind: 'use
 
 export interface StatsSource {
   redis: RedisConnection;
-  prefix: string;
+  keys: StatsKeys;
   valentina: Pick<ValentinaClient, 'companies' | 'users'>;
   cache: StatsCache;
 }
@@ -29,13 +30,13 @@ export type StatsCache = CachedJson<typeof RollStatisticsSchema>;
 
 export const createStatsCache = (redis: RedisConnection): StatsCache => new CachedJson(redis, RollStatisticsSchema, STATS_CACHE_SECONDS);
 
-const keyOf = (prefix: string, subject: StatsSubject) =>
-  subject.kind === 'company' ? `${prefix}:stats:company:${subject.companyId}` : `${prefix}:stats:user:${subject.companyId}:${subject.userId}`;
+const keyOf = (keys: StatsKeys, subject: StatsSubject) =>
+  subject.kind === 'company' ? keys.company(subject.companyId) : keys.user(subject.companyId, subject.userId);
 
 /** The subject's figures with at most `top` most-rolled traits, read as `onBehalfOf` when not cached. */
 export async function statisticsOf(source: StatsSource, subject: StatsSubject, top: number, onBehalfOf: string): Promise<RollStatistics> {
   const query = { numTopTraits: STATS_TOP_MAX };
-  const stats = await source.cache.get(keyOf(source.prefix, subject), () =>
+  const stats = await source.cache.get(keyOf(source.keys, subject), () =>
     subject.kind === 'company'
       ? source.valentina.companies.statistics(subject.companyId, query, { onBehalfOf })
       : source.valentina.users.statistics(subject.companyId, subject.userId, query, { onBehalfOf }),
@@ -44,7 +45,7 @@ export async function statisticsOf(source: StatsSource, subject: StatsSubject, t
 }
 
 /** Drops cached figures, e.g. after a roll that counts in them. */
-export async function forgetStatistics(source: Pick<StatsSource, 'redis' | 'prefix'>, subjects: StatsSubject[]): Promise<void> {
+export async function forgetStatistics(source: Pick<StatsSource, 'redis' | 'keys'>, subjects: StatsSubject[]): Promise<void> {
   // One key per command: the keys may live on different nodes of a Redis Cluster.
-  await Promise.all(subjects.map((subject) => source.redis.del(keyOf(source.prefix, subject))));
+  await Promise.all(subjects.map((subject) => source.redis.del(keyOf(source.keys, subject))));
 }

@@ -140,13 +140,11 @@ interface BudgetCommands {
 
 export interface RedisBudgetOptions {
   redis: RedisConnection;
-  /** The deployment's key prefix (already hash-tagged on a cluster). */
-  prefix: string;
+  /** The one key the budget lives in (`keys.valentinaBudget()`, src/keyspace.ts). */
+  key: string;
   settings?: BudgetSettings;
   logger?: Logger;
 }
-
-export const budgetKey = (prefix: string) => `${prefix}:valentina-budget`;
 
 export class RedisRequestBudget implements RequestBudget {
   private readonly redis: RedisConnection & BudgetCommands;
@@ -157,7 +155,7 @@ export class RedisRequestBudget implements RequestBudget {
 
   constructor(options: RedisBudgetOptions) {
     this.redis = defineScripts(options.redis);
-    this.key = budgetKey(options.prefix);
+    this.key = options.key;
     this.settings = options.settings ?? DEFAULT_BUDGET;
     this.logger = options.logger;
   }

@@ -1,7 +1,7 @@
 export { ValentinaClient } from './client.js';
 export * from './errors.js';
 export * from './schemas.js';
-export { DEFAULT_BUDGET, INTERACTIVE_MAX_WAIT_MS, RedisRequestBudget, budgetKey, type BudgetSettings, type RequestBudget } from './budget.js';
+export { DEFAULT_BUDGET, INTERACTIVE_MAX_WAIT_MS, RedisRequestBudget, type BudgetSettings, type RequestBudget } from './budget.js';
 export { currentRequestScope, withRequestPriority, type RequestPriority, type RequestScope } from './priority.js';
 export type { ActingOptions, ActorOptions, RequestOptions, ResponseInfo, ValentinaClientOptions } from './transport.js';
 export { iteratePages, collectPages, type PageQuery } from './pagination.js';

@@ -4,8 +4,9 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireDecision } from '../../src/approvals/decision-lock.js';
 import { ApprovalQueue, approvalJobId } from '../../src/approvals/queue.js';
-import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
+import { createQueueConnection } from '../../src/queue/connection.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const companyId = '0197e3d0-0000-7000-8000-000000000001';
 const otherCompany = '0197e3d0-0000-7000-8000-000000000002';
@@ -13,7 +14,7 @@ const userId = '0197e3d0-0000-7000-8000-0000000000ff';
 
 describe('ApprovalQueue', () => {
   const connection: Redis = createQueueConnection(redisUrl());
-  const queue = new ApprovalQueue(connection, queuePrefix(uniquePrefix('approvals')));
+  const queue = new ApprovalQueue(connection, createKeyspace(uniquePrefix('approvals')).queuePrefix);
   afterAll(async () => {
     await queue.close();
     connection.disconnect();

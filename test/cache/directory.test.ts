@@ -6,6 +6,7 @@ import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/s
 import { FIXTURE_IDS as ids } from '../../packages/sandbox/src/fixture.js';
 import { ValentinaClient } from '../../src/valentina/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 describe('CompanyDirectory', () => {
   const redis = new Redis(redisUrl());
@@ -22,7 +23,7 @@ describe('CompanyDirectory', () => {
   });
 
   it('serves campaign autocomplete from cache after the first load', async () => {
-    const directory = new CompanyDirectory({ redis, prefix: uniquePrefix('dir'), valentina: client });
+    const directory = new CompanyDirectory({ redis, keys: createKeyspace(uniquePrefix('dir')).directory, valentina: client });
     fake.clearRequests();
     const first = await directory.campaignChoices(ids.companies.chicago, 'loop');
     expect(first.map((c) => c.value)).toEqual([ids.campaigns.main]);
@@ -31,7 +32,7 @@ describe('CompanyDirectory', () => {
   });
 
   it('lists only companies the key reaches', async () => {
-    const directory = new CompanyDirectory({ redis, prefix: uniquePrefix('dir'), valentina: client });
+    const directory = new CompanyDirectory({ redis, keys: createKeyspace(uniquePrefix('dir')).directory, valentina: client });
     const names = (await directory.companies()).map((c) => c.name);
     expect(names).toContain('Chicago by Night');
     expect(names).not.toContain('Sabbat Shadows');

@@ -6,13 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { ShardLease } from '../../src/discord/shard-lease.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const APP = '1180000000000000001';
 const redis = new Redis(redisUrl());
 afterAll(() => redis.quit());
 
 const lease = (prefix: string, shardIds: number[], shardCount: number) =>
-  new ShardLease({ redis, prefix, applicationId: APP, shardIds, shardCount, logger: createLogger('silent') });
+  new ShardLease({ redis, keys: createKeyspace(prefix).gateway, applicationId: APP, shardIds, shardCount, logger: createLogger('silent') });
 
 describe('the shard lease', () => {
   it('lets one process hold a shard; another waits and gets it as soon as it is released', async () => {

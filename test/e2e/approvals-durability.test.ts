@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalQueue, approvalKeys } from '../../src/approvals/queue.js';
-import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
+import { ApprovalQueue } from '../../src/approvals/queue.js';
+import { createQueueConnection } from '../../src/queue/connection.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { startHoldingProxy, type HoldingProxy } from '../approvals/holding-proxy.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 
@@ -33,7 +34,7 @@ describe('approval requests across crashes', () => {
     stack = await startStack({ redisUrl: redis.url, sim: { port: simPort }, env: { DISCORD_API_URL: `${proxy.url}/api` } });
     await bindChicago(stack);
     connection = createQueueConnection(redis.url);
-    queue = new ApprovalQueue(connection, queuePrefix(stack.redis.prefix));
+    queue = new ApprovalQueue(connection, createKeyspace(stack.redis.prefix).queuePrefix);
   }, 60_000);
   afterAll(async () => {
     await queue?.close();
@@ -56,7 +57,7 @@ describe('approval requests across crashes', () => {
     return { userId: user.id, discordId };
   };
   const isRecorded = async (userId: string) =>
-    (await stack.redis.client.hexists(approvalKeys(stack.redis.prefix).posted({ companyId: chicago, userId }), stack.guild.id)) === 1;
+    (await stack.redis.client.hexists(createKeyspace(stack.redis.prefix).approvals.posted({ companyId: chicago, userId }), stack.guild.id)) === 1;
 
   it('posts a request exactly once when the bot is killed between posting and recording it', async () => {
     proxy.holdNext({ method: 'POST', path: new RegExp(`/channels/${stack.guild.defaultChannelId}/messages$`) });

@@ -3,12 +3,13 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from '../../src/approvals/queue.js';
 import { denyId } from '../../src/approvals/message.js';
-import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
+import { createQueueConnection } from '../../src/queue/connection.js';
 import type { SimMessage, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { bindChicago, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const { chicago, anarch } = FIXTURE_IDS.companies;
 
@@ -23,7 +24,7 @@ describe('approvals', () => {
     channelId = stack.guild.defaultChannelId;
     await bindChicago(stack, { approvalsChannelId: channelId });
     connection = createQueueConnection(stack.redis.url);
-    queue = new ApprovalQueue(connection, queuePrefix(stack.redis.prefix));
+    queue = new ApprovalQueue(connection, createKeyspace(stack.redis.prefix).queuePrefix);
   });
   afterAll(async () => {
     await queue?.close();

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/queue/deliveries.js';
-import { queuePrefix } from '../../src/queue/connection.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { ChildBot, REPO_ROOT, startStack, waitFor, type Stack } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const BURST = 200;
 const CHANNELS = 20;
@@ -51,7 +51,7 @@ describe('a gateway, two worker processes and one Discord REST proxy', () => {
     const guild = stack.sim.addGuild({ name: 'Busy Night', channels: Array.from({ length: CHANNELS - 1 }, (_, i) => ({ name: `scene-${i}` })) });
     channels.push(...guild.channelIds);
     queueRedis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-    deliveries = new DeliveryQueue({ connection: queueRedis, prefix: queuePrefix(stack.redis.prefix) });
+    deliveries = new DeliveryQueue({ connection: queueRedis, prefix: createKeyspace(stack.redis.prefix).queuePrefix });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 /** `/quickroll` end to end: the dice embed, reroll, missing traits, autocomplete from cache, and managing saved pools. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import type { SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { OUTCOME_COLOURS } from '../../src/stats/index.js';
@@ -255,7 +256,7 @@ describe('/quickroll', () => {
   });
 
   it('needs a set-up server, and keeps every message within Discord limits', async () => {
-    const bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
+    const bindings = new GuildBindingStore(stack.redis.client, createKeyspace(stack.redis.prefix).identity);
     const binding = (await bindings.get(stack.guild.id))!;
     await bindings.delete(stack.guild.id);
     try {

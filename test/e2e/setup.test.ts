@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/discord/register.js';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
@@ -23,7 +24,7 @@ describe('/setup: who may bind a company', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
+    bindings = new GuildBindingStore(stack.redis.client, createKeyspace(stack.redis.prefix).identity);
     // Global commands, so /setup is offered in every server the bot is in, not only the stack's guild.
     await registerCommands({ rest: new REST({ api: stack.sim.apiUrl, version: '10' }).setToken(SIM_BOT_TOKEN), applicationId: SIM_APPLICATION_ID, commands, scope: { scope: 'global' } });
     rosa = stack.sim.addUser({ id: FIXTURE_IDS.users.rosa.discordId!, username: 'rosa' });

@@ -1,6 +1,7 @@
 /** `/xp` and `/cp` end to end: exactly once, with a public record and an audit trail. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { startStack, type Stack } from '../support/bot-process.js';
@@ -16,7 +17,7 @@ describe('/xp and /cp', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
+    bindings = new GuildBindingStore(stack.redis.client, createKeyspace(stack.redis.prefix).identity);
     await bindings.set({
       guildId: stack.guild.id,
       companyId: chicago,

@@ -1,11 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/discord/errors.js';
-import { BUSY_MESSAGE, experienceLockKey, oneAtATime } from '../../src/experience/serialize.js';
+import { BUSY_MESSAGE, ExperienceLocks } from '../../src/experience/serialize.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 
 const redis = new Redis(redisUrl());
-const prefix = uniquePrefix('xp-lock');
+const keys = createKeyspace(uniquePrefix('xp-lock')).experience;
+const locks = new ExperienceLocks(redis);
 afterAll(async () => {
   await redis.quit();
 });
@@ -19,41 +21,41 @@ function recordWith(balance: { xp: number }) {
   };
 }
 
-describe('oneAtATime', () => {
+describe('ExperienceLocks.oneAtATime', () => {
   it('loses no grant when many hit the same record at once', async () => {
     const balance = { xp: 0 };
     const grant = recordWith(balance);
-    const key = experienceLockKey(prefix, 'company', 'mara', 'requiem');
-    await Promise.all(Array.from({ length: 20 }, () => oneAtATime(redis, key, () => grant(1))));
+    const key = keys.lock('company', 'mara', 'requiem');
+    await Promise.all(Array.from({ length: 20 }, () => locks.oneAtATime(key, () => grant(1))));
     expect(balance.xp).toBe(20);
     expect(await redis.exists(key)).toBe(0);
   });
 
   it('keeps going after a failed change and releases the lock', async () => {
-    const key = experienceLockKey(prefix, 'company', 'bastien', 'requiem');
-    await expect(oneAtATime(redis, key, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
-    expect(await oneAtATime(redis, key, () => Promise.resolve('next'))).toBe('next');
+    const key = keys.lock('company', 'bastien', 'requiem');
+    await expect(locks.oneAtATime(key, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    expect(await locks.oneAtATime(key, () => Promise.resolve('next'))).toBe('next');
     expect(await redis.exists(key)).toBe(0);
   });
 
   it('waits for another process holding the record, and gives up with a clear answer', async () => {
-    const key = experienceLockKey(prefix, 'company', 'celeste', 'requiem');
+    const key = keys.lock('company', 'celeste', 'requiem');
     await redis.set(key, 'another-process', 'PX', 150);
-    expect(await oneAtATime(redis, key, () => Promise.resolve('after the other'), { waitMs: 2_000 })).toBe('after the other');
+    expect(await locks.oneAtATime(key, () => Promise.resolve('after the other'), { waitMs: 2_000 })).toBe('after the other');
 
     await redis.set(key, 'stuck-process', 'PX', 5_000);
-    const busy = oneAtATime(redis, key, () => Promise.resolve('never'), { waitMs: 100 });
+    const busy = locks.oneAtATime(key, () => Promise.resolve('never'), { waitMs: 100 });
     await expect(busy).rejects.toBeInstanceOf(UserError);
     await expect(busy).rejects.toThrow(BUSY_MESSAGE);
     expect(await redis.get(key)).toBe('stuck-process');
   });
 
   it('keeps the lock while a change takes longer than the lock lives, and frees it after', async () => {
-    const key = experienceLockKey(prefix, 'company', 'nadia', 'requiem');
+    const key = keys.lock('company', 'nadia', 'requiem');
     let release!: () => void;
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    const slow = oneAtATime(redis, key, () => {
+    const slow = locks.oneAtATime(key, () => {
       started();
       return new Promise<void>((resolve) => (release = resolve));
     }, { lockMs: 150 });

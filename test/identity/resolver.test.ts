@@ -7,6 +7,7 @@ import {
   type LookupEntry,
 } from '../../src/identity/resolver.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const CHICAGO = '0197e3c2-5a10-7f3e-8b21-4c6d2e9a1f05';
 const ANARCH = '0197e3c2-5a10-7f3e-8b21-4c6d2e9a1f06';
@@ -40,7 +41,7 @@ describe('IdentityResolver', () => {
 
   beforeEach(() => {
     directory = new CountingDirectory();
-    resolver = new IdentityResolver({ client: directory, redis, prefix: uniquePrefix('ident') });
+    resolver = new IdentityResolver({ client: directory, redis, keys: createKeyspace(uniquePrefix('ident')).identity });
   });
   afterAll(() => redis.quit());
 
@@ -54,9 +55,9 @@ describe('IdentityResolver', () => {
 
   it('asks Valentina once for many concurrent interactions, across resolver instances', async () => {
     directory.entries.set(MARA, [entry(CHICAGO, 'Chicago by Night', 'PLAYER')]);
-    const prefix = uniquePrefix('stampede');
-    const a = new IdentityResolver({ client: directory, redis, prefix });
-    const b = new IdentityResolver({ client: directory, redis, prefix });
+    const keys = createKeyspace(uniquePrefix('stampede')).identity;
+    const a = new IdentityResolver({ client: directory, redis, keys });
+    const b = new IdentityResolver({ client: directory, redis, keys });
     directory.delayMs = 100;
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).lookup(MARA)));
     expect(results.every((r) => r.length === 1)).toBe(true);

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { OAuthStateStore } from '../../src/identity/oauth-state.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const CHICAGO = '0197e3c2-5a10-7f3e-8b21-4c6d2e9a1f05';
 const ANARCH = '0197e3c2-5a10-7f3e-8b21-4c6d2e9a1f06';
@@ -22,7 +23,7 @@ describe('GuildBindingStore', () => {
   };
 
   it('stores, re-binds and indexes guilds by company', async () => {
-    const store = new GuildBindingStore(redis, uniquePrefix('bind'));
+    const store = new GuildBindingStore(redis, createKeyspace(uniquePrefix('bind')).identity);
     expect(await store.get(binding.guildId)).toBeNull();
     await store.set(binding);
     expect(await store.get(binding.guildId)).toMatchObject({ companyName: 'Chicago by Night', showEmailInApprovals: false });
@@ -34,7 +35,7 @@ describe('GuildBindingStore', () => {
 
   it('treats an unreadable stored value as not set up', async () => {
     const prefix = uniquePrefix('bind');
-    const store = new GuildBindingStore(redis, prefix);
+    const store = new GuildBindingStore(redis, createKeyspace(prefix).identity);
     await redis.set(`${prefix}:guild:${binding.guildId}`, '{"version":1,"guildId":"nope"}');
     expect(await store.get(binding.guildId)).toBeNull();
   });
@@ -46,14 +47,14 @@ describe('OAuthStateStore', () => {
   const input = { discordUserId: '402817294562377729', guildId: null, companyId: CHICAGO, interactionToken: null };
 
   it('is single use', async () => {
-    const store = new OAuthStateStore(redis, uniquePrefix('oauth'));
+    const store = new OAuthStateStore(redis, createKeyspace(uniquePrefix('oauth')).identity);
     const token = await store.create(input);
     expect(await store.consume(token)).toMatchObject({ ok: true, state: { discordUserId: input.discordUserId } });
     expect(await store.consume(token)).toEqual({ ok: false, reason: 'expired_or_used' });
   });
 
   it('tells a forged token from an expired one', async () => {
-    const store = new OAuthStateStore(redis, uniquePrefix('oauth'), 1);
+    const store = new OAuthStateStore(redis, createKeyspace(uniquePrefix('oauth')).identity, 1);
     expect(await store.consume('forged-token-forged-token')).toEqual({ ok: false, reason: 'unknown' });
     const token = await store.create(input);
     await new Promise((r) => setTimeout(r, 1100));

@@ -3,13 +3,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BurstBuffer } from '../../src/notes/burst.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 describe('BurstBuffer', () => {
   let redis: Redis;
   let buffer: BurstBuffer;
   beforeAll(() => {
     redis = new Redis(redisUrl());
-    buffer = new BurstBuffer(redis, uniquePrefix('notes'));
+    buffer = new BurstBuffer(redis, createKeyspace(uniquePrefix('notes')).notes);
   });
   afterAll(async () => {
     await redis.quit();

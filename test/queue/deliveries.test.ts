@@ -7,18 +7,19 @@ import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalQueue } from '../../src/approvals/queue.js';
 import { createLogger } from '../../src/logger.js';
-import { createQueueConnection, KEEP_FAILED_JOBS, queuePrefix } from '../../src/queue/connection.js';
+import { createQueueConnection, KEEP_FAILED_JOBS } from '../../src/queue/connection.js';
 import { createNotesQueue } from '../../src/notes/queue.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 describe('DeliveryQueue', () => {
   let sim: DiscordSimulator;
   let queue: DeliveryQueue;
   let worker: Worker<DeliveryJob, DeliveryResult>;
   const connections = [createQueueConnection(redisUrl()), createQueueConnection(redisUrl())];
-  const prefix = queuePrefix(uniquePrefix('deliveries'));
+  const prefix = createKeyspace(uniquePrefix('deliveries')).queuePrefix;
 
   beforeAll(async () => {
     sim = await startDiscordSimulator({ botToken: 'delivery-bot', applicationId: '1180000000000000009' });
@@ -69,7 +70,7 @@ describe('failed deliveries', () => {
   let queue: DeliveryQueue;
   let worker: Worker<DeliveryJob, DeliveryResult>;
   const connections = [createQueueConnection(redisUrl()), createQueueConnection(redisUrl())];
-  const prefix = queuePrefix(uniquePrefix('deliveries-trim'));
+  const prefix = createKeyspace(uniquePrefix('deliveries-trim')).queuePrefix;
   /** Ids of the deliveries that failed for good, in the order they failed. */
   const failedIds: string[] = [];
 
@@ -127,7 +128,7 @@ describe('failed deliveries', () => {
 describe('every queue', () => {
   it('keeps a bounded number of failed jobs for a bounded time', async () => {
     const connection = createQueueConnection(redisUrl(), { lazyConnect: true });
-    const prefix = queuePrefix(uniquePrefix('keep'));
+    const prefix = createKeyspace(uniquePrefix('keep')).queuePrefix;
     const notes = createNotesQueue(connection, prefix);
     const queues = [new DeliveryQueue({ connection, prefix }).queue, new ApprovalQueue(connection, prefix).queue, notes];
     try {

@@ -12,13 +12,13 @@ import { GuildBindingStore, type GuildBindingInput } from '../../src/identity/gu
 import { OAuthStateStore } from '../../src/identity/oauth-state.js';
 import { createLogger } from '../../src/logger.js';
 import { BurstBuffer } from '../../src/notes/burst.js';
-import { queuePrefix } from '../../src/queue/connection.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { redisCommand, startRedisCluster, type RedisClusterHandle } from '../../packages/sandbox/src/redis-topology.js';
 import { RedisDurabilityCheck } from '../../src/redis-durability.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 const chicago = FIXTURE_IDS.companies.chicago;
 
@@ -45,9 +45,9 @@ describe('Redis Cluster', () => {
     const producer = createRedisConnection(config.redis, 'queue', { lazyConnect: true });
     const consumer = createRedisConnection(config.redis, 'queue');
     connections.push(cache, producer, consumer);
-    deliveries = new DeliveryQueue({ connection: producer, prefix: queuePrefix(config.redis.prefix) });
+    deliveries = new DeliveryQueue({ connection: producer, prefix: createKeyspace(config.redis.prefix).queuePrefix });
     const rest = new REST({ api: sim.apiUrl, version: '10', retries: 0 }).setToken('cluster-bot');
-    worker = startDeliveryWorker({ connection: consumer, prefix: queuePrefix(config.redis.prefix), rest, logger: createLogger('silent') });
+    worker = startDeliveryWorker({ connection: consumer, prefix: createKeyspace(config.redis.prefix).queuePrefix, rest, logger: createLogger('silent') });
   });
   afterAll(async () => {
     await worker?.close(true).catch(() => undefined);
@@ -70,7 +70,7 @@ describe('Redis Cluster', () => {
 
   it('answers /readyz PING and hash-tags the deployment prefix for BullMQ too', async () => {
     expect(config.redis.prefix).toBe('{cluster-test}');
-    expect(queuePrefix(config.redis.prefix)).toBe('{cluster-test}:bull');
+    expect(createKeyspace(config.redis.prefix).queuePrefix).toBe('{cluster-test}:bull');
     await expect(redisCheck(cache)()).resolves.toBe(true);
   });
 
@@ -90,19 +90,19 @@ describe('Redis Cluster', () => {
   });
 
   it('keeps guild bindings, OAuth states and DM bursts with their multi-key commands', async () => {
-    const bindings = new GuildBindingStore(cache, config.redis.prefix);
+    const bindings = new GuildBindingStore(cache, createKeyspace(config.redis.prefix).identity);
     const guilds = ['223456789012345601', '223456789012345602', '223456789012345603'];
     for (const id of guilds) await bindings.set(binding(id));
     expect((await bindings.guildsForCompany(chicago)).map((b) => b.guildId).sort()).toEqual(guilds);
     await bindings.delete(guilds[0]!);
     expect((await bindings.all()).map((b) => b.guildId).sort()).toEqual(guilds.slice(1));
 
-    const states = new OAuthStateStore(cache, config.redis.prefix);
+    const states = new OAuthStateStore(cache, createKeyspace(config.redis.prefix).identity);
     const token = await states.create({ discordUserId: guilds[1]!, guildId: null, companyId: chicago, interactionToken: null });
     expect((await states.consume(token)).ok).toBe(true);
     expect(await states.consume(token)).toEqual({ ok: false, reason: 'expired_or_used' });
 
-    const bursts = new BurstBuffer(cache, config.redis.prefix);
+    const bursts = new BurstBuffer(cache, createKeyspace(config.redis.prefix).notes);
     const user = '323456789012345601';
     const now = Date.now();
     const first = await bursts.append(user, { messageId: '423456789012345601', text: 'Met the Prince', attachments: [], at: now }, 4_000);
@@ -122,7 +122,7 @@ describe('Redis Cluster', () => {
   });
 
   it('refuses the same transactions under an untagged prefix (why the prefix is tagged)', async () => {
-    const untagged = new GuildBindingStore(cache, 'cluster-test');
+    const untagged = new GuildBindingStore(cache, createKeyspace('cluster-test').identity);
     await expect(untagged.set(binding('223456789012345609'))).rejects.toThrow(/same slot/i);
   });
 });

@@ -9,15 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { redisCheck } from '../../src/http/health.js';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
-import { identityKeys } from '../../src/identity/keys.js';
 import { createLogger } from '../../src/logger.js';
-import { queuePrefix } from '../../src/queue/connection.js';
 import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResult } from '../../src/queue/deliveries.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { RedisDurabilityCheck } from '../../src/redis-durability.js';
 import { redisCommand, startSentinelGroup, type SentinelGroup } from '../../packages/sandbox/src/redis-topology.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 describe('Redis Sentinel', () => {
   let group: SentinelGroup;
@@ -47,10 +46,10 @@ describe('Redis Sentinel', () => {
     const producer = createRedisConnection(config.redis, 'queue', { lazyConnect: true });
     const consumer = createRedisConnection(config.redis, 'queue');
     connections.push(cache, producer, consumer);
-    bindings = new GuildBindingStore(cache, config.redis.prefix);
-    deliveries = new DeliveryQueue({ connection: producer, prefix: queuePrefix(config.redis.prefix) });
+    bindings = new GuildBindingStore(cache, createKeyspace(config.redis.prefix).identity);
+    deliveries = new DeliveryQueue({ connection: producer, prefix: createKeyspace(config.redis.prefix).queuePrefix });
     const rest = new REST({ api: sim.apiUrl, version: '10', retries: 0 }).setToken('sentinel-bot');
-    worker = startDeliveryWorker({ connection: consumer, prefix: queuePrefix(config.redis.prefix), rest, logger: createLogger('silent') });
+    worker = startDeliveryWorker({ connection: consumer, prefix: createKeyspace(config.redis.prefix).queuePrefix, rest, logger: createLogger('silent') });
     for (const connection of connections) connection.on('error', () => undefined);
     worker.on('error', () => undefined);
   });
@@ -90,7 +89,7 @@ describe('Redis Sentinel', () => {
     const { guild, posted } = await bindAndDeliver('before');
     expect(posted.content).toBe('Audit before');
     expect((await bindings.get(guild.id))?.companyName).toBe('Chicago by Night');
-    expect(await redisCommand(primary, 'EXISTS', identityKeys(config.redis.prefix).guildBinding(guild.id))).toBe(1);
+    expect(await redisCommand(primary, 'EXISTS', createKeyspace(config.redis.prefix).identity.guildBinding(guild.id))).toBe(1);
     await expect(redisCheck(cache)()).resolves.toBe(true);
     expect(sim.channelMessages(guild.defaultChannelId)).toHaveLength(1);
   });
@@ -119,7 +118,7 @@ describe('Redis Sentinel', () => {
     expect((await bindings.get(earlier.id))?.guildId).toBe(earlier.id);
     const { guild, posted } = await bindAndDeliver('after');
     expect(posted.content).toBe('Audit after');
-    expect(await redisCommand(promoted, 'EXISTS', identityKeys(config.redis.prefix).guildBinding(guild.id))).toBe(1);
+    expect(await redisCommand(promoted, 'EXISTS', createKeyspace(config.redis.prefix).identity.guildBinding(guild.id))).toBe(1);
     await expect(redisCheck(cache)()).resolves.toBe(true);
     expect(sim.channelMessages(guild.defaultChannelId)).toHaveLength(1);
   });

@@ -22,6 +22,7 @@ import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { loadConfig } from '../../src/config.js';
 import { GuildBindingStore, type GuildBinding, type GuildBindingInput } from '../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -298,7 +299,7 @@ function capitalize(name: string): string {
  * `overrides` changes any field, e.g. a default campaign or an audit channel.
  */
 export async function bindChicago(stack: Stack, overrides: Partial<GuildBindingInput> = {}): Promise<GuildBinding> {
-  return new GuildBindingStore(stack.redis.client, stack.redis.prefix).set({
+  return new GuildBindingStore(stack.redis.client, createKeyspace(stack.redis.prefix).identity).set({
     guildId: stack.guild.id,
     companyId: FIXTURE_IDS.companies.chicago,
     companyName: 'Chicago by Night',

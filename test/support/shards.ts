@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
 import { DISCORD_EPOCH } from '../../packages/sandbox/src/discord-sim/snowflake.js';
@@ -25,7 +26,7 @@ export async function addShardedGuilds(sim: DiscordSimulator, redis: Redis, pref
     const id = FIXTURE_IDS.users[name].discordId!;
     users[name] = sim.addUser({ id, username: name, globalName: name.charAt(0).toUpperCase() + name.slice(1) });
   }
-  const bindings = new GuildBindingStore(redis, prefix);
+  const bindings = new GuildBindingStore(redis, createKeyspace(prefix).identity);
   const guilds: SimGuild[] = [];
   for (const shard of [0, 1]) {
     const guild = sim.addGuild({ id: guildIdOnShard(shard), name: `Chicago by Night ${shard}`, ownerId: users.viktor.id });

@@ -17,6 +17,7 @@ import {
 import { parseRateLimitHeader, tightestPolicy, tightestState } from '../../src/valentina/budget.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { createKeyspace } from '../../src/keyspace.js';
 
 let a: Redis;
 let b: Redis;
@@ -29,10 +30,10 @@ afterAll(async () => {
   await b.quit();
 });
 
-/** Two processes of one deployment: same prefix, own connections. */
+/** Two processes of one deployment: same key, own connections. */
 function pair(settings: BudgetSettings) {
-  const prefix = uniquePrefix('budget');
-  return [new RedisRequestBudget({ redis: a, prefix, settings }), new RedisRequestBudget({ redis: b, prefix, settings })] as const;
+  const key = createKeyspace(uniquePrefix('budget')).valentinaBudget();
+  return [new RedisRequestBudget({ redis: a, key, settings }), new RedisRequestBudget({ redis: b, key, settings })] as const;
 }
 
 async function grants(budget: RedisRequestBudget, n: number, priority: 'interactive' | 'background' = 'interactive'): Promise<number> {
@@ -126,7 +127,7 @@ describe('the budget in Redis', () => {
 
   it('lets requests through when Redis cannot be reached', async () => {
     const dead = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-    const budget = new RedisRequestBudget({ redis: dead, prefix: uniquePrefix('budget') });
+    const budget = new RedisRequestBudget({ redis: dead, key: createKeyspace(uniquePrefix('budget')).valentinaBudget() });
     expect(await budget.acquire({ priority: 'background' })).toEqual({ granted: true, waitMs: 0 });
     dead.disconnect();
   });
@@ -156,7 +157,7 @@ describe('the client on the budget', () => {
   });
 
   it('answers at once with the wait when Valentina asks for 30 s, and sends nothing until then', async () => {
-    budget = new RedisRequestBudget({ redis: a, prefix: uniquePrefix('budget') });
+    budget = new RedisRequestBudget({ redis: a, key: createKeyspace(uniquePrefix('budget')).valentinaBudget() });
     client = new ValentinaClient({ baseUrl: fake.url, apiKey: fake.apiKey, budget, baseDelayMs: 1 });
     fake.faults.inject({ method: 'GET', path: '/health', kind: 'status', status: 429, retryAfter: 30 });
     fake.clearRequests();
@@ -169,7 +170,7 @@ describe('the client on the budget', () => {
   });
 
   it('learns the live limit from the headers and never sends more than it allows', async () => {
-    budget = new RedisRequestBudget({ redis: a, prefix: uniquePrefix('budget'), settings: { capacity: 500, windowSeconds: 60, reservePercent: 20 } });
+    budget = new RedisRequestBudget({ redis: a, key: createKeyspace(uniquePrefix('budget')).valentinaBudget(), settings: { capacity: 500, windowSeconds: 60, reservePercent: 20 } });
     client = new ValentinaClient({ baseUrl: fake.url, apiKey: fake.apiKey, budget });
     const fresh = await startFakeValentina({ rateLimits: [{ name: 'default', capacity: 50, refillPerSecond: 50 / 60 }] });
     const local = new ValentinaClient({ baseUrl: fresh.url, apiKey: fresh.apiKey, budget });

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { commands } from '../../../../commands/index.js';
 import { registerCommands } from '../../../../src/discord/register.js';
 import { GuildBindingStore } from '../../../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../../../src/keyspace.js';
 import { startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../fake-valentina/index.js';
 import { FIXTURE_IDS } from '../fixture.js';
@@ -107,7 +108,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
     const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await client.connect();
     cleanup.push(() => client.quit());
-    await new GuildBindingStore(client, prefix).set({
+    await new GuildBindingStore(client, createKeyspace(prefix).identity).set({
       guildId: guild.id,
       companyId: FIXTURE_IDS.companies.chicago,
       companyName: 'Chicago by Night',
