@@ -32,15 +32,12 @@ export function fontsDirectory(from: string = import.meta.url): string {
   }
 }
 
-let registered = false;
-
-/** Registers the bundled font under CHART_FONT_FAMILY (idempotent; once per thread). */
+/** Registers the bundled font under CHART_FONT_FAMILY (idempotent: Skia's font registry is the thread's own). */
 export function ensureChartFont(): void {
-  if (registered) return;
+  if (GlobalFonts.has(CHART_FONT_FAMILY)) return;
   const dir = fontsDirectory();
   for (const file of FONT_FILES) {
     const key = GlobalFonts.registerFromPath(join(dir, file), CHART_FONT_FAMILY);
     if (key == null) throw new ChartFontError(`Could not load chart font ${join(dir, file)}`);
   }
-  registered = true;
 }

@@ -233,13 +233,11 @@ function withTimeout<T>(work: Promise<T>): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-const scripted = new WeakSet<object>();
-
+/** Adds the budget's scripts to the connection once (ioredis keeps a defined command on the connection itself). */
 function defineScripts(redis: RedisConnection): RedisConnection & BudgetCommands {
-  if (!scripted.has(redis)) {
+  if (!('valentinaBudgetTake' in redis)) {
     redis.defineCommand('valentinaBudgetTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
     redis.defineCommand('valentinaBudgetObserve', { numberOfKeys: 1, lua: OBSERVE_SCRIPT });
-    scripted.add(redis);
   }
   return redis as RedisConnection & BudgetCommands;
 }
