@@ -1,14 +1,16 @@
 /**
- * `/quickroll run|list|create|edit|delete` — saved dice pools: roll one for your character in two
- * keystrokes, with a public dice embed and a Reroll button, and manage them without the web app.
- * Traits are typed as one comma-separated option whose autocomplete completes the last item.
+ * `/quickroll run|board|list|create|edit|delete` — saved dice pools: roll one for your character in
+ * two keystrokes (or one press on a board), with a public dice embed and its reroll, and manage them
+ * without the web app. Traits are typed as one comma-separated option whose autocomplete completes
+ * the last item.
  */
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { componentRoute } from '../src/discord/components.js';
 import { UserError } from '../src/discord/errors.js';
-import type { CommandModule } from '../src/discord/types.js';
+import type { BotDeps, CommandModule, ComponentInteraction, ComponentReply } from '../src/discord/types.js';
 import { requireBinding, withActor } from '../src/identity/context.js';
 import { quickrollAutocomplete } from '../src/quickrolls/autocomplete.js';
+import { boardPickId, boardRollId, postBoard, pressBoard } from '../src/quickrolls/board.js';
 import {
   confirmDelete,
   createQuickroll,
@@ -21,7 +23,8 @@ import {
   NAME_LENGTH,
   pageId,
 } from '../src/quickrolls/manage.js';
-import { DESPERATION, DIFFICULTY, rerollId, rerollQuickroll, rollQuickroll } from '../src/quickrolls/run.js';
+import { applyReroll, checkReroll, rerollId, rerollPickId } from '../src/quickrolls/reroll.js';
+import { DESPERATION, DIFFICULTY, rollQuickroll } from '../src/quickrolls/run.js';
 
 const TRAITS_HELP = 'Traits, comma separated: Dexterity, Firearms';
 
@@ -40,6 +43,12 @@ export const quickroll: CommandModule = {
         .addIntegerOption((o) => o.setName('difficulty').setDescription(`Target number per die (${DIFFICULTY.min}–${DIFFICULTY.max}, default ${DIFFICULTY.default})`).setMinValue(DIFFICULTY.min).setMaxValue(DIFFICULTY.max))
         .addIntegerOption((o) => o.setName('desperation').setDescription(`Desperation dice (${DESPERATION.min}–${DESPERATION.max}, default ${DESPERATION.default})`).setMinValue(DESPERATION.min).setMaxValue(DESPERATION.max))
         .addStringOption((o) => o.setName('comment').setDescription('What the roll is for').setMaxLength(200)),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('board')
+        .setDescription('Post a board here: one button per quickroll of your character')
+        .addStringOption((o) => o.setName('character').setDescription('Which character (leave out if you play only one)').setAutocomplete(true).setMaxLength(100)),
     )
     .addSubcommand((sub) => sub.setName('list').setDescription('Your quickrolls'))
     .addSubcommand((sub) =>
@@ -76,6 +85,9 @@ export const quickroll: CommandModule = {
       switch (sub) {
         case 'list':
           return listPage(deps, actor, 0, true);
+        case 'board':
+          if (!interaction.guildId) throw new UserError('Post a board in a server channel.');
+          return postBoard(deps, actor, { character: options.getString('character'), channelId: interaction.channelId, guildId: interaction.guildId });
         case 'create':
           return createQuickroll(deps, actor, { name: options.getString('name', true), traits: options.getString('traits', true), description: options.getString('description') }, `${interaction.id}:quickroll-create`);
         case 'edit':
@@ -107,11 +119,25 @@ export const quickroll: CommandModule = {
     componentRoute(pageId, (interaction, { p }, deps) => withActor(interaction, deps, async (actor) => ({ update: await listPage(deps, actor, p) }))),
     componentRoute(deleteId, (interaction, { q }, deps) => withActor(interaction, deps, async (actor) => ({ update: await deleteQuickroll(deps, actor, q) }))),
     componentRoute(keepId, async () => ({ update: { content: 'Kept — nothing was deleted.', components: [] } })),
-    componentRoute(rerollId, async (interaction, { r, o }, deps) => {
-      if (interaction.user.id !== o) throw new UserError(`Only <@${o}> can reroll this. Run \`/quickroll run\` for a roll of your own.`);
-      return withActor(interaction, deps, async (actor) => ({
-        reply: await rerollQuickroll(deps, actor, r, `${interaction.id}:quickroll-reroll`, interaction.user.id),
-      }));
-    }),
+    componentRoute(rerollId, (interaction, { r }, deps) => reroll(interaction, deps, r, null)),
+    componentRoute(rerollPickId, (interaction, { r }, deps) => reroll(interaction, deps, r, interaction.isStringSelectMenu() ? interaction.values : [])),
+    componentRoute(boardRollId, (interaction, { q, c }, deps) => board(interaction, deps, q, c, false)),
+    componentRoute(boardPickId, (interaction, { c }, deps) => board(interaction, deps, interaction.isStringSelectMenu() ? (interaction.values[0] ?? '') : '', c, true)),
   ],
 };
+
+/** A reroll press: checked (roller, once, in time) before the member is resolved, then rolled in place. */
+async function reroll(interaction: ComponentInteraction, deps: BotDeps, rollId: string, picked: string[] | null): Promise<ComponentReply> {
+  const where = interaction.message ? { channelId: interaction.message.channelId, messageId: interaction.message.id } : null;
+  const state = await checkReroll(deps, rollId, interaction.user.id, where);
+  return withActor(interaction, deps, async (actor) => ({ update: await applyReroll(deps, actor, state, picked, `${interaction.id}:quickroll-reroll`) }));
+}
+
+/** A press on a board: the roll is a new public message; the board itself is redrawn when stale. */
+async function board(interaction: ComponentInteraction, deps: BotDeps, quickrollId: string, characterId: string, redraw: boolean): Promise<ComponentReply> {
+  if (!interaction.message) throw new UserError('This board can no longer be read. Post a new one with `/quickroll board`.');
+  const messageId = interaction.message.id;
+  return withActor(interaction, deps, async (actor) => ({
+    reply: await pressBoard(deps, actor, { messageId, quickrollId, characterId, interactionId: interaction.id, redraw }),
+  }));
+}

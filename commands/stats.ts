@@ -62,7 +62,7 @@ export function statsEmbed(title: string, subtitle: string, stats: RollStatistic
       inline: true,
     },
   );
-  const top = stats.top_traits.slice(0, 5).map((t) => `${t.name} (${t.usage_count})`).join(', ');
+  const top = stats.top_traits.map((t) => `${t.name} (${t.usage_count})`).join(', ');
   if (top) embed.addFields({ name: 'Most rolled', value: top.slice(0, 1024) });
   return embed.setImage(`attachment://${CHART_NAME}`);
 }

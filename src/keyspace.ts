@@ -85,6 +85,12 @@ export function createKeyspace(prefix: string) {
       cache: (kind: 'list' | 'chars' | 'sheet' | 'traits', ...parts: string[]) => `${prefix}:quickroll:${kind}:${parts.join(':')}`,
       /** What a reroll needs of a roll (JSON). */
       reroll: (rollId: string) => `${prefix}:quickroll:reroll:${rollId}`,
+      /** Taken by the one reroll of a roll (a double press rolls once). */
+      rerollClaim: (rollId: string) => `${prefix}:quickroll:reroll-claim:${rollId}`,
+      /** A posted quickroll board: its owner, channel and characters (JSON), by message id. */
+      board: (messageId: string) => `${prefix}:quickroll:board:${messageId}`,
+      /** Sorted set (score = posting time) of a player's board message ids, for refreshing them. */
+      boardsOf: (companyId: string, userId: string) => `${prefix}:quickroll:boards:${companyId}:${userId}`,
     },
 
     stats: {

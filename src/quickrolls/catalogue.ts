@@ -13,12 +13,16 @@ import type { BotDeps } from '../discord/types.js';
 
 export { CACHE_TTL, type CharacterSummary, type QuickrollSummary, type SheetEntry, type TraitSummary } from '../cache/quickrolls.js';
 
+/** Names in the order a person reads them: "Roll 2" before "Roll 10", case and accents aside. */
+const NATURAL = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+export const byName = (a: { name: string }, b: { name: string }) => NATURAL.compare(a.name, b.name) || a.name.localeCompare(b.name);
+
 async function loadQuickrolls(deps: BotDeps, companyId: string, userId: string, fresh = false): Promise<QuickrollSummary[]> {
   const rows = await deps.valentina.quickrolls.listAll(companyId, userId, { onBehalfOf: userId, fresh });
-  return rows.map((q) => ({ id: q.id, name: q.name, description: q.description, traitIds: q.trait_ids }));
+  return rows.map((q) => ({ id: q.id, name: q.name, description: q.description, traitIds: q.trait_ids })).sort(byName);
 }
 
-/** The user's quickrolls, sorted by name (cached). */
+/** The user's quickrolls, sorted naturally by name (cached). */
 export function quickrollsOf(deps: BotDeps, companyId: string, userId: string): Promise<QuickrollSummary[]> {
   return deps.quickrollCaches.quickrolls.get(deps.keys.quickrolls.cache('list', companyId, userId), () => loadQuickrolls(deps, companyId, userId));
 }
@@ -44,7 +48,15 @@ export async function rememberQuickroll(deps: BotDeps, companyId: string, userId
   const list = await cache.peek(listKey);
   if (!list) return;
   const others = list.filter((q) => q.id !== saved.id);
-  await cache.set(listKey, [...others, saved].sort((a, b) => a.name.localeCompare(b.name)));
+  await cache.set(listKey, [...others, saved].sort(byName));
+}
+
+/** Takes a quickroll deleted through the bot out of the cached list (when one is cached). */
+export async function dropQuickroll(deps: BotDeps, companyId: string, userId: string, quickrollId: string): Promise<void> {
+  const cache = deps.quickrollCaches.quickrolls;
+  const listKey = deps.keys.quickrolls.cache('list', companyId, userId);
+  const list = await cache.peek(listKey);
+  if (list) await cache.set(listKey, list.filter((q) => q.id !== quickrollId));
 }
 
 export function forgetQuickrolls(deps: BotDeps, companyId: string, userId: string): Promise<void> {

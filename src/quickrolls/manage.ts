@@ -10,7 +10,8 @@ import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../dis
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import { ValentinaNotFoundError, ValentinaOutcomeUnknownError, ValentinaValidationError, type Quickroll, type QuickrollInput } from '../valentina/index.js';
-import { forgetQuickrolls, freshQuickrolls, quickrollsOf, rememberQuickroll, traitCatalogue, type QuickrollSummary } from './catalogue.js';
+import { refreshBoards } from './board.js';
+import { dropQuickroll, forgetQuickrolls, freshQuickrolls, quickrollsOf, rememberQuickroll, traitCatalogue, type QuickrollSummary } from './catalogue.js';
 import { pickQuickroll } from './pick.js';
 import { resolveTraitNames, traitNames, type NamedTrait } from './traits.js';
 
@@ -77,6 +78,8 @@ async function checkUnique(deps: BotDeps, actor: Actor, name: string, exceptId?:
   if (clash) throw new UserError(`You already have a quickroll called **${clash.name}**. Pick another **name**, or change that one with \`/quickroll edit\`.`);
 }
 
+const summaryOf = (q: Quickroll): QuickrollSummary => ({ id: q.id, name: q.name, description: q.description, traitIds: q.trait_ids });
+
 const requestSuffix = (error: { requestId: string | undefined }) => (error.requestId ? ` (request ${error.requestId})` : '');
 
 /** A 400 from Q3/Q4 as a sentence naming the field, or the trait when Valentina rejects one. */
@@ -104,25 +107,30 @@ export async function createQuickroll(deps: BotDeps, actor: Actor, input: Create
   await checkUnique(deps, actor, name);
   const body: QuickrollInput = { name, description, trait_ids: traits.map((t) => t.id) };
   const create = () => deps.valentina.quickrolls.create(actor.companyId, actor.userId, body, { onBehalfOf: actor.userId, idempotencyKey });
+  let created: Quickroll | undefined;
   try {
-    await create().catch(async (error: unknown) => {
+    created = await create().catch(async (error: unknown) => {
       if (!(error instanceof ValentinaOutcomeUnknownError)) throw error;
       // The answer was lost: the list shows whether it was saved; when it is not there and Valentina has
       // finished with the request, sending it once more cannot make two.
       const saved = await savedAs(deps, actor, body);
-      if (saved) return;
+      if (saved) return undefined;
       if (saved === null || error.mayStillRun) throw unsaved(error, name);
-      await create().catch(async (again: unknown) => {
+      return create().catch(async (again: unknown) => {
         if (!(again instanceof ValentinaOutcomeUnknownError)) throw again;
         if (!(await savedAs(deps, actor, body))) throw unsaved(again, name);
+        return undefined;
       });
     });
   } catch (error) {
+    await forgetQuickrolls(deps, actor.companyId, actor.userId);
     if (error instanceof ValentinaValidationError) throw refusal(error, traits);
     throw error;
-  } finally {
-    await forgetQuickrolls(deps, actor.companyId, actor.userId);
   }
+  // The list keeps the quickroll as Valentina answered the write (a read right now could miss it);
+  // after a lost answer the list was just read around every cache.
+  if (created) await rememberQuickroll(deps, actor.companyId, actor.userId, summaryOf(created));
+  await refreshBoards(deps, actor.companyId, actor.userId);
   return { content: `Quickroll **${name}** saved: ${traits.map((t) => t.name).join(' + ')}. Roll it with \`/quickroll run quickroll:${name}\`.` };
 }
 
@@ -175,8 +183,9 @@ export async function editQuickroll(deps: BotDeps, actor: Actor, input: EditInpu
     throw error;
   }
   // The list keeps the quickroll as Valentina answered the write: a read right now could still be the old one.
-  if (saved) await rememberQuickroll(deps, actor.companyId, actor.userId, { id: saved.id, name: saved.name, description: saved.description, traitIds: saved.trait_ids });
+  if (saved) await rememberQuickroll(deps, actor.companyId, actor.userId, summaryOf(saved));
   else await forgetQuickrolls(deps, actor.companyId, actor.userId);
+  await refreshBoards(deps, actor.companyId, actor.userId);
   const changes = [
     name !== undefined && name !== target.name ? `renamed to **${name}**` : null,
     traits ? `traits now ${traits.map((t) => t.name).join(' + ')}` : null,
@@ -210,6 +219,7 @@ export async function deleteQuickroll(deps: BotDeps, actor: Actor, quickrollId: 
     await forgetQuickrolls(deps, actor.companyId, actor.userId);
     return { content: `${label} was already deleted (perhaps in the web app). Nothing else to do.`, components: [] };
   }
-  await forgetQuickrolls(deps, actor.companyId, actor.userId);
+  await dropQuickroll(deps, actor.companyId, actor.userId, quickrollId);
+  await refreshBoards(deps, actor.companyId, actor.userId);
   return { content: `Quickroll ${label} deleted.`, components: [] };
 }

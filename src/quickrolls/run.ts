@@ -4,12 +4,10 @@
  * character) and reads the character's sheet (P3, cached) to show the pool and name the traits it
  * lacks. On a warm cache the roll is the only call. The roll's answer checks the cached sheet: a
  * pool of another size than the sheet's drops it and reads it afresh for the message, and a sheet
- * that leaves nothing to roll is read afresh before the roll is refused. What a reroll needs is kept
- * in Redis under the roll's id, so the button's custom id stays short.
+ * that leaves nothing to roll is read afresh before the roll is refused. The message comes with its
+ * reroll menu and button (reroll.ts).
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import { z } from 'zod';
-import { defineCustomId } from '../discord/custom-id.js';
 import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
@@ -21,7 +19,6 @@ import {
   ValentinaValidationError,
   type DiceRoll,
 } from '../valentina/index.js';
-import { forgetStatistics } from '../stats/figures.js';
 import {
   forgetCharacters,
   forgetQuickrolls,
@@ -32,17 +29,14 @@ import {
   type QuickrollSummary,
   type SheetEntry,
 } from './catalogue.js';
-import { rollEmbed } from './embed.js';
-import { characterById, findQuickroll, pickCharacter, pickQuickroll } from './pick.js';
+import { pickCharacter, pickQuickroll } from './pick.js';
+import { forgetRollFigures, rollMessage } from './reroll.js';
 import { traitNames } from './traits.js';
 
-/** Reroll button: the roll it repeats and the Discord id of the only member who may press it. */
-export const rerollId = defineCustomId('qr.reroll', z.object({ r: z.string().uuid(), o: z.string().regex(/^\d{15,21}$/) }));
+export { rerollId, rerollPickId, rerollQuickroll } from './reroll.js';
 
 export const DIFFICULTY = { min: 1, max: 10, default: 6 } as const;
 export const DESPERATION = { min: 0, max: 5, default: 0 } as const;
-/** How long a roll's Reroll button keeps working. */
-export const REROLL_TTL_SECONDS = 24 * 3600;
 
 const RollSettings = z.object({
   difficulty: z.number().int().min(DIFFICULTY.min).max(DIFFICULTY.max),
@@ -55,22 +49,6 @@ const SETTING_RULES: Record<keyof RollSettings, string> = {
   desperation: `The **desperation** dice must be a whole number from ${DESPERATION.min} to ${DESPERATION.max}.`,
   comment: 'The **comment** can be at most 500 characters long.',
 };
-
-const StoredRoll = RollSettings.extend({ companyId: z.string().uuid(), quickrollId: z.string().uuid(), characterId: z.string().uuid() });
-type StoredRoll = z.infer<typeof StoredRoll>;
-
-const storedKey = (deps: BotDeps, rollId: string) => deps.keys.quickrolls.reroll(rollId);
-
-async function loadStoredRoll(deps: BotDeps, rollId: string): Promise<StoredRoll | null> {
-  const raw = await deps.redis.get(storedKey(deps, rollId));
-  if (raw === null) return null;
-  try {
-    const parsed = StoredRoll.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 export interface RollRequest extends RollSettings {
   /** Option value: a quickroll id (autocomplete) or name (typed). */
@@ -129,17 +107,17 @@ export async function rollQuickroll(deps: BotDeps, actor: Actor, request: RollRe
   const [quickroll, character] = await Promise.allSettled([pickQuickroll(deps, actor, request.quickroll), pickCharacter(deps, actor, request.character)]);
   if (quickroll.status === 'rejected') throw quickroll.reason;
   if (character.status === 'rejected') throw character.reason;
-  return roll(deps, actor, quickroll.value, character.value, settings, idempotencyKey, rollerId);
+  return rollWith(deps, actor, quickroll.value, character.value, settings, idempotencyKey, rollerId);
 }
 
-interface PoolPlan {
+export interface PoolPlan {
   pool: Array<{ name: string; value: number }>;
   /** Dice the pool holds: what Valentina's roll should show as `num_dice`. */
   dice: number;
   missingIds: string[];
 }
 
-function planPool(quickroll: QuickrollSummary, sheet: readonly SheetEntry[]): PoolPlan {
+export function planPool(quickroll: QuickrollSummary, sheet: readonly SheetEntry[]): PoolPlan {
   const values = new Map(sheet.map((t) => [t.traitId, t]));
   const pool = quickroll.traitIds.flatMap((id) => {
     const owned = values.get(id);
@@ -153,7 +131,8 @@ async function namesOf(deps: BotDeps, actor: Actor, ids: readonly string[]): Pro
   return ids.length === 0 ? [] : traitNames(ids, await traitCatalogue(deps, actor.companyId));
 }
 
-async function roll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, character: CharacterSummary, settings: RollSettings, idempotencyKey: string, rollerId: string): Promise<ReplyMessage> {
+/** Rolls `quickroll` for `character` (both already the actor's) and builds the public dice message. */
+export async function rollWith(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, character: CharacterSummary, settings: RollSettings, idempotencyKey: string, rollerId: string): Promise<ReplyMessage> {
   const read = (fresh: boolean) => sheetOf(deps, actor.companyId, character.id, actor.userId, fresh);
   const first = await read(false);
   let plan = planPool(quickroll, first.sheet);
@@ -168,10 +147,7 @@ async function roll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, ch
     result = await callRoll(deps, actor, quickroll, character, settings, idempotencyKey);
   } finally {
     // The roll may count in these figures now (even when its answer was lost).
-    const source = { redis: deps.redis, keys: deps.keys.stats };
-    await forgetStatistics(source, [{ kind: 'user', companyId: actor.companyId, userId: actor.userId }, { kind: 'company', companyId: actor.companyId }]).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'could not drop the cached /stats figures after a roll'),
-    );
+    await forgetRollFigures(deps, actor);
   }
   // Valentina built the pool from the character's traits as they are: another size means the sheet changed.
   if (result.num_dice !== plan.dice) {
@@ -185,25 +161,5 @@ async function roll(deps: BotDeps, actor: Actor, quickroll: QuickrollSummary, ch
       missing = await namesOf(deps, actor, plan.missingIds).catch(() => traitNames(plan.missingIds, []));
     }
   }
-  const stored: StoredRoll = { ...settings, companyId: actor.companyId, quickrollId: quickroll.id, characterId: character.id };
-  await deps.redis.set(storedKey(deps, result.id), JSON.stringify(stored), 'EX', REROLL_TTL_SECONDS);
-  const reroll = new ButtonBuilder().setCustomId(rerollId.encode({ r: result.id, o: rollerId })).setLabel('Reroll').setEmoji('🎲').setStyle(ButtonStyle.Secondary);
-  return {
-    embeds: [rollEmbed({ characterName: character.name, quickrollName: quickroll.name, pool: plan.pool, missing, roll: result, rollerId })],
-    components: [new ActionRowBuilder<ButtonBuilder>().addComponents(reroll)],
-    allowedMentions: { parse: [] },
-    ephemeral: false,
-  };
-}
-
-/** A fresh roll with the same quickroll, character and settings as roll `rollId` (new idempotency key). */
-export async function rerollQuickroll(deps: BotDeps, actor: Actor, rollId: string, idempotencyKey: string, rollerId: string): Promise<ReplyMessage> {
-  const stored = await loadStoredRoll(deps, rollId);
-  if (!stored) throw new UserError('This roll is too old to reroll. Run `/quickroll run` again.');
-  if (stored.companyId !== actor.companyId) throw new UserError('This roll belongs to another company. Run `/quickroll run` here instead.');
-  const quickroll = await findQuickroll(deps, actor, stored.quickrollId);
-  if (!quickroll) throw new UserError('That quickroll was deleted meanwhile, so it cannot be rolled again. `/quickroll list` shows yours.');
-  const character = await characterById(deps, actor, stored.characterId);
-  const { difficulty, desperation, comment } = stored;
-  return roll(deps, actor, quickroll, character, { difficulty, desperation, comment }, idempotencyKey, rollerId);
+  return rollMessage(deps, actor.companyId, { characterName: character.name, quickrollName: quickroll.name, pool: plan.pool, missing, roll: result, rollerId });
 }

@@ -239,6 +239,15 @@ describe('notes by DM', () => {
       expect(view.embeds[0]?.description).toContain('minor boon');
     });
 
+    it('views a note by part of its title typed by hand, as /quickroll run finds a quickroll', async () => {
+      const view = (note: string) => stack.sim.slashCommand({ user: stack.users.mara, ...inGuild, command: 'notes', subcommand: 'view', options: { note } }).then((ix) => ix.reply());
+      expect((await view('boons')).embeds[0]?.title).toBe('Boons owed');
+      expect((await view('  RECAP ')).embeds[0]?.title).toBe('Session 14 recap');
+      const unknown = await view('zzz');
+      expect(unknown.ephemeral).toBe(true);
+      expect(unknown.content).toContain('You have no note called “zzz”');
+    });
+
     it("refuses a note of someone else even by its id", async () => {
       const view = await (await stack.sim.slashCommand({ user: stack.users.bastien, ...inGuild, command: 'notes', subcommand: 'view', options: { note: FIXTURE_IDS.notes.maraBoons } })).reply();
       expect(view.ephemeral).toBe(true);

@@ -50,7 +50,7 @@ describe('/quickroll run, in Valentina calls', () => {
     const warm = await counted(() => qr('mara', 'run', { quickroll: quickrolls.shoot }));
     expect(warm.calls).toEqual([expect.stringMatching(/^POST \/companies\/[\w-]+\/dicerolls\/quickroll$/)]);
     expect(warm.reply.embeds[0]!.description).toContain('Dexterity 3 + Firearms 2 = **5 dice** at difficulty **6**');
-    expect(field(warm.reply, 'Dice')?.value).toBe('2️⃣ 3️⃣ 4️⃣ 6️⃣ 7️⃣');
+    expect(field(warm.reply, 'Dice')?.value).toBe('✅ 6️⃣ 7️⃣ successes: **+2**\n▫️ 2️⃣ 3️⃣ 4️⃣ under 6: no effect');
     expect(field(warm.reply, 'Success')?.value).toBe('**2** successes');
   });
 

@@ -54,6 +54,17 @@ describe('/stats', () => {
     expect(company.attachments).toHaveLength(1);
   });
 
+  it('lists as many most-rolled traits as `top:` asks for', async () => {
+    const expected = await valentina.companies.statistics(FIXTURE_IDS.companies.chicago, { numTopTraits: 25 });
+    expect(expected.top_traits.length).toBeGreaterThan(6);
+    const listed = async (top: number) => {
+      const reply = await run('celeste', 'company', { top, private: true });
+      return reply.embeds[0]!.fields!.find((f) => f.name === 'Most rolled')!.value.split(', ');
+    };
+    expect(await listed(1)).toEqual([`${expected.top_traits[0]!.name} (${expected.top_traits[0]!.usage_count})`]);
+    expect(await listed(7)).toEqual(expected.top_traits.slice(0, 7).map((t) => `${t.name} (${t.usage_count})`));
+  });
+
   it('says "1 roll", not "1 rolls", for a player with a single roll', async () => {
     const expected = await valentina.users.statistics(FIXTURE_IDS.companies.chicago, FIXTURE_IDS.users.bastien.id);
     expect(expected.total_rolls).toBe(1);
