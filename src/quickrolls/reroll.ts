@@ -70,7 +70,7 @@ const windowClosed = (state: RerollState, now: number) => now - state.rolledAt >
 const windowText = `${REROLL_WINDOW_SECONDS / 60} minutes`;
 
 /** The menu and button under a roll, or one disabled button saying why there is nothing to press. */
-function controls(state: RerollState, now: number): Array<ActionRowBuilder<ButtonBuilder> | ActionRowBuilder<StringSelectMenuBuilder>> {
+export function controls(state: RerollState, now: number): Array<ActionRowBuilder<ButtonBuilder> | ActionRowBuilder<StringSelectMenuBuilder>> {
   const roll = state.roll;
   if (!countable(roll)) return [];
   const closed = (label: string) => [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(rerollId.encode({ r: roll.id, o: state.ownerId })).setLabel(label).setEmoji('🎲').setStyle(ButtonStyle.Secondary).setDisabled(true))];
@@ -87,7 +87,7 @@ function controls(state: RerollState, now: number): Array<ActionRowBuilder<Butto
     .addOptions(
       failed.slice(0, 25).map((index) => {
         const face = roll.result.player_roll[index] ?? 0;
-        return { label: `${face === 1 ? 'A one' : 'A failure'}: ${face}`, description: face === 1 ? 'cancels a 10 or a success' : `under ${roll.difficulty}`, value: String(index), emoji: faceEmoji(face) };
+        return { label: `A ${face}`, description: face === 1 ? 'a one: cancels a 10 or a success' : `a failure: under ${roll.difficulty}`, value: String(index), emoji: faceEmoji(face) };
       }),
     );
   const button = new ButtonBuilder()
