@@ -94,6 +94,15 @@ describe('demo sandbox', () => {
     expect(sandbox.sim.violations).toEqual([]);
   });
 
+  it('posts a quickroll board and rolls from it with one press', async () => {
+    const text = await play(['as mara', '/quickroll board', 'click 3']);
+    expect(text).toContain('Board posted: https://discord.com/channels/');
+    expect(text).toContain('Valentina bot (#general):');
+    expect(text).toContain('[1] Command · 2 dice   [2] Second Sight · no dice (disabled)   [3] Shoot · 5 dice   [4] Sneak · 4 dice');
+    expect(text.slice(text.lastIndexOf('mara> click 3'))).toContain("🎲 Lucien 'Luke' Carrow — Shoot");
+    expect(sandbox.sim.violations).toEqual([]);
+  });
+
   it('reads options with quotes', () => {
     expect(tokenize('/xp add user:@mara reason:"Great scene" amount:5')).toEqual(['/xp', 'add', 'user:@mara', 'reason:Great scene', 'amount:5']);
   });
