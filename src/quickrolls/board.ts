@@ -202,6 +202,10 @@ export async function pressBoard(deps: BotDeps, actor: Actor, press: BoardPress)
     if (!name || !mine) {
       throw new UserError(`This board is <@${record.ownerId}>'s${name ? `, and you have no quickroll called **${name}**` : ''}. Save one with \`/quickroll create\`, or post your own board with \`/quickroll board\`.`);
     }
+    const theirs = await charactersOf(deps, actor.companyId, actor.userId);
+    if (theirs.length > 1) {
+      throw new UserError(`You play ${theirs.length} characters, so a press can't tell which one rolls **${mine.name}**: use \`/quickroll run\` with \`character:\`, or post your own board with \`/quickroll board\`.`);
+    }
     return await rollWith(deps, actor, mine, await pickCharacter(deps, actor, null), settings, key, actor.discordUserId);
   } finally {
     await refreshBoard(deps, record, press.redraw).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not refresh a quickroll board'));
