@@ -136,6 +136,7 @@ export async function postBoard(deps: BotDeps, actor: Actor, input: { character:
   await saveBoard(deps, record);
   const index = deps.keys.quickrolls.boardsOf(actor.companyId, actor.userId);
   await deps.redis.zadd(index, Date.now(), posted.id);
+  await deps.redis.expire(index, BOARD_TTL_SECONDS);
   const dropped = await deps.redis.zrange(index, 0, -(BOARDS_PER_PLAYER + 1));
   for (const messageId of dropped) await forgetBoard(deps, { companyId: actor.companyId, userId: actor.userId, messageId });
   const more = characters.length === TABLE_CHARACTERS ? ' It shows your first five characters; `character:` posts a board for another.' : '';
