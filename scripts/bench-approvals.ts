@@ -30,16 +30,18 @@ async function main(): Promise<void> {
   addLatency(fake);
   const guild = sim.addGuild({ name: 'Bench by Night' });
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const httpPort = await freePort();
   const config = loadConfig({
     DISCORD_TOKEN: token,
     DISCORD_API_URL: sim.apiUrl,
     DISCORD_CLIENT_ID: applicationId,
     DISCORD_CLIENT_SECRET: 'bench-secret',
+    PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
     VALENTINA_API_URL: fake.url,
     VALENTINA_API_KEY: fake.apiKey,
     REDIS_URL: redis.url,
     REDIS_PREFIX: prefix,
-    HTTP_PORT: String(await freePort()),
+    HTTP_PORT: String(httpPort),
     BOT_ROLES: 'worker',
     LOG_LEVEL: 'error',
     // The bench's Redis keeps nothing on disk; a bot that checks for durability at start-up is told that is fine.

@@ -63,11 +63,13 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   try {
     for (const quiet of QUIETS) {
+      const httpPort = await freePort();
       const bot = await startBotProcess(sim, [join(REPO_ROOT, 'dist/src/main.js')], {
         DISCORD_TOKEN: BOT_TOKEN,
         DISCORD_API_URL: sim.apiUrl,
         DISCORD_CLIENT_ID: APPLICATION_ID,
         DISCORD_CLIENT_SECRET: 'sim-client-secret',
+        PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
         VALENTINA_API_URL: fake.url,
         VALENTINA_API_KEY: fake.apiKey,
         REDIS_URL: redis.url,
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
         REDIS_ALLOW_VOLATILE: 'true',
         VALENTINA_RATE_LIMIT: '100000/1',
         HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(await freePort()),
+        HTTP_PORT: String(httpPort),
         OPS_HTTP_PORT: '0',
         LOG_LEVEL: 'warn',
         NOTES_BURST_QUIET_MS: String(quiet),

@@ -76,6 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       DISCORD_API_URL: sim.apiUrl,
       DISCORD_CLIENT_ID: options.applicationId,
       DISCORD_CLIENT_SECRET: 'sim-client-secret',
+      PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
       VALENTINA_API_URL: fake.url,
       VALENTINA_API_KEY: fake.apiKey,
       REDIS_URL: redis.url,

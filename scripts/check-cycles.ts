@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DIRECTORIES = ['src', 'commands', 'packages/sandbox/src', 'scripts', 'test'];
 
 /** The bot: what tsconfig.build.json compiles and the Docker image ships. */
-const PRODUCT = ['src/', 'commands/', 'scripts/deploy-commands.ts'];
+const PRODUCT = ['src/', 'commands/', 'scripts/deploy-commands.ts', 'scripts/invite-url.ts'];
 
 /**
  * The bot's layers, top to bottom, as the README's architecture section draws them: a module imports
@@ -29,8 +29,10 @@ const LAYERS: { name: string; paths: string[] }[] = [
       'src/main.ts',
       'src/app.ts',
       'src/shutdown.ts',
+      'src/self-check.ts', // the start-up check: asks Discord, Valentina, Redis and PUBLIC_URL once
       'src/discord-proxy.ts', // the shared Discord REST proxy, a program of its own
       'scripts/deploy-commands.ts',
+      'scripts/invite-url.ts',
       'commands/index.ts', // the command registry
       'src/queue/workers.ts', // the worker registry
     ],

@@ -32,6 +32,7 @@ import { QUEUE_NAMES } from './queue/connection.js';
 import { createKeyspace } from './keyspace.js';
 import { createRedisConnection } from './redis.js';
 import { RedisDurabilityCheck } from './redis-durability.js';
+import { runSelfCheck, settleSelfCheck } from './self-check.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
 import { RedisRequestBudget, ValentinaClient, withRequestPriority } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
@@ -65,6 +66,8 @@ export interface AppOptions {
   deferAfterMs?: number;
   /** What a DM to the bot does; default: it becomes a Valentina note (src/notes/dm-handler.ts). */
   onDirectMessage?: DirectMessageHandler;
+  /** The start-up check (src/self-check.ts); default on. In-process tests of other parts, with no Discord to ask, turn it off. */
+  selfCheck?: boolean;
 }
 
 export interface App {
@@ -301,8 +304,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         ops = await startHttpServer({ host: config.ops.host, port: config.ops.port, routes: opsRoutes, logger });
         logger.info({ url: ops.url }, 'ops server listening (/healthz, /readyz, /metrics)');
       }
-      // Nothing that writes starts before Redis is known to keep what it is given (or the operator allowed otherwise).
-      await durability.verify();
+      // Nothing that writes starts before Redis is known to keep what it is given (or the operator allowed otherwise);
+      // the verification waits for Redis to answer.
+      const durable = durability.verify();
+      durable.catch(() => undefined);
+      // Once per process: what works and what is missing; a fatal finding stops start-up here (src/self-check.ts).
+      if (options.selfCheck ?? true) settleSelfCheck(await runSelfCheck({ config, rest, valentina, durability: durable }), logger);
+      await durable;
       if (roles.has('worker')) startWorkers();
       if (client && router) {
         gateway = await startGateway({ client, router, deps, lease, onDirectMessage: options.onDirectMessage ?? saveNoteFromDm });

@@ -68,6 +68,10 @@ const RESERVE_RULE = 'must be a whole percentage from 0 to 90';
 const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 1000';
 const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
 
+/** What PUBLIC_URL is, for the line naming it when it is missing. */
+const PUBLIC_URL_MISSING =
+  "is required but not set: the https address players' browsers reach the bot's OAuth callback at, e.g. https://bot.example.org (see docs/deploy.md)";
+
 const envSchema = z.object({
   DISCORD_TOKEN: z.string().min(1, 'is required'),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
@@ -105,7 +109,8 @@ const envSchema = z.object({
     .default('vbot'),
   HTTP_PORT: z.coerce.number(PORT_RULE).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(8080),
   HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
-  PUBLIC_URL: httpUrl.default('http://localhost:8080'),
+  // No default: the OAuth redirect must name the address players' browsers reach (the sandbox and the tests set it).
+  PUBLIC_URL: httpUrl,
   // /healthz, /readyz and /metrics: their own server, reachable only from this host unless set otherwise.
   OPS_HTTP_PORT: z.coerce.number(PORT_RULE).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(9464),
   OPS_HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
@@ -119,6 +124,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Every variable the bot reads (the README's configuration table and `.env.example` list each of them). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as ReadonlyArray<keyof Env>;
 
 export interface RedisNode {
   host: string;
@@ -187,7 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const missing = env[variable] === undefined || env[variable] === '';
-    const reason = missing ? 'is required but not set' : (issue?.message ?? 'is invalid');
+    const reason = missing ? (variable === 'PUBLIC_URL' ? PUBLIC_URL_MISSING : 'is required but not set') : (issue?.message ?? 'is invalid');
     throw new ConfigError(`Configuration error: ${variable} ${reason.replace(/^Invalid input: /, '')}`);
   }
   const e = parsed.data;

@@ -1,13 +1,14 @@
 /**
  * `npm start`: load the configuration, create the logger and run the app until SIGTERM/SIGINT.
- * A configuration error, or a Redis that could lose data (src/redis-durability.ts), prints its one
- * line to stderr and exits 1.
+ * A configuration error, a Redis that could lose data (src/redis-durability.ts) or a fatal finding of the
+ * start-up check (src/self-check.ts) is printed to stderr, and the process exits 1.
  */
 import { createApp, type App } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loggableError } from './discord/errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { RedisDurabilityError } from './redis-durability.js';
+import { SelfCheckError } from './self-check.js';
 import { installProcessHandlers } from './shutdown.js';
 
 let logger: Logger;
@@ -31,8 +32,9 @@ process.on('uncaughtException', (error) => {
 try {
   await app.start();
 } catch (error) {
-  // A Redis that could lose data is refused with one line saying what to change, like a bad variable.
-  if (error instanceof RedisDurabilityError) process.stderr.write(`${error.message}\n`);
+  // A Redis that could lose data is refused with one line saying what to change, like a bad variable; a failed
+  // start-up check with its report (src/self-check.ts).
+  if (error instanceof RedisDurabilityError || error instanceof SelfCheckError) process.stderr.write(`${error.message}\n`);
   else logger.fatal({ err: loggableError(error) }, 'start-up failed');
   await app.stop();
   process.exit(1);

@@ -7,6 +7,7 @@ const base = {
   DISCORD_TOKEN: 'bot-token-secret',
   DISCORD_CLIENT_ID: '123456789012345678',
   DISCORD_CLIENT_SECRET: 'oauth-secret',
+  PUBLIC_URL: 'https://bot.example.org',
   VALENTINA_API_KEY: 'api-key-secret',
 };
 

@@ -5,6 +5,7 @@ const base = {
   DISCORD_TOKEN: 'bot-token-secret',
   DISCORD_CLIENT_ID: '123456789012345678',
   DISCORD_CLIENT_SECRET: 'oauth-secret',
+  PUBLIC_URL: 'https://bot.example.org',
   VALENTINA_API_KEY: 'api-key-secret',
 };
 
@@ -43,6 +44,17 @@ describe('loadConfig', () => {
   it('names a missing variable in one line', () => {
     const { DISCORD_TOKEN: _omit, ...rest } = base;
     expect(() => loadConfig(rest)).toThrow(new ConfigError('Configuration error: DISCORD_TOKEN is required but not set'));
+  });
+
+  it('requires PUBLIC_URL, with no silent localhost default, and says what it is', () => {
+    const { PUBLIC_URL: _omit, ...rest } = base;
+    expect(() => loadConfig(rest)).toThrow(
+      new ConfigError(
+        "Configuration error: PUBLIC_URL is required but not set: the https address players' browsers reach the bot's OAuth callback at, e.g. https://bot.example.org (see docs/deploy.md)",
+      ),
+    );
+    expect(failure({ PUBLIC_URL: '' })).toMatch(/^Configuration error: PUBLIC_URL is required but not set: /);
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://bot.example.org/' }).http.publicUrl).toBe('https://bot.example.org');
   });
 
   it('names a malformed variable without echoing secrets', () => {

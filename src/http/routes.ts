@@ -4,7 +4,7 @@
  * app.ts), so nothing an operator reads is exposed where the OAuth callback is. Append an entry per route.
  */
 import type { BotDeps } from '../discord/types.js';
-import { handleOAuthCallback, OAUTH_CALLBACK_PATH } from '../identity/link-flow.js';
+import { CALLBACK_MARKER_HEADER, handleOAuthCallback, OAUTH_CALLBACK_PATH } from '../identity/link-flow.js';
 import { renderLinkPage } from '../identity/link-page.js';
 import { onAccountCreated } from '../identity/hooks.js';
 import type { HttpMethod, RouteHandler } from './server.js';
@@ -44,6 +44,8 @@ export const httpRoutes: HttpRouteModule[] = [
           'cache-control': 'no-store',
           'referrer-policy': 'no-referrer',
           'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+          // Tells the start-up check (src/self-check.ts) that PUBLIC_URL leads to this page, not to another server.
+          [CALLBACK_MARKER_HEADER]: 'oauth-callback',
         },
         body: renderLinkPage(page),
       };

@@ -19,6 +19,8 @@ import type { IdentityResolver } from './resolver.js';
 
 export const OAUTH_CALLBACK_PATH = '/oauth/discord/callback';
 export const OAUTH_SCOPES = ['identify', 'email'] as const;
+/** A header on every answer of the OAuth callback, so a probe of PUBLIC_URL (src/self-check.ts) knows the bot answered. */
+export const CALLBACK_MARKER_HEADER = 'x-valentina-bot';
 
 export interface LinkFlowDeps {
   discord: { apiUrl: string; clientId: string; clientSecret: string; applicationId: string };
@@ -78,13 +80,17 @@ export async function handleOAuthCallback(query: URLSearchParams, deps: LinkFlow
   }
 }
 
+const NOT_ISSUED: LinkPage = { status: 400, tone: 'error', title: 'This link is not valid', message: 'The sign-in link was not issued by this bot.', next: 'Run /link in Discord to get a fresh link.' };
+
 async function runCallback(query: URLSearchParams, deps: LinkFlowDeps): Promise<LinkPage> {
   const stateToken = query.get('state') ?? '';
+  // No state at all (a visit by hand, the start-up check's probe): answered without asking Redis.
+  if (!stateToken) throw new LinkStop(NOT_ISSUED);
   const consumed = await deps.states.consume(stateToken);
   if (!consumed.ok) {
     throw new LinkStop(
       consumed.reason === 'unknown'
-        ? { status: 400, tone: 'error', title: 'This link is not valid', message: 'The sign-in link was not issued by this bot.', next: 'Run /link in Discord to get a fresh link.' }
+        ? NOT_ISSUED
         : { status: 410, tone: 'error', title: 'This link has expired', message: 'Sign-in links work once and only for 10 minutes.', next: 'Run /link in Discord again to get a new one.' },
     );
   }

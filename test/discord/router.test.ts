@@ -108,6 +108,7 @@ beforeAll(async () => {
     DISCORD_API_URL: sim.apiUrl,
     DISCORD_CLIENT_ID: '1180000000000000003',
     DISCORD_CLIENT_SECRET: 'sim-client-secret',
+    PUBLIC_URL: 'https://bot.example.org',
     VALENTINA_API_URL: fake.url,
     VALENTINA_API_KEY: fake.apiKey,
     REDIS_URL: redisUrl(),
@@ -116,7 +117,7 @@ beforeAll(async () => {
     BOT_ROLES: 'gateway',
     LOG_LEVEL: 'silent',
   });
-  app = createApp(config, createLogger('silent'), { commands: testCommands, deferAfterMs: 100 });
+  app = createApp(config, createLogger('silent'), { commands: testCommands, deferAfterMs: 100, selfCheck: false });
   await app.start();
   await sim.gateway.waitForReady();
 });

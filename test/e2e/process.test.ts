@@ -13,6 +13,7 @@ describe('the bot process', () => {
         DISCORD_TOKEN: 'closed-pipe-token',
         DISCORD_CLIENT_ID: '1180000000000000021',
         DISCORD_CLIENT_SECRET: 'secret',
+        PUBLIC_URL: 'https://bot.example.org',
         VALENTINA_API_KEY: 'key',
         // Nothing answers here: start-up fails at once, logs it and exits.
         DISCORD_API_URL: 'http://127.0.0.1:9',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { BOT_ENTRY, startStack } from '../support/bot-process.js';
 
-/** Runs the bot against `redisUrl` until it exits by itself; Discord and Valentina are never reached. */
+/** Runs the bot against `redisUrl` until it exits by itself; Discord and Valentina cannot be reached (warnings of the start-up check). */
 async function runUntilExit(redisUrl: string): Promise<{ code: number | null; stderr: string }> {
   const bot = spawn(process.execPath, [BOT_ENTRY], {
     env: {
@@ -18,6 +18,7 @@ async function runUntilExit(redisUrl: string): Promise<{ code: number | null; st
       DISCORD_TOKEN: 'durability-token',
       DISCORD_CLIENT_ID: '1180000000000000031',
       DISCORD_CLIENT_SECRET: 'secret',
+      PUBLIC_URL: 'https://bot.example.org',
       VALENTINA_API_KEY: 'key',
       DISCORD_API_URL: 'http://127.0.0.1:9',
       VALENTINA_API_URL: 'http://127.0.0.1:9',
@@ -48,11 +49,13 @@ describe('Redis durability at start-up', () => {
     await Promise.all([volatile?.stop(), evicting?.stop()]);
   });
 
-  it('refuses a Redis without persistence: exit 1 and one line saying what to change', async () => {
+  it('refuses a Redis without persistence: exit 1 and one line of the start-up report saying what to change', async () => {
     const { code, stderr } = await runUntilExit(volatile.url);
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([
-      `Redis may lose the bot's data: on 127.0.0.1:${volatile.port} persistence is off (appendonly no, save ""). ` +
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toBe('Start-up check failed: fix what is marked FAIL, then start the bot again.');
+    expect(lines.filter((line) => line.startsWith('  FAIL'))).toEqual([
+      `  FAIL Redis: Redis may lose the bot's data: on 127.0.0.1:${volatile.port} persistence is off (appendonly no, save ""). ` +
         'Fix: run Redis with appendonly yes (or RDB save points), or set REDIS_ALLOW_VOLATILE=true to start anyway.',
     ]);
   });

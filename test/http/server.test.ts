@@ -26,6 +26,7 @@ beforeAll(async () => {
     DISCORD_TOKEN: 'unused-token',
     DISCORD_CLIENT_ID: '1180000000000000001',
     DISCORD_CLIENT_SECRET: 'unused-secret',
+    PUBLIC_URL: 'https://bot.example.org',
     VALENTINA_API_URL: fake.url,
     VALENTINA_API_KEY: fake.apiKey,
     REDIS_URL: redis.url,
@@ -36,7 +37,7 @@ beforeAll(async () => {
     BOT_ROLES: 'http,worker',
     LOG_LEVEL: 'silent',
   });
-  app = createApp(config, createLogger('silent'));
+  app = createApp(config, createLogger('silent'), { selfCheck: false });
   app.routes.add('GET', '/feature/echo', ({ url }) => json(200, { state: url.searchParams.get('state') }));
   await app.start();
   if (!app.http || !app.ops) throw new Error('the http role did not start its servers');
@@ -121,6 +122,7 @@ describe('the ops server by default', () => {
         DISCORD_TOKEN: 'unused-token',
         DISCORD_CLIENT_ID: '1180000000000000001',
         DISCORD_CLIENT_SECRET: 'unused-secret',
+        PUBLIC_URL: 'https://bot.example.org',
         VALENTINA_API_URL: fake.url,
         VALENTINA_API_KEY: fake.apiKey,
         REDIS_URL: server.url,
@@ -130,6 +132,7 @@ describe('the ops server by default', () => {
         BOT_ROLES: 'http',
       }),
       createLogger('silent'),
+      { selfCheck: false },
     );
     await defaults.start();
   });

@@ -37,6 +37,7 @@ describe('Redis Cluster', () => {
       DISCORD_TOKEN: 'cluster-bot',
       DISCORD_CLIENT_ID: '1180000000000000012',
       DISCORD_CLIENT_SECRET: 'secret',
+      PUBLIC_URL: 'https://bot.example.org',
       VALENTINA_API_KEY: 'key',
       REDIS_CLUSTER_NODES: cluster.startupNodes.map((node) => `${node.host}:${node.port}`).join(','),
       REDIS_PREFIX: 'cluster-test',

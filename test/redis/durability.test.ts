@@ -48,7 +48,7 @@ describe('which Redis keeps the bot\'s data', () => {
   });
 
   it('reads REDIS_ALLOW_VOLATILE as true or false only', () => {
-    const base = { DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '1180000000000000001', DISCORD_CLIENT_SECRET: 's', VALENTINA_API_KEY: 'k' };
+    const base = { DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '1180000000000000001', DISCORD_CLIENT_SECRET: 's', VALENTINA_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.org' };
     expect(loadConfig(base).redisAllowVolatile).toBe(false);
     expect(loadConfig({ ...base, REDIS_ALLOW_VOLATILE: 'true' }).redisAllowVolatile).toBe(true);
     expect(() => loadConfig({ ...base, REDIS_ALLOW_VOLATILE: 'yes' })).toThrow('Configuration error: REDIS_ALLOW_VOLATILE must be "true" or "false"');
@@ -87,7 +87,7 @@ describe('reading a real redis-server', () => {
   });
 
   it('refuses or allows through the check the app runs, reporting it for /readyz', async () => {
-    const config = (allow: boolean) => ({ ...loadConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '1180000000000000001', DISCORD_CLIENT_SECRET: 's', VALENTINA_API_KEY: 'k', REDIS_URL: volatile.url }), redisAllowVolatile: allow });
+    const config = (allow: boolean) => ({ ...loadConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '1180000000000000001', DISCORD_CLIENT_SECRET: 's', VALENTINA_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.org', REDIS_URL: volatile.url }), redisAllowVolatile: allow });
     for (const allow of [false, true]) {
       const connection = createRedisConnection(config(allow).redis, 'cache');
       try {

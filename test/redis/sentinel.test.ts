@@ -37,6 +37,7 @@ describe('Redis Sentinel', () => {
       DISCORD_TOKEN: 'sentinel-bot',
       DISCORD_CLIENT_ID: '1180000000000000011',
       DISCORD_CLIENT_SECRET: 'secret',
+      PUBLIC_URL: 'https://bot.example.org',
       VALENTINA_API_KEY: 'key',
       REDIS_SENTINELS: group.sentinelNodes.map((node) => `${node.host}:${node.port}`).join(','),
       REDIS_SENTINEL_NAME: group.name,

@@ -139,6 +139,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
+    // Registered in the Developer Portal, as docs/deploy.md says: the start-up check looks for it.
+    if (env.PUBLIC_URL) sim.application.redirectUris.push(`${env.PUBLIC_URL}/oauth/discord/callback`);
     const bot = new ChildBot(env, async () => {
       await waitFor('the guild commands to be registered', options.startTimeoutMs ?? 20_000, () => {
         const count = sim.commands({ guildId: guild.id }).length;

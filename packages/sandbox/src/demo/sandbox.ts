@@ -120,6 +120,8 @@ export async function startSandbox(log: (line: string) => void = () => undefined
     });
 
     const httpPort = await freePort();
+    // The redirect /link uses, registered with the simulated Discord application as an operator would.
+    sim.application.redirectUris.push(`http://127.0.0.1:${httpPort}/oauth/discord/callback`);
     mkdirSync(join(ROOT, '.demo'), { recursive: true });
     const logFile = join(ROOT, '.demo', 'bot.log');
     const out = createWriteStream(logFile);

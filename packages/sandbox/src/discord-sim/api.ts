@@ -22,6 +22,8 @@ export interface DiscordSimulatorOptions {
   applicationId: string;
   /** The bot's own user; default id = applicationId, username `bot`. */
   botUser?: { id: string; username: string };
+  /** OAuth2 redirects registered for the application (Developer Portal → OAuth2 → Redirects); default none. */
+  redirectUris?: string[];
   /** OAuth2 client secret; default `sim-client-secret`. */
   clientSecret?: string;
   /** HELLO heartbeat interval; default 41 250 ms (use ~1 000 in tests). */
@@ -194,6 +196,15 @@ export interface OAuthControls {
   issueToken(userId: string, scopes: string[]): { accessToken: string; refreshToken: string };
 }
 
+/**
+ * The application's settings in the Developer Portal that `GET /applications/@me` reports: the OAuth2
+ * redirects and the Interactions Endpoint URL (set, Discord sends interactions there instead of the gateway).
+ */
+export interface ApplicationControls {
+  redirectUris: string[];
+  interactionsEndpointUrl: string | null;
+}
+
 export interface FaultControls {
   inject(rule: FaultRule): void;
   clear(): void;
@@ -236,6 +247,8 @@ export interface DiscordSimulator {
   reactions(messageId: string): Map<string, string[]>;
   readonly gateway: GatewayControls;
   readonly oauth: OAuthControls;
+  /** The application as the Developer Portal would have it; change the fields to misconfigure it. */
+  readonly application: ApplicationControls;
   readonly faults: FaultControls;
   /**
    * Discord's global limit (50 bot-token requests a second across all connections): requests per

@@ -1,4 +1,5 @@
 /** What the REST routes, the gateway and the interaction helpers share. */
+import type { ApplicationControls } from './api.js';
 import type { SimConfig } from './config.js';
 import type { Violation } from './model.js';
 import type { SnowflakeFactory } from './snowflake.js';
@@ -18,6 +19,8 @@ export interface SimContext {
   gateway: GatewayServer;
   interactions: InteractionRegistry;
   oauth: OAuthState;
+  /** The application's Developer Portal settings (`GET /applications/@me`). */
+  application: ApplicationControls;
 }
 
 export function violate(ctx: SimContext, violations: Violation[]): void {

@@ -88,6 +88,7 @@ export async function startDiscordSimulator(options: DiscordSimulatorOptions): P
     gateway: new GatewayServer({ store, config, origin: () => origin, nextId }),
     interactions: new InteractionRegistry(store, config.initialResponseDeadlineMs, violations),
     oauth: new OAuthState({ store, applicationId: config.applicationId, clientSecret: config.clientSecret, now }),
+    application: { redirectUris: [...(options.redirectUris ?? [])], interactionsEndpointUrl: null },
   };
   const faults = new FaultInjector();
   const routes = [...coreRoutes(ctx), ...messageRoutes(ctx), ...commandRoutes(ctx), ...interactionRoutes(ctx), ...ctx.oauth.routes()];

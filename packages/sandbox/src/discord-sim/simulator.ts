@@ -4,6 +4,7 @@ import type {
   AddGuildInput,
   AddMemberInput,
   AddUserInput,
+  ApplicationControls,
   AutocompleteChoice,
   AutocompleteInput,
   CommandPermissionInput,
@@ -33,6 +34,7 @@ export class Simulator implements DiscordSimulator {
   readonly apiUrl: string;
   readonly gateway: GatewayControls;
   readonly oauth: OAuthControls;
+  readonly application: ApplicationControls;
   readonly faults: FaultControls;
   /** Bot messages already handed out by waitForMessage. */
   readonly #consumed = new Set<string>();
@@ -60,6 +62,7 @@ export class Simulator implements DiscordSimulator {
       waitForReady: (options) => gateway.waitForReady(options),
       waitForResume: (options) => gateway.waitForResume(options?.timeoutMs),
     };
+    this.application = ctx.application;
     this.oauth = {
       authorize: (input) => ctx.oauth.authorize(input),
       issueToken: (userId, scopes) => ctx.oauth.issueToken(userId, scopes),

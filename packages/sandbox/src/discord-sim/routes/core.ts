@@ -42,6 +42,10 @@ export function coreRoutes(ctx: SimContext): SimRoute[] {
     team: null,
     approximate_guild_count: store.guilds.size,
     install_params: { scopes: ['bot', 'applications.commands'], permissions: '0' },
+    redirect_uris: [...ctx.application.redirectUris],
+    interactions_endpoint_url: ctx.application.interactionsEndpointUrl,
+    role_connections_verification_url: null,
+    integration_types_config: { '0': {} },
   });
   return [
     { method: 'GET', pattern: '/gateway', auth: 'none', handle: () => ({ status: 200, body: { url: ctx.gateway.url } }) },
