@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# The bot only: src/, commands/ and scripts/deploy-commands.ts. The sandbox workspace (packages/sandbox:
+# The bot only: src/, commands/, scripts/deploy-commands.ts and scripts/invite-url.ts. The sandbox workspace (packages/sandbox:
 # the fakes, the simulator and the demo) is kept out by .dockerignore; npm installs without it.
 
 # ---- build: compile TypeScript with the full dependency set ----
@@ -11,7 +11,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
-COPY scripts/deploy-commands.ts ./scripts/
+COPY scripts/deploy-commands.ts scripts/invite-url.ts ./scripts/
 RUN npm run build
 
 # ---- deps: production dependencies only ----
