@@ -1,6 +1,7 @@
 /**
  * `/help [command]` — the registered commands with their descriptions, a page at a time, with a
- * button per command for its details (options, where it works, who may use it).
+ * button per command for its details (options, where it works, who may use it). The first page also
+ * says what is new in the latest version (commands/whats-new.ts, generated from CHANGELOG.md).
  */
 import {
   ActionRowBuilder,
@@ -19,6 +20,7 @@ import { componentRoute } from '../src/discord/components.js';
 import { defineCustomId } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import type { CommandModule, ReplyMessage } from '../src/discord/types.js';
+import { WHATS_NEW } from './whats-new.js';
 
 const PAGE_SIZE = 5;
 const COLOR = 0x7a1f2b;
@@ -32,6 +34,16 @@ export const helpDetailId = defineCustomId(
 
 type Registry = readonly CommandModule[];
 
+/** The latest version's highlights as one embed field (at most Discord's 1,024 characters, whole lines only). */
+export function whatsNewField(release: { version: string; highlights: readonly string[] } = WHATS_NEW): { name: string; value: string } {
+  let value = '';
+  for (const line of release.highlights.map((highlight) => `• ${highlight}`)) {
+    if (value.length + line.length + 1 > 1_024) break;
+    value += `${value ? '\n' : ''}${line}`;
+  }
+  return { name: `What's new in ${release.version}`, value: value || 'See the changelog.' };
+}
+
 function overview(commands: Registry, page: number): ReplyMessage {
   const pages = Math.max(1, Math.ceil(commands.length / PAGE_SIZE));
   const current = Math.min(Math.max(page, 0), pages - 1);
@@ -41,6 +53,7 @@ function overview(commands: Registry, page: number): ReplyMessage {
     .setTitle('Commands')
     .setDescription(shown.map(({ data }) => `**/${data.name}** — ${data.description}`).join('\n') || 'No commands are registered.')
     .setFooter({ text: `Page ${current + 1} of ${pages} · press a button for details` });
+  if (current === 0) embed.addFields(whatsNewField());
   const components = [];
   if (shown.length > 0) {
     components.push(

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimComponent, SimMessage } from '../../packages/sandbox/src/discord-sim/model.js';
 import { REPO_ROOT, startStack, type Stack } from '../support/bot-process.js';
 import { commands } from '../../commands/index.js';
+import { WHATS_NEW } from '../../commands/whats-new.js';
 
 const EXPIRED = 'This button has expired — run the command again.';
 
@@ -75,6 +76,10 @@ describe('the bot process', () => {
     const text = JSON.stringify(reply.embeds);
     expect(text).toContain('/ping');
     expect(text).toContain('/help');
+    // What is new in the latest release, as CHANGELOG.md says (test/changelog.test.ts keeps the two in step).
+    expect(reply.embeds[0]?.fields?.find((field) => field.name === `What's new in ${WHATS_NEW.version}`)?.value).toBe(
+      WHATS_NEW.highlights.map((highlight) => `• ${highlight}`).join('\n'),
+    );
 
     const click = await stack.sim.clickButton({
       user: stack.users.celeste,
