@@ -70,12 +70,13 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 function reason(error: unknown, ms: number): string {
   if (error instanceof TimedOut) return `no answer within ${ms / 1000} s`;
   if (error instanceof DiscordAPIError) return `HTTP ${error.status}`;
-  if (error instanceof ValentinaNetworkError) return 'could not connect';
-  if (error instanceof ValentinaError) return `HTTP ${error.status}${error.requestId ? `, request ${error.requestId}` : ''}`;
-  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') return `HTTP ${error.status}`;
+  if (error instanceof ValentinaError && !(error instanceof ValentinaNetworkError)) return `HTTP ${error.status}${error.requestId ? `, request ${error.requestId}` : ''}`;
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number' && error.status > 0) return `HTTP ${error.status}`;
   let cause: unknown = error;
   for (let depth = 0; cause && typeof cause === 'object' && depth < 4; depth++) {
     if ('code' in cause && typeof cause.code === 'string') return cause.code;
+    // fetch's own refusals carry no code, only a short message (e.g. "bad port": a port browsers refuse too).
+    if (depth > 0 && !('cause' in cause && cause.cause) && 'message' in cause && typeof cause.message === 'string' && cause.message.length <= 40) return cause.message;
     cause = 'cause' in cause ? cause.cause : undefined;
   }
   return 'could not connect';

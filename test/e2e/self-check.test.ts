@@ -67,7 +67,7 @@ async function runUntilExit(env: Record<string, string>): Promise<{ code: number
 /** Starts the bot and waits for its start-up report; the bot keeps running until the test ends. */
 async function startUntilReport(env: Record<string, string>): Promise<{ bot: ChildBot; report: { level: number; msg: string; checks: Record<string, string> } }> {
   const isReport = (line: string) => line.includes('"msg":"start-up check');
-  const bot = new ChildBot(env, () => waitFor('the start-up check report', 20_000, () => bot.logs.some(isReport)));
+  const bot: ChildBot = new ChildBot(env, (): Promise<void> => waitFor('the start-up check report', 20_000, () => bot.logs.some(isReport)));
   onTestFinished(async () => void (await bot.stop('SIGKILL')));
   await bot.start(20_000);
   const reports = bot.logs.filter(isReport);
@@ -152,6 +152,20 @@ describe('the start-up check', () => {
     expect(stderr).toMatch(/ {2}FAIL Valentina API key: VALENTINA_API_KEY was refused by Valentina \(401, request req_[\w-]{22}\)\. Fix: /);
     expect(stderr).not.toContain('a-revoked-key');
     expectNoSecret(stderr);
+  });
+
+  it('only warns when Discord or Valentina cannot be asked: an outage is no reason to refuse a configuration', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const { stdout } = await runUntilExit(await configuration({ DISCORD_API_URL: `${nobody}/api`, VALENTINA_API_URL: nobody }));
+    const report = stdout.split('\n').find((line) => line.includes('"msg":"start-up check'));
+    expect((JSON.parse(report ?? '{}') as { msg?: string }).msg?.split('\n')).toEqual([
+      'start-up check: 2 warnings; the bot starts anyway',
+      `WARN Discord token: not checked: Discord could not be asked (ECONNREFUSED) at ${nobody}/api.`,
+      'skip Discord application: not checked without a working DISCORD_TOKEN.',
+      expect.stringMatching(/^ok {3}OAuth redirect reachable: /),
+      'WARN Valentina API key: not checked: Valentina could not be asked (ECONNREFUSED).',
+      expect.stringMatching(/^ok {3}Redis: /),
+    ]);
   });
 
   it('starts with one warning naming each problem it can run with: a redirect nobody answers or registered, a key without companies, a volatile Redis allowed', async () => {
