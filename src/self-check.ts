@@ -82,6 +82,14 @@ function reason(error: unknown, ms: number): string {
   return 'could not connect';
 }
 
+/** A URL as the report shows it: never with credentials in it. */
+const shown = (url: string): string => {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
+};
+
 const finding = (check: string, label: string, verdict: Verdict, detail: string): Finding => ({ check, label, verdict, detail });
 
 async function checkDiscord(deps: SelfCheckDeps, ms: number): Promise<Finding[]> {
@@ -94,7 +102,7 @@ async function checkDiscord(deps: SelfCheckDeps, ms: number): Promise<Finding[]>
     return [
       refused
         ? finding('discord_token', 'Discord token', 'fatal', 'DISCORD_TOKEN was refused by Discord (401 Unauthorized). Fix: Developer Portal → your application → Bot → Reset Token, and put the new token in DISCORD_TOKEN.')
-        : finding('discord_token', 'Discord token', 'warning', `not checked: Discord could not be asked (${reason(error, ms)}) at ${discord.restProxyUrl ?? discord.apiUrl}.`),
+        : finding('discord_token', 'Discord token', 'warning', `not checked: Discord could not be asked (${reason(error, ms)}) at ${shown(discord.restProxyUrl ?? discord.apiUrl)}.`),
       finding('discord_application', 'Discord application', 'skipped', 'not checked without a working DISCORD_TOKEN.'),
     ];
   }
@@ -121,8 +129,10 @@ async function checkDiscord(deps: SelfCheckDeps, ms: number): Promise<Finding[]>
     return found;
   }
   found.push(finding('discord_application', 'Discord application', 'ok', `"${app.name}" (${app.id}) matches DISCORD_CLIENT_ID.`));
-  const redirect = redirectUri(http.publicUrl);
-  if (app.redirect_uris && !app.redirect_uris.includes(redirect)) {
+  // Discord compares the redirect_uri /link sends with the registered ones character for character.
+  const sent = redirectUri(http.publicUrl);
+  const redirect = shown(sent);
+  if (app.redirect_uris && !app.redirect_uris.includes(sent)) {
     found.push(
       finding('oauth_redirect_registered', 'OAuth redirect registered', 'warning',
         `${redirect} is not among the application's OAuth2 redirects, so Discord refuses the sign-in of /link. Fix: add it under OAuth2 → Redirects (no restart needed).`),
@@ -134,11 +144,12 @@ async function checkDiscord(deps: SelfCheckDeps, ms: number): Promise<Finding[]>
 }
 
 async function checkRedirectReachable(deps: SelfCheckDeps): Promise<Finding> {
-  const url = redirectUri(deps.config.http.publicUrl);
+  const probe = redirectUri(deps.config.http.publicUrl);
+  const url = shown(probe);
   const label = 'OAuth redirect reachable';
   const fix = `Fix: PUBLIC_URL must be the https address browsers reach, and the reverse proxy must pass ${new URL(url).pathname} to the bot's HTTP_PORT (docs/deploy.md).`;
   try {
-    const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(REDIRECT_TIMEOUT_MS) });
+    const response = await fetch(probe, { redirect: 'manual', signal: AbortSignal.timeout(REDIRECT_TIMEOUT_MS) });
     await response.arrayBuffer().catch(() => undefined);
     if (response.headers.get(CALLBACK_MARKER_HEADER) === 'oauth-callback') return finding('oauth_redirect_reachable', label, 'ok', `${url} answers with the bot's page.`);
     return finding('oauth_redirect_reachable', label, 'warning', `${url} answered HTTP ${response.status} but not with the bot's page: /link's sign-in would end there. ${fix}`);
@@ -156,10 +167,10 @@ async function checkValentina(deps: SelfCheckDeps, ms: number): Promise<Finding>
       return finding('valentina_key', label, 'warning',
         `valid (developer ${me.username}, id ${me.id}), but it reaches no company yet, so no server can be set up. Fix: an OWNER of your company grants this developer access (POST /companies/{id}/access with developer_id ${me.id} and permission USER), or create a company with the key.`);
     }
-    const shown = [...me.companies].sort((a, b) => a.name.localeCompare(b.name)).slice(0, COMPANIES_SHOWN).map((c) => `${c.name} (${c.permission})`).join(', ');
+    const listed = [...me.companies].sort((a, b) => a.name.localeCompare(b.name)).slice(0, COMPANIES_SHOWN).map((c) => `${c.name} (${c.permission})`).join(', ');
     const more = me.companies.length > COMPANIES_SHOWN ? ` and ${me.companies.length - COMPANIES_SHOWN} more` : '';
     const count = me.companies.length === 1 ? '1 company' : `${me.companies.length} companies`;
-    return finding('valentina_key', label, 'ok', `valid (developer ${me.username}); reaches ${count}: ${shown}${more}.`);
+    return finding('valentina_key', label, 'ok', `valid (developer ${me.username}); reaches ${count}: ${listed}${more}.`);
   } catch (error) {
     if (error instanceof ValentinaUnauthorizedError) {
       return finding('valentina_key', label, 'fatal',
