@@ -1,8 +1,8 @@
 /**
  * The permissions the bot needs in a server, each with the code that needs it, and the invite URL that
  * asks for exactly them (`npm run invite-url`). Interaction answers need none: these are for the messages
- * the bot posts to channels itself (approval requests, the XP log, answers delivered after Discord refused
- * an interaction's token) and the ones it reads back.
+ * the bot posts to channels itself (approval requests, the XP log, quickroll boards, answers delivered after
+ * Discord refused an interaction's token) and the ones it reads back.
  */
 import { OAuth2Scopes, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 
@@ -14,8 +14,8 @@ export interface BotPermission {
 }
 
 export const BOT_PERMISSIONS: readonly BotPermission[] = [
-  { name: 'View Channel', flag: PermissionFlagsBits.ViewChannel, why: 'see the approvals and XP log channels /setup picks' },
-  { name: 'Send Messages', flag: PermissionFlagsBits.SendMessages, why: 'post approval requests, XP log records and answers delivered later' },
+  { name: 'View Channel', flag: PermissionFlagsBits.ViewChannel, why: 'see the channels it posts to: approvals and XP log (/setup), quickroll boards' },
+  { name: 'Send Messages', flag: PermissionFlagsBits.SendMessages, why: 'post approval requests, XP log records, quickroll boards, late answers' },
   { name: 'Embed Links', flag: PermissionFlagsBits.EmbedLinks, why: 'those posts are embeds' },
   { name: 'Attach Files', flag: PermissionFlagsBits.AttachFiles, why: 'the /stats chart is a PNG attachment' },
   { name: 'Read Message History', flag: PermissionFlagsBits.ReadMessageHistory, why: 'read an approval request back to mark it decided' },
