@@ -9,6 +9,7 @@ import type {
   SimEmbed,
   SimGuild,
   SimMessage,
+  SimRole,
   SimUser,
   UnknownRoute,
   Violation,
@@ -34,6 +35,11 @@ export interface DiscordSimulatorOptions {
   interactionTokenTtlMs?: number;
   /** Window in which a repeated `nonce` + `enforce_nonce` returns the first message; default 5 min. */
   nonceWindowMs?: number;
+  /**
+   * The application's *Server Members Intent* switch (developer portal → Bot). Off by default, as for a
+   * new application: List Guild Members answers 403 Missing Access without it.
+   */
+  serverMembersIntent?: boolean;
   /** Clock in epoch ms (token expiry, nonce window); default Date.now. */
   now?: () => number;
 }
@@ -220,6 +226,15 @@ export interface DiscordSimulator {
   addUser(input: AddUserInput): SimUser;
   addGuild(input: AddGuildInput): SimGuild;
   addMember(guildId: string, userId: string, input?: AddMemberInput): void;
+  /** A new role in the guild (no permissions unless given), announced to the bot (GUILD_ROLE_CREATE). */
+  addRole(guildId: string, input: { name: string; permissions?: bigint }): SimRole;
+  /** Gives a member a role, as Add Guild Member Role does (GUILD_MEMBER_UPDATE, GUILD_MEMBERS intent). */
+  addMemberRole(guildId: string, userId: string, roleId: string): void;
+  /**
+   * Connects a member to a voice channel (or moves them), or disconnects them with `null`: a
+   * VOICE_STATE_UPDATE to sessions with the GUILD_VOICE_STATES intent, and in later GUILD_CREATEs.
+   */
+  setVoiceChannel(guildId: string, userId: string, channelId: string | null): void;
   /** A new channel in the guild (text unless `type` says otherwise), announced to the bot. */
   addChannel(guildId: string, input: { name: string; type?: number }): SimChannel;
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void;

@@ -7,4 +7,6 @@ export interface SimConfig {
   initialResponseDeadlineMs: number;
   interactionTokenTtlMs: number;
   nonceWindowMs: number;
+  /** The application's *Server Members Intent* switch in the developer portal (List Guild Members needs it). */
+  serverMembersIntent: boolean;
 }

@@ -10,7 +10,7 @@ import { shardOf } from './snowflake.js';
 import type { SimStore } from './store.js';
 import type { SimConfig } from './config.js';
 
-export const Intents = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 };
+export const Intents = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildVoiceStates: 1 << 7, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 };
 
 const REPLAY_BUFFER = 1000;
 
@@ -263,7 +263,8 @@ export class GatewayServer extends EventEmitter<GatewayEvents> {
       geo_ordered_rtc_regions: [],
       _trace: ['discord-sim'],
     });
-    for (const guild of guilds) this.#dispatch(session, 'GUILD_CREATE', guildCreatePayload(store, guild));
+    const voiceStates = (session.intents & Intents.GuildVoiceStates) !== 0;
+    for (const guild of guilds) this.#dispatch(session, 'GUILD_CREATE', guildCreatePayload(store, guild, { voiceStates }));
     session.ready = true;
     this.emit('ready', shardId);
     return session;

@@ -71,6 +71,7 @@ export async function startDiscordSimulator(options: DiscordSimulatorOptions): P
     initialResponseDeadlineMs: options.initialResponseDeadlineMs ?? 3_000,
     interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
     nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
+    serverMembersIntent: options.serverMembersIntent ?? false,
   };
   const botUser = options.botUser ?? { id: options.applicationId, username: 'bot' };
   const store = new SimStore(nextId, botUser.id);

@@ -57,6 +57,16 @@ export interface SimMember {
   nick: string | null;
 }
 
+/** Where a member is connected for voice (Discord's voice state object, the parts a bot reads). */
+export interface SimVoiceState {
+  guildId: string;
+  userId: string;
+  channelId: string;
+  sessionId: string;
+  selfMute: boolean;
+  selfDeaf: boolean;
+}
+
 export interface SimAttachment {
   id: string;
   filename: string;

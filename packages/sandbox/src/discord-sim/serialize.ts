@@ -1,5 +1,5 @@
 /** Renders simulator records in Discord's API / gateway JSON shapes. */
-import type { SimChannel, SimGuild, SimMember, SimMessage, SimRole, SimUser } from './model.js';
+import type { SimChannel, SimGuild, SimMember, SimMessage, SimRole, SimUser, SimVoiceState } from './model.js';
 import type { SimStore } from './store.js';
 
 export type Json = Record<string, unknown>;
@@ -115,8 +115,33 @@ export function apiGuild(store: SimStore, guild: SimGuild): Json {
   };
 }
 
-/** The GUILD_CREATE dispatch payload: the guild with channels, roles and members. */
-export function guildCreatePayload(store: SimStore, guild: SimGuild): Json {
+/**
+ * A voice state object. In GUILD_CREATE it is partial (no `guild_id`, no `member`); VOICE_STATE_UPDATE
+ * carries both. A disconnect is the same object with `channel_id: null`.
+ */
+export function apiVoiceState(store: SimStore, state: SimVoiceState, form: 'guild-create' | 'update', channelId: string | null = state.channelId): Json {
+  const member = store.members.get(`${state.guildId}:${state.userId}`);
+  return {
+    ...(form === 'update' ? { guild_id: state.guildId } : {}),
+    channel_id: channelId,
+    user_id: state.userId,
+    ...(form === 'update' && member ? { member: apiMember(store, member) } : {}),
+    session_id: state.sessionId,
+    deaf: false,
+    mute: false,
+    self_deaf: state.selfDeaf,
+    self_mute: state.selfMute,
+    self_video: false,
+    suppress: false,
+    request_to_speak_timestamp: null,
+  };
+}
+
+/**
+ * The GUILD_CREATE dispatch payload: the guild with channels, roles and members, and the voice states
+ * when the session asked for them (GUILD_VOICE_STATES intent).
+ */
+export function guildCreatePayload(store: SimStore, guild: SimGuild, options: { voiceStates?: boolean } = {}): Json {
   const members = store.membersOf(guild.id);
   return {
     ...apiGuild(store, guild),
@@ -128,7 +153,7 @@ export function guildCreatePayload(store: SimStore, guild: SimGuild): Json {
     channels: guild.channelIds.map((id) => apiChannel(store, store.channel(id))),
     threads: [],
     presences: [],
-    voice_states: [],
+    voice_states: options.voiceStates ? store.voiceStatesOf(guild.id).map((v) => apiVoiceState(store, v, 'guild-create')) : [],
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],

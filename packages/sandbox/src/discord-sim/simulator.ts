@@ -27,8 +27,8 @@ import type { FaultInjector } from './faults.js';
 import type { RateLimitControls } from './rate-limit.js';
 import { Intents } from './gateway.js';
 import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
-import type { SimChannel, SimCommand, SimGuild, SimMessage, SimUser, UnknownRoute, Violation } from './model.js';
-import { apiChannel, apiMember, apiRole, guildCreatePayload } from './serialize.js';
+import type { SimChannel, SimCommand, SimGuild, SimMessage, SimRole, SimUser, UnknownRoute, Violation } from './model.js';
+import { apiChannel, apiMember, apiRole, apiVoiceState, guildCreatePayload } from './serialize.js';
 
 export class Simulator implements DiscordSimulator {
   readonly apiUrl: string;
@@ -105,6 +105,39 @@ export class Simulator implements DiscordSimulator {
       }
     }
     this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_ADD', { ...apiMember(this.ctx.store, member), guild_id: guildId }, Intents.GuildMembers);
+  }
+
+  addRole(guildId: string, input: { name: string; permissions?: bigint }): SimRole {
+    const role = this.ctx.store.addRole(this.ctx.store.guild(guildId), { name: input.name, permissions: input.permissions ?? 0n, managed: false });
+    this.ctx.gateway.dispatchTo(guildId, 'GUILD_ROLE_CREATE', { guild_id: guildId, role: apiRole(role, this.ctx.store.botUserId) }, Intents.Guilds);
+    return role;
+  }
+
+  addMemberRole(guildId: string, userId: string, roleId: string): void {
+    const { store } = this.ctx;
+    if (store.roles.get(roleId)?.guildId !== guildId) throw new Error(`discord-sim: role ${roleId} is not in guild ${guildId}`);
+    const member = store.memberOf(guildId, userId);
+    if (member.roles.includes(roleId)) return;
+    member.roles.push(roleId);
+    this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_UPDATE', { ...apiMember(store, member), guild_id: guildId }, Intents.GuildMembers);
+  }
+
+  setVoiceChannel(guildId: string, userId: string, channelId: string | null): void {
+    const { store } = this.ctx;
+    store.memberOf(guildId, userId);
+    const key = `${guildId}:${userId}`;
+    const current = store.voiceStates.get(key);
+    if (channelId === null) {
+      if (!current) return;
+      store.voiceStates.delete(key);
+      this.ctx.gateway.dispatchTo(guildId, 'VOICE_STATE_UPDATE', apiVoiceState(store, current, 'update', null), Intents.GuildVoiceStates);
+      return;
+    }
+    const channel = store.channel(channelId);
+    if (channel.guildId !== guildId || (channel.type !== 2 && channel.type !== 13)) throw new Error(`discord-sim: ${channelId} is not a voice channel of guild ${guildId}`);
+    const state = { guildId, userId, channelId, sessionId: current?.sessionId ?? this.ctx.nextId(), selfMute: false, selfDeaf: false };
+    store.voiceStates.set(key, state);
+    this.ctx.gateway.dispatchTo(guildId, 'VOICE_STATE_UPDATE', apiVoiceState(store, state, 'update'), Intents.GuildVoiceStates);
   }
 
   addChannel(guildId: string, input: { name: string; type?: number }): SimChannel {

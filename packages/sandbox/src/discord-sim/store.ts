@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { PermissionFlagsBits } from 'discord.js';
 import type { AddGuildInput, AddMemberInput, AddUserInput, CommandPermissionInput } from './api.js';
-import type { SimChannel, SimCommand, SimGuild, SimMember, SimMessage, SimRole, SimUser } from './model.js';
+import type { SimChannel, SimCommand, SimGuild, SimMember, SimMessage, SimRole, SimUser, SimVoiceState } from './model.js';
 import type { SnowflakeFactory } from './snowflake.js';
 
 export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
@@ -33,6 +33,8 @@ export class SimStore extends EventEmitter<StoreEvents> {
   readonly roles = new Map<string, SimRole>();
   /** `${guildId}:${userId}` → member */
   readonly members = new Map<string, SimMember>();
+  /** `${guildId}:${userId}` → where the member is connected for voice */
+  readonly voiceStates = new Map<string, SimVoiceState>();
   readonly messages = new Map<string, SimMessage>();
   /** channel id → its messages, oldest first (deleted ones included), so per-channel reads do not scan every message. */
   readonly #byChannel = new Map<string, SimMessage[]>();
@@ -173,6 +175,11 @@ export class SimStore extends EventEmitter<StoreEvents> {
     const member = this.members.get(`${guildId}:${userId}`);
     if (!member) throw new Error(`discord-sim: user ${userId} is not a member of guild ${guildId}`);
     return member;
+  }
+
+  /** The voice states of a guild (members connected to one of its voice channels). */
+  voiceStatesOf(guildId: string): SimVoiceState[] {
+    return [...this.voiceStates.values()].filter((v) => v.guildId === guildId);
   }
 
   membersOf(guildId: string): SimMember[] {

@@ -122,6 +122,11 @@ export function buildOptions(store: SimStore, target: OptionTarget): BuiltOption
     const value = typedValue(option, raw, at);
     checkBounds(option, value, at);
     if (option.choices?.length && !option.choices.some((c) => c.value === value)) fail(`${at}: ${String(value)} is not one of the choices`);
+    if (option.type === 7 && Array.isArray(option.channel_types)) {
+      // Discord's client offers only channels of the option's types.
+      const type = store.channels.get(String(value))?.type;
+      if (type !== undefined && !(option.channel_types as unknown[]).includes(type)) fail(`${at}: a channel of type ${type} is not offered here`);
+    }
     if (option.type >= 6 && option.type <= 9) addResolved(store, resolved, option.type, String(value), target.guildId, at);
     leaf.push({ type: option.type, name, value });
   }

@@ -109,6 +109,26 @@ export function coreRoutes(ctx: SimContext): SimRoute[] {
       },
     },
     {
+      // List Guild Members: sorted by user id, paged with `after`; needs the Server Members Intent switch.
+      method: 'GET',
+      pattern: '/guilds/:guild/members',
+      auth: 'bot',
+      handle: (req) => {
+        const guild = guildParam(ctx, req);
+        if (!ctx.config.serverMembersIntent) throw new DiscordApiError(403, 50001, 'Missing Access');
+        const limit = req.query.get('limit') ?? '1';
+        const after = req.query.get('after') ?? '0';
+        if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw invalidFormBody('limit: int value should be less than or equal to 1000.');
+        if (!/^\d+$/.test(after)) throw invalidFormBody('after: Value "' + after + '" is not snowflake.');
+        const members = store
+          .membersOf(guild.id)
+          .filter((m) => BigInt(m.userId) > BigInt(after))
+          .sort((a, b) => (BigInt(a.userId) < BigInt(b.userId) ? -1 : 1))
+          .slice(0, Number(limit));
+        return { status: 200, body: members.map((m) => apiMember(store, m)) };
+      },
+    },
+    {
       method: 'GET',
       pattern: '/guilds/:guild/members/:user',
       auth: 'bot',
