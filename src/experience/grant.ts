@@ -66,6 +66,11 @@ export interface ExperienceChangeRequest {
   amount: number;
   campaign: ChosenCampaign;
   reason: string | null;
+  /**
+   * Tells apart the changes one interaction makes (a session award grants every member with its own
+   * write): the idempotency key is `<interactionId>:<kind>`, followed by `:<part>` when set.
+   */
+  part?: string | undefined;
 }
 
 /** An {@link ExperienceChangeRequest} as it is kept in Redis: a confirmation waiting for its click, a queued change. */
@@ -79,6 +84,7 @@ export const ExperienceChangeRequestSchema = z.object({
   amount: z.number().int().min(1),
   campaign: z.object({ id: z.string().uuid(), name: z.string() }),
   reason: z.string().nullable(),
+  part: snowflake.optional(),
 }) satisfies z.ZodType<ExperienceChangeRequest>;
 
 /** Reads and checks the command's options. */
@@ -104,8 +110,17 @@ export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCo
   };
 }
 
+/** The Idempotency-Key of a change: `<interaction id>:<kind>[:<part>]`, at most 59 ASCII characters (§1.10). */
+export const changeIdempotencyKey = (request: Pick<ExperienceChangeRequest, 'interactionId' | 'kind' | 'part'>) =>
+  `${request.interactionId}:${request.kind}${request.part === undefined ? '' : `:${request.part}`}`;
+
+export interface PerformOptions {
+  /** Send the record to the audit channel (default true); a session award sends one record for all its grants. */
+  audit?: boolean;
+}
+
 /** Makes the change as the user `actorDiscordId`, and answers with the public record (also sent to the audit channel). */
-export async function performChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps): Promise<ReplyMessage> {
+export async function performChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps, options: PerformOptions = {}): Promise<ReplyMessage> {
   const where = { guildId: request.guildId, user: { id: request.actorDiscordId } };
   const { before, after } = await withActor(where, deps, async (actor) => {
     const target = await resolveTarget(request.target, binding, deps);
@@ -124,7 +139,7 @@ export async function performChange(request: ExperienceChangeRequest, binding: G
     before,
     after,
   });
-  if (binding.auditChannelId) {
+  if (binding.auditChannelId && options.audit !== false) {
     // The change is made: a queue hiccup must not turn it into an error the user would "fix" by granting again.
     await deps.deliveries
       .enqueue(`xp-audit:${request.interactionId}`, {
@@ -162,7 +177,7 @@ async function write(request: ExperienceChangeRequest, ctx: WriteContext, deps: 
   const { binding, actor, target } = ctx;
   const experience = deps.valentina.experience;
   const read = () => experience.get(binding.companyId, target.userId, campaign.id, { onBehalfOf: actor.userId, fresh: true });
-  const options = { onBehalfOf: actor.userId, idempotencyKey: `${request.interactionId}:${kind}` };
+  const options = { onBehalfOf: actor.userId, idempotencyKey: changeIdempotencyKey(request) };
   const change = { amount, campaignId: campaign.id };
   const send = () =>
     kind === 'xp-add'
