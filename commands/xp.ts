@@ -1,4 +1,4 @@
-/** `/xp add|remove|show` — experience per campaign, changed exactly once and recorded for the table. */
+/** `/xp add|remove|show|session` — experience per campaign, changed exactly once and recorded for the table. */
 import {
   ApplicationIntegrationType,
   InteractionContextType,
@@ -9,6 +9,8 @@ import type { BotDeps, Choices, CommandModule } from '../src/discord/types.js';
 import { changeOrAsk, confirmationRoutes } from '../src/experience/confirm.js';
 import { MAX_XP_AMOUNT } from '../src/experience/grant.js';
 import { showExperience } from '../src/experience/show.js';
+import { sessionPanel, sessionRoutes } from '../src/experience/session.js';
+import { VOICE_CHANNEL_TYPES } from '../src/experience/session-members.js';
 
 /** The options `/xp add`, `/xp remove` and `/cp add` share; `max` bounds the amount. */
 export function changeOptions(sub: SlashCommandSubcommandBuilder, verb: string, max: number = MAX_XP_AMOUNT): SlashCommandSubcommandBuilder {
@@ -40,14 +42,25 @@ export const xp: CommandModule = {
         .setDescription('Show current XP, total XP and cool points')
         .addUserOption((o) => o.setName('user').setDescription('Whose experience (default: yours)'))
         .addStringOption((o) => o.setName('campaign').setDescription('One campaign (default: all)').setAutocomplete(true).setMaxLength(100)),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('session')
+        .setDescription('Grant the same XP to everyone in a voice channel or with a role')
+        .addIntegerOption((o) => o.setName('amount').setDescription(`XP for each member (1–${MAX_XP_AMOUNT})`).setRequired(true).setMinValue(1).setMaxValue(MAX_XP_AMOUNT))
+        .addStringOption((o) => o.setName('reason').setDescription('Why, for the record').setMaxLength(500))
+        .addChannelOption((o) => o.setName('voice_channel').setDescription('Who is in this voice channel (default: the one you are in)').addChannelTypes(...VOICE_CHANNEL_TYPES))
+        .addRoleOption((o) => o.setName('role').setDescription('Everyone with this role, instead of a voice channel'))
+        .addStringOption((o) => o.setName('campaign').setDescription('Campaign (default: the server’s default campaign)').setAutocomplete(true).setMaxLength(100)),
     ),
   visibility: 'public',
-  audience: "Everyone for `show`; `add` and `remove`: storytellers and admins, players too where the company's Grant XP setting allows",
+  audience: "Everyone for `show`; `add`, `remove` and `session`: storytellers and admins, players too where the company's Grant XP setting allows",
   howToCheck: 'Check with `/xp show` before you send it again.',
 
   execute(interaction, deps) {
     const sub = interaction.options.getSubcommand(true);
     if (sub === 'show') return showExperience(interaction, deps);
+    if (sub === 'session') return sessionPanel(interaction, deps);
     return changeOrAsk(sub === 'add' ? 'xp-add' : 'xp-remove', interaction, deps);
   },
 
@@ -55,6 +68,6 @@ export const xp: CommandModule = {
     return campaignAutocomplete(interaction.guildId, interaction.options.getFocused(), deps);
   },
 
-  /** Confirm and Cancel of large grants and grants to yourself (`/cp add` asks with the same buttons). */
-  components: confirmationRoutes,
+  /** Confirm and Cancel of large grants and grants to yourself (`/cp add` asks with the same buttons); the session panel. */
+  components: [...confirmationRoutes, ...sessionRoutes],
 };

@@ -44,6 +44,7 @@ import { workers } from './queue/workers.js';
 import { ApprovalQueue } from './approvals/queue.js';
 import { createXpQueue } from './experience/queued.js';
 import { ExperienceLocks } from './experience/serialize.js';
+import { createXpSessionQueue } from './experience/session-run.js';
 import { createNotesQueue } from './notes/queue.js';
 import { lazyChartPool } from './stats/lazy-pool.js';
 
@@ -150,6 +151,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   notesQueue.on('error', quietQueueError('notes'));
   const xpQueue = createXpQueue(queueConnection, keys.queuePrefix);
   xpQueue.on('error', quietQueueError('XP'));
+  const xpSessionQueue = createXpSessionQueue(queueConnection, keys.queuePrefix);
+  xpSessionQueue.on('error', quietQueueError('XP session'));
   const deps: BotDeps = {
     config,
     logger,
@@ -173,6 +176,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     notesQueue,
     xpQueue,
     experienceLocks: new ExperienceLocks(redis),
+    xpSessionQueue,
     approvals,
     // A new, unapproved Valentina user: the storytellers get an approval request (src/approvals/).
     onAccountCreated: (user) => approvals.enqueue({ companyId: user.company_id, userId: user.id }),
@@ -268,6 +272,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     await closeQuietly('the approval queue', () => withTimeout(approvals.close(), 500));
     await closeQuietly('the notes queue', () => withTimeout(notesQueue.close(), 500));
     await closeQuietly('the XP queue', () => withTimeout(xpQueue.close(), 500));
+    await closeQuietly('the XP session queue', () => withTimeout(xpSessionQueue.close(), 500));
     for (const connection of [redis, queueConnection]) {
       await closeQuietly('redis', async () => {
         if (connection.status === 'ready') await withTimeout(connection.quit(), 500);

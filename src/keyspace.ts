@@ -61,6 +61,12 @@ export function createKeyspace(prefix: string) {
       confirm: (interactionId: string) => `${prefix}:xp-confirm:${interactionId}`,
       /** Claimed once by the Confirm click that applies the change. */
       confirmClaim: (interactionId: string) => `${prefix}:xp-confirm:${interactionId}:claim`,
+      /** A session award's panel waiting for its Confirm click: members, skipped, left out (JSON). */
+      session: (interactionId: string) => `${prefix}:xp-session:${interactionId}`,
+      /** Claimed once by the Confirm click that starts a session award. */
+      sessionClaim: (interactionId: string) => `${prefix}:xp-session:${interactionId}:claim`,
+      /** Hash member id → outcome of a running session award: its checkpoint across restarts. */
+      sessionResults: (interactionId: string) => `${prefix}:xp-session:${interactionId}:results`,
     },
 
     notes: {

@@ -1,6 +1,6 @@
 /**
  * The discord.js client, configured so its memory stays flat however many guilds, members and
- * messages it sees: only the Guilds and DirectMessages intents (nothing privileged), small or zero
+ * messages it sees: only the Guilds, GuildVoiceStates and DirectMessages intents (nothing privileged), small or zero
  * caches for everything the bot never reads back, and sweepers for what it does keep for a while.
  */
 import { ChannelType, Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
@@ -29,7 +29,8 @@ export function discordClientOptions(config: Config): ClientOptions {
   return {
     // Slash commands, components and autocomplete arrive without any intent; Guilds gives the guild
     // list and channels, DirectMessages lets the bot see DMs sent to it.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+    // GuildVoiceStates (not privileged) keeps who is in which voice channel, for `/xp session`.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates, GatewayIntentBits.DirectMessages],
     // DM channels are not cached until used; without this partial their first message is dropped.
     partials: [Partials.Channel],
     rest: { api: restApiUrl(config) },
@@ -42,7 +43,7 @@ export function discordClientOptions(config: Config): ClientOptions {
       GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
       UserManager: { maxSize: 1_000, keepOverLimit: (user) => user.id === user.client.user.id },
       PresenceManager: 0,
-      VoiceStateManager: 0,
+      // Voice states stay cached (one small record per member connected to voice): `/xp session` reads them.
       ReactionManager: 0,
       ReactionUserManager: 0,
       GuildBanManager: 0,

@@ -73,6 +73,8 @@ export interface BotDeps {
   xpQueue: Queue;
   /** One XP change at a time per player and campaign, in this process and across processes (src/experience/serialize.ts). */
   experienceLocks: ExperienceChangeLocks;
+  /** Session awards, one job each, granting member by member (producer side; src/experience/session-run.ts). */
+  xpSessionQueue: Queue;
   /** Approval requests of new Valentina users, one job per (company, user) (src/approvals/queue.ts). */
   approvals: ApprovalRequests;
   /** What happens once linking created a new, unapproved Valentina user (app.ts: an approval request is queued). */

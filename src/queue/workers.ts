@@ -6,6 +6,7 @@
 import { approvalWorker } from '../approvals/index.js';
 import { notesWorker } from '../notes/queue.js';
 import { xpWorker } from '../experience/queued.js';
+import { xpSessionWorker } from '../experience/session-run.js';
 import type { WorkerModule } from './worker-module.js';
 
-export const workers: WorkerModule[] = [approvalWorker, notesWorker, xpWorker];
+export const workers: WorkerModule[] = [approvalWorker, notesWorker, xpWorker, xpSessionWorker];
