@@ -2,7 +2,7 @@
  * `npm run bench`: builds the bot, runs every benchmark script one after the other (their own tables
  * are shown as they run), then prints one summary table of their headline figures — figures and
  * ratios only, nothing is asserted. Each script stands alone too (see scripts/bench-*.ts). Takes
- * about ten minutes on two cores; run it on a quiet machine.
+ * about twelve minutes on two cores; run it on a quiet machine.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +20,7 @@ const RUNS: Array<{ title: string; script: string; args: string[] }> = [
   { title: 'Statistics chart rendering', script: 'scripts/bench-chart.ts', args: [] },
   { title: 'Approval requests through the queue', script: 'scripts/bench-approvals.ts', args: ['--n', '300'] },
   { title: 'Notes by DM', script: 'scripts/bench-notes.ts', args: ['--n', '15', '--quiet', '4000,250'] },
+  { title: "A session award of 30 members under Valentina's live rate limit", script: 'scripts/bench-session.ts', args: ['--n', '30'] },
 ];
 
 /** Runs a script, echoing its output, and resolves with its exit code and output. */
@@ -83,6 +84,11 @@ function summarise(outputs: Map<string, string>): string[][] {
   }
   for (const [quiet, , reaction, confirmation] of tableRows(output('bench-notes.ts'), 'Notes by DM')) {
     rows.push([`note by DM, quiet gap ${quiet}`, `DM → 📝 ${reaction} · DM → confirmation ${confirmation}`, '', '', '']);
+  }
+  const session = new Map(tableRows(output('bench-session.ts'), 'Session award of').map(([figure, value]) => [figure, value]));
+  if (session.size > 0) {
+    const figure = `${session.get('total, command → summary')} · ${session.get('Valentina requests')} · 429s: ${session.get('answered 429 by Valentina')}`;
+    rows.push(['session award of 30 members, live limit', figure, '', '', '']);
   }
   return rows;
 }
