@@ -48,13 +48,22 @@ const leftOut = (session: SessionAward) => session.members.filter((m) => session
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const where = (session: SessionAward) => (session.source.kind === 'voice' ? `<#${session.source.id}>` : `<@&${session.source.id}>`);
 
-/** Joins sections, cutting the last ones short rather than going over Discord's embed limit. */
+/**
+ * Joins sections, cutting a section that does not fit at a line (or a mention) and the ones after it,
+ * rather than going over Discord's embed limit.
+ */
 function fit(sections: string[]): string {
   let text = '';
   for (const section of sections) {
     const next = text ? `${text}\n\n${section}` : section;
-    if (next.length > DESCRIPTION_MAX) return `${text}\n\n…and more than fits here.`;
-    text = next;
+    if (next.length <= DESCRIPTION_MAX) {
+      text = next;
+      continue;
+    }
+    const room = DESCRIPTION_MAX - text.length - 40;
+    const cut = section.slice(0, Math.max(0, room));
+    const end = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(', '));
+    return `${text}${text ? '\n\n' : ''}${end > 0 ? cut.slice(0, end) : ''}\n…and more than fits here.`;
   }
   return text;
 }
