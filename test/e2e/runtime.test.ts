@@ -125,7 +125,7 @@ describe('the bot process', () => {
       return reply.embeds[0]?.fields?.find((f) => f.name === 'Who')?.value;
     };
     expect(await who('approvals')).toBe('Storytellers and admins of the company');
-    expect(await who('xp')).toContain('`add` and `remove`: storytellers and admins');
+    expect(await who('xp')).toContain('`add`, `remove` and `session`: storytellers and admins');
     expect(await who('ping')).toBe('Everyone');
   });
 
