@@ -164,6 +164,21 @@ describe('/xp session', () => {
     expect(balance(FIXTURE_IDS.users.mara.id)).toBe(before.get(stack.users.mara.id)! + 1);
   });
 
+  it('uses the voice channel the storyteller is in, with the storyteller left out at first', { timeout: 30_000 }, async () => {
+    const nowhere = await openPanel(stack.users.celeste, { amount: 1 });
+    expect(nowhere.ephemeral).toBe(true);
+    expect(nowhere.content).toContain("You're not in a voice channel.");
+    stack.sim.setVoiceChannel(stack.guild.id, stack.users.celeste.id, voice.id);
+    try {
+      const panel = await openPanel(stack.users.celeste, { amount: 1 });
+      expect(description(panel)).toContain(`Members of <#${voice.id}>.`);
+      expect(description(panel)).toContain('**Will get 1 XP (7)**');
+      expect(description(panel)).toContain(`**Left out (1)**\n<@${stack.users.celeste.id}>`);
+    } finally {
+      stack.sim.setVoiceChannel(stack.guild.id, stack.users.celeste.id, null);
+    }
+  });
+
   it('refuses a player under the STORYTELLER setting before showing any panel', async () => {
     const before = balances();
     const requests = grantRequests();
