@@ -7,7 +7,8 @@
  * Idempotency-Key, `<interaction id>:xp-add:<member id>`. A worker killed mid-award leaves the job
  * stalled; BullMQ hands it to the next worker, which skips the members already in the checkpoint and
  * sends the interrupted member's write again with the same key — Valentina replays the stored answer
- * instead of granting again.
+ * instead of granting again. Valentina keeps that answer an hour, so a grant cut off longer ago than
+ * {@link RESEND_WINDOW_MS} is not re-sent but reported as unknown, to be checked.
  *
  * Pacing: before each member the job takes the grant's calls (fresh read and write) from the shared
  * request budget as background work, waiting while the budget is below the share kept for commands, so
@@ -40,6 +41,14 @@ const RESULTS_TTL_SECONDS = 7 * 24 * 3600;
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 /** Longest single wait for the budget before looking again. */
 const MAX_BUDGET_WAIT_MS = 5_000;
+/**
+ * Valentina replays a write's stored answer for an hour (§1.10). A grant cut off longer ago than this is
+ * not re-sent (it might run again): the summary says to check it instead.
+ */
+export const RESEND_WINDOW_MS = 50 * 60_000;
+
+/** The checkpoint's marker of a grant being sent (replaced by its outcome once known). */
+const SendingSchema = z.object({ status: z.literal('sending'), at: z.number().int() });
 
 export const SessionJobSchema = z.object({
   session: SessionAwardSchema,
@@ -136,21 +145,34 @@ export async function processSession(job: Job, deps: BotDeps): Promise<'done' | 
   const { session } = data;
   const resultsKey = deps.keys.experience.sessionResults(session.interactionId);
   const results = new Map<string, GrantOutcome>();
+  const sendingSince = new Map<string, number>();
   for (const [id, raw] of Object.entries(await deps.redis.hgetall(resultsKey))) {
-    const outcome = GrantOutcomeSchema.safeParse(JSON.parse(raw));
+    const value: unknown = JSON.parse(raw);
+    const outcome = GrantOutcomeSchema.safeParse(value);
     if (outcome.success) results.set(id, outcome.data);
+    const sending = SendingSchema.safeParse(value);
+    if (sending.success) sendingSince.set(id, sending.data.at);
   }
+  const checkpoint = (memberId: string, value: GrantOutcome | z.infer<typeof SendingSchema>) =>
+    deps.redis.multi().hset(resultsKey, memberId, JSON.stringify(value)).expire(resultsKey, RESULTS_TTL_SECONDS).exec();
   const binding = await deps.bindings.get(session.guildId);
   let lastEdit = 0;
   let refusal: GrantOutcome | null = null;
   for (const member of granted(session)) {
     if (results.has(member.id)) continue;
-    const outcome: GrantOutcome = !binding
-      ? { status: 'failed', why: '— this server was disconnected from Valentina before the grant ran.' }
-      : (refusal ?? (await grantOne(session, member.id, binding, deps)));
+    const since = sendingSince.get(member.id);
+    let outcome: GrantOutcome;
+    if (!binding) outcome = { status: 'failed', why: '— this server was disconnected from Valentina before the grant ran.' };
+    else if (refusal) outcome = refusal;
+    else if (since !== undefined && Date.now() - since > RESEND_WINDOW_MS) {
+      outcome = { status: 'failed', why: '— the bot stopped while granting this, too long ago to send it again safely: it may or may not have been granted. Check with `/xp show`.' };
+    } else {
+      if (since === undefined) await checkpoint(member.id, { status: 'sending', at: Date.now() });
+      outcome = await grantOne(session, member.id, binding, deps);
+    }
     // Valentina refuses the storyteller for everyone alike: the rest are not sent.
     if (isPermissionRefusal(outcome)) refusal = outcome;
-    await deps.redis.multi().hset(resultsKey, member.id, JSON.stringify(outcome)).expire(resultsKey, RESULTS_TTL_SECONDS).exec();
+    await checkpoint(member.id, outcome);
     results.set(member.id, outcome);
     if (Date.now() - lastEdit >= PROGRESS_EDIT_MS) {
       lastEdit = Date.now();

@@ -144,6 +144,20 @@ describe('/xp session', () => {
     stack.fake.faults.clear();
   });
 
+  it('does not re-send a grant cut off longer ago than Valentina keeps its answer, and says to check it', { timeout: 60_000 }, async () => {
+    const before = balances();
+    const panel = await openPanel(stack.users.celeste, { amount: 4, voice_channel: voice.id });
+    // As if the bot had died two hours ago while sending Mara's grant, and nothing had run the award since.
+    const results = `${stack.redis.prefix}:xp-session:${panel.message.interactionId!}:results`;
+    await stack.redis.client.hset(results, stack.users.mara.id, JSON.stringify({ status: 'sending', at: Date.now() - 2 * 3600_000 }));
+    const summary = await summaryOf(await confirm(panel), 45_000);
+    expect(summary.embeds[0]!.title).toBe('Session award done: 6 granted, 1 failed');
+    expect(summary.embeds[0]!.description).toContain(`• <@${stack.users.mara.id}> — the bot stopped while granting this, too long ago to send it again safely`);
+    for (const [discordId, xp] of balances()) {
+      expect({ discordId, xp }).toEqual({ discordId, xp: before.get(discordId)! + (discordId === stack.users.mara.id ? 0 : 4) });
+    }
+  });
+
   it('lists the members with a role, and names a grant Valentina refused with its request id', { timeout: 60_000 }, async () => {
     const role = stack.sim.addRole(stack.guild.id, { name: 'Coterie' });
     for (const user of [stack.users.mara, stack.users.bastien, drifter]) stack.sim.addMemberRole(stack.guild.id, user.id, role.id);
