@@ -110,7 +110,7 @@ export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCo
   };
 }
 
-/** The Idempotency-Key of a change: `<interaction id>:<kind>[:<part>]`, at most 59 ASCII characters (§1.10). */
+/** The Idempotency-Key of a change: `<interaction id>:<kind>[:<part>]`, at most 51 ASCII characters (§1.10 asks for under 255). */
 export const changeIdempotencyKey = (request: Pick<ExperienceChangeRequest, 'interactionId' | 'kind' | 'part'>) =>
   `${request.interactionId}:${request.kind}${request.part === undefined ? '' : `:${request.part}`}`;
 
