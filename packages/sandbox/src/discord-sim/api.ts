@@ -61,6 +61,8 @@ export interface AddGuildInput {
   ownerId?: string;
   /** Extra channels; a text channel `general` is always created first. */
   channels?: { id?: string; name: string; type?: number }[];
+  /** false: the server has no system messages channel; default `general`. */
+  systemChannel?: boolean;
 }
 
 export interface AddMemberInput {
@@ -235,6 +237,15 @@ export interface DiscordSimulator {
    * VOICE_STATE_UPDATE to sessions with the GUILD_VOICE_STATES intent, and in later GUILD_CREATEs.
    */
   setVoiceChannel(guildId: string, userId: string, channelId: string | null): void;
+  /** The member leaves the server (GUILD_MEMBER_REMOVE, sent only to sessions with the GuildMembers intent). */
+  removeMember(guildId: string, userId: string): void;
+  /**
+   * A server manager removes the bot: its member and managed role go, the session receives GUILD_DELETE
+   * (without `unavailable`), and the bot's requests about the server answer 403 Missing Access.
+   */
+  removeBot(guildId: string): void;
+  /** A server manager adds the bot (back): a fresh member and managed role, then GUILD_CREATE. */
+  addBot(guildId: string): void;
   /** A new channel in the guild (text unless `type` says otherwise), announced to the bot. */
   addChannel(guildId: string, input: { name: string; type?: number }): SimChannel;
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void;

@@ -87,6 +87,8 @@ export class GatewayServer extends EventEmitter<GatewayEvents> {
   dispatchTo(guildId: string | null, event: string, data: unknown, intent?: number): void {
     for (const session of this.#sessions.values()) {
       if (!session.resumable || !session.ready) continue;
+      // A server the bot is not in sends it nothing (GUILD_DELETE goes out before the bot's member is removed).
+      if (guildId !== null && !this.deps.store.hasBot(guildId)) continue;
       const [shardId, shardCount] = session.shard;
       const shard = guildId === null ? 0 : shardOf(guildId, shardCount);
       if (shard !== shardId) continue;
@@ -246,7 +248,7 @@ export class GatewayServer extends EventEmitter<GatewayEvents> {
     };
     this.#sessions.set(session.id, session);
     const { store, config } = this.deps;
-    const guilds = [...store.guilds.values()].filter((g) => shardOf(g.id, shardCount) === shardId);
+    const guilds = [...store.guilds.values()].filter((g) => shardOf(g.id, shardCount) === shardId && store.hasBot(g.id));
     this.#dispatch(session, 'READY', {
       v: 10,
       user: { ...apiUser(store.user(store.botUserId)), verified: true, mfa_enabled: false, email: null },

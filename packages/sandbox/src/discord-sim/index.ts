@@ -27,7 +27,10 @@
  *
  * Gateway: HELLO, heartbeat ACKs, IDENTIFY → READY (guilds unavailable) + GUILD_CREATE each, RESUME
  * replays missed events then RESUMED, shard routing `(guild_id >> 22) % count` (DMs → shard 0),
- * intents (DMs need DIRECT_MESSAGES, guild content needs MESSAGE_CONTENT). Frames are uncompressed
+ * intents (DMs need DIRECT_MESSAGES, guild content needs MESSAGE_CONTENT). Server lifecycle:
+ * `sim.removeBot(guildId)` sends GUILD_DELETE (no `unavailable`) and the server's routes answer 403
+ * Missing Access; `sim.addBot(guildId)` sends GUILD_CREATE with a fresh `joined_at`;
+ * `sim.removeMember` sends GUILD_MEMBER_REMOVE to sessions with GUILD_MEMBERS. Frames are uncompressed
  * JSON text: discord.js only asks for zlib-stream when `zlib-sync` is installed, and then still
  * accepts text frames.
  *

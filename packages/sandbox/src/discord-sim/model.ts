@@ -45,6 +45,8 @@ export interface SimGuild {
   ownerId: string;
   /** The `#general`-like channel created with the guild. */
   defaultChannelId: string;
+  /** Where Discord posts join messages (Server Settings → System Messages); null when turned off. */
+  systemChannelId: string | null;
   channelIds: string[];
   roleIds: string[];
 }

@@ -28,7 +28,7 @@ import type { RateLimitControls } from './rate-limit.js';
 import { Intents } from './gateway.js';
 import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
 import type { SimChannel, SimCommand, SimGuild, SimMessage, SimRole, SimUser, UnknownRoute, Violation } from './model.js';
-import { apiChannel, apiMember, apiRole, apiVoiceState, guildCreatePayload } from './serialize.js';
+import { apiChannel, apiMember, apiRole, apiUser, apiVoiceState, guildCreatePayload } from './serialize.js';
 
 export class Simulator implements DiscordSimulator {
   readonly apiUrl: string;
@@ -138,6 +138,26 @@ export class Simulator implements DiscordSimulator {
     const state = { guildId, userId, channelId, sessionId: current?.sessionId ?? this.ctx.nextId(), selfMute: false, selfDeaf: false };
     store.voiceStates.set(key, state);
     this.ctx.gateway.dispatchTo(guildId, 'VOICE_STATE_UPDATE', apiVoiceState(store, state, 'update'), Intents.GuildVoiceStates);
+  }
+
+  removeMember(guildId: string, userId: string): void {
+    const member = this.ctx.store.memberOf(guildId, userId);
+    if (userId === this.ctx.store.botUserId) throw new Error('discord-sim: use removeBot to remove the bot');
+    this.ctx.store.members.delete(`${guildId}:${userId}`);
+    this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_REMOVE', { guild_id: guildId, user: apiUser(this.ctx.store.user(member.userId)) }, Intents.GuildMembers);
+  }
+
+  removeBot(guildId: string): void {
+    const guild = this.ctx.store.guild(guildId);
+    this.ctx.gateway.dispatchTo(guildId, 'GUILD_DELETE', { id: guildId });
+    this.ctx.store.removeBot(guild);
+  }
+
+  addBot(guildId: string): void {
+    const guild = this.ctx.store.guild(guildId);
+    if (this.ctx.store.hasBot(guildId)) throw new Error(`discord-sim: the bot is already in guild ${guildId}`);
+    this.ctx.store.addBot(guild);
+    this.ctx.gateway.dispatchTo(guildId, 'GUILD_CREATE', guildCreatePayload(this.ctx.store, guild));
   }
 
   addChannel(guildId: string, input: { name: string; type?: number }): SimChannel {

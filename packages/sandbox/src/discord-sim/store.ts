@@ -79,16 +79,37 @@ export class SimStore extends EventEmitter<StoreEvents> {
     const id = input.id ?? this.nextId();
     if (this.guilds.has(id)) throw new Error(`discord-sim: guild ${id} already exists`);
     const ownerId = input.ownerId ?? this.addUser({ username: `${input.name.toLowerCase().replace(/\W+/g, '-')}-owner` }).id;
-    const guild: SimGuild = { id, name: input.name, ownerId, defaultChannelId: '', channelIds: [], roleIds: [] };
+    const guild: SimGuild = { id, name: input.name, ownerId, defaultChannelId: '', systemChannelId: null, channelIds: [], roleIds: [] };
     this.guilds.set(id, guild);
     this.addRole(guild, { id, name: '@everyone', permissions: EVERYONE_PERMISSIONS, managed: false });
-    const botRole = this.addRole(guild, { name: 'bot', permissions: BOT_ROLE_PERMISSIONS, managed: true });
     guild.defaultChannelId = this.addChannel(guild, { name: 'general' }).id;
+    if (input.systemChannel !== false) guild.systemChannelId = guild.defaultChannelId;
     for (const channel of input.channels ?? []) this.addChannel(guild, channel);
     this.addMember(id, ownerId, {});
-    this.addMember(id, this.botUserId, {});
-    this.memberOf(id, this.botUserId).roles.push(botRole.id);
+    this.addBot(guild);
     return guild;
+  }
+
+  /** The bot joins: its member, with the managed role Discord creates for it. */
+  addBot(guild: SimGuild): void {
+    const botRole = this.addRole(guild, { name: 'bot', permissions: BOT_ROLE_PERMISSIONS, managed: true });
+    this.addMember(guild.id, this.botUserId, {}).roles.push(botRole.id);
+  }
+
+  /** The bot leaves: its member and managed role go (Discord deletes a bot's role with it). */
+  removeBot(guild: SimGuild): void {
+    const member = this.members.get(`${guild.id}:${this.botUserId}`);
+    if (!member) throw new Error(`discord-sim: the bot is not in guild ${guild.id}`);
+    this.members.delete(`${guild.id}:${this.botUserId}`);
+    for (const roleId of member.roles) {
+      if (!this.roles.get(roleId)?.managed) continue;
+      this.roles.delete(roleId);
+      guild.roleIds = guild.roleIds.filter((id) => id !== roleId);
+    }
+  }
+
+  hasBot(guildId: string): boolean {
+    return this.members.has(`${guildId}:${this.botUserId}`);
   }
 
   guild(id: string): SimGuild {

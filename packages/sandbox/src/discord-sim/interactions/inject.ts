@@ -37,6 +37,7 @@ function resolveOrigin(ctx: SimContext, origin: InteractionOrigin): Where {
   }
   const guild = ctx.store.guild(origin.guildId);
   if (!ctx.store.members.has(`${guild.id}:${userId}`)) fail(`user ${userId} is not a member of guild ${guild.id}`);
+  if (!ctx.store.hasBot(guild.id)) fail(`the bot is not in guild ${guild.id}: its commands are not offered there`);
   const channelId = origin.channelId ?? guild.defaultChannelId;
   if (ctx.store.channel(channelId).guildId !== guild.id) fail(`channel ${channelId} is not in guild ${guild.id}`);
   return { userId, guildId: guild.id, channelId };

@@ -9,10 +9,13 @@ export const unknownGuild = () => new DiscordApiError(404, 10004, 'Unknown Guild
 export const unknownChannel = () => new DiscordApiError(404, 10003, 'Unknown Channel');
 const unknownUser = () => new DiscordApiError(404, 10013, 'Unknown User');
 const unknownMember = () => new DiscordApiError(404, 10007, 'Unknown Member');
+/** What Discord answers about a server (or its channels) the bot is not in, or a channel it cannot see. */
+const missingAccess = () => new DiscordApiError(403, 50001, 'Missing Access');
 
 export function guildParam(ctx: SimContext, req: SimRequest): SimGuild {
   const guild = ctx.store.guilds.get(req.params.guild ?? '');
   if (!guild) throw unknownGuild();
+  if (!ctx.store.hasBot(guild.id)) throw missingAccess();
   return guild;
 }
 
@@ -20,7 +23,7 @@ export function guildParam(ctx: SimContext, req: SimRequest): SimGuild {
 export function channelParam(ctx: SimContext, req: SimRequest): SimChannel {
   const channel = ctx.store.channels.get(req.params.channel ?? '');
   if (!channel) throw unknownChannel();
-  if (channel.guildId && !channel.bot.botCanView) throw new DiscordApiError(403, 50001, 'Missing Access');
+  if (channel.guildId && (!channel.bot.botCanView || !ctx.store.hasBot(channel.guildId))) throw missingAccess();
   return channel;
 }
 
