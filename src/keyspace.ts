@@ -23,6 +23,10 @@ export function createKeyspace(prefix: string) {
       guildsByCompany: (companyId: string) => `${prefix}:company-guilds:${companyId}`,
       /** Set of every bound guild. */
       boundGuilds: () => `${prefix}:guilds`,
+      /** The binding of a server that removed the bot (JSON, expires): `/setup restore` brings it back. */
+      archivedBinding: (guildId: string) => `${prefix}:guild-archive:${guildId}`,
+      /** Claimed by the one process that welcomes a server joined at `joinedAt` (epoch ms). */
+      welcomeClaim: (guildId: string, joinedAt: number) => `${prefix}:guild-welcome:${guildId}:${joinedAt}`,
       /** Discord user → Valentina users, cached. */
       lookup: (discordUserId: string) => `${prefix}:ident:${discordUserId}`,
       /** One lookup at a time per Discord user. */

@@ -23,14 +23,22 @@ const ROLE_NAMES: Record<LookupEntry['role'], string> = {
   DEACTIVATED: 'deactivated',
 };
 
-/** What someone who cannot bind `company` is told (ephemeral), by why. */
+/** What a company admin is needed for: how the refusal says it, and the command to run again. */
+export const ADMIN_TASKS = {
+  connect: { verb: 'connect a server to it', command: '/setup connect' },
+  settings: { verb: "change this server's settings", command: '/setup settings' },
+  restore: { verb: "restore this server's setup", command: '/setup restore' },
+} as const;
+export type AdminTask = keyof typeof ADMIN_TASKS;
+
+/** What someone who cannot bind `company` (or do another admin `task`) is told (ephemeral), by why. */
 export const bindRefusal = {
-  notLinked: (company: string) =>
-    `Only an admin of **${company}** in Valentina can connect a server to it, and your Discord account isn't linked to Valentina yet. Run \`/link\` to connect it, then run \`/setup connect\` again.`,
-  notMember: (company: string) =>
-    `Your Valentina account isn't part of **${company}**, and only an admin of **${company}** can connect a server to it. Ask one of its admins to run \`/setup connect\` here.`,
-  notAdmin: (company: string, role: LookupEntry['role']) =>
-    `Only an admin of **${company}** in Valentina can connect a server to it; you are ${ROLE_NAMES[role]} there. Ask one of its admins to run \`/setup connect\` here, or to make you an admin in Valentina.`,
+  notLinked: (company: string, task: AdminTask = 'connect') =>
+    `Only an admin of **${company}** in Valentina can ${ADMIN_TASKS[task].verb}, and your Discord account isn't linked to Valentina yet. Run \`/link\` to connect it, then run \`${ADMIN_TASKS[task].command}\` again.`,
+  notMember: (company: string, task: AdminTask = 'connect') =>
+    `Your Valentina account isn't part of **${company}**, and only an admin of **${company}** can ${ADMIN_TASKS[task].verb}. Ask one of its admins to run \`${ADMIN_TASKS[task].command}\` here.`,
+  notAdmin: (company: string, role: LookupEntry['role'], task: AdminTask = 'connect') =>
+    `Only an admin of **${company}** in Valentina can ${ADMIN_TASKS[task].verb}; you are ${ROLE_NAMES[role]} there. Ask one of its admins to run \`${ADMIN_TASKS[task].command}\` here, or to make you an admin in Valentina.`,
   unreachable: (company: string) =>
     `The bot has no access to a company called "${company.slice(0, 50)}". Pick one from the list that appears as you type; it lists the companies you are an admin of that the bot can reach. If yours is missing, ask whoever runs this bot to have its Valentina API key granted access to that company (an owner of the company grants it in Valentina).`,
 };
@@ -39,7 +47,7 @@ export const bindRefusal = {
  * Throws a `UserError` unless the Discord user is, right now, an ADMIN of `company` in Valentina.
  * Resolves with their Valentina user id.
  */
-export async function requireCompanyAdmin(discordUserId: string, company: Named, deps: CompanyAdminDeps): Promise<{ userId: string }> {
+export async function requireCompanyAdmin(discordUserId: string, company: Named, deps: CompanyAdminDeps, task: AdminTask = 'connect'): Promise<{ userId: string }> {
   let entries = await deps.resolver.lookup(discordUserId);
   let entry = entries.find((e) => e.company_id === company.id);
   if (entry?.role !== 'ADMIN') {
@@ -48,9 +56,9 @@ export async function requireCompanyAdmin(discordUserId: string, company: Named,
     entries = await deps.resolver.lookup(discordUserId);
     entry = entries.find((e) => e.company_id === company.id);
   }
-  if (entries.length === 0) throw new UserError(bindRefusal.notLinked(company.name));
-  if (!entry) throw new UserError(bindRefusal.notMember(company.name));
-  if (entry.role !== 'ADMIN') throw new UserError(bindRefusal.notAdmin(company.name, entry.role));
+  if (entries.length === 0) throw new UserError(bindRefusal.notLinked(company.name, task));
+  if (!entry) throw new UserError(bindRefusal.notMember(company.name, task));
+  if (entry.role !== 'ADMIN') throw new UserError(bindRefusal.notAdmin(company.name, entry.role, task));
 
   let role: LookupEntry['role'];
   try {
@@ -59,14 +67,14 @@ export async function requireCompanyAdmin(discordUserId: string, company: Named,
   } catch (error) {
     if (!(error instanceof ValentinaForbiddenError || error instanceof ValentinaNotFoundError)) throw error;
     await deps.resolver.invalidate(discordUserId);
-    if (error instanceof ValentinaNotFoundError) throw new UserError(bindRefusal.notMember(company.name));
-    if (error.detail === 'User account is deactivated') throw new UserError(bindRefusal.notAdmin(company.name, 'DEACTIVATED'));
-    if (error.detail === 'User has not been approved yet') throw new UserError(bindRefusal.notAdmin(company.name, 'UNAPPROVED'));
+    if (error instanceof ValentinaNotFoundError) throw new UserError(bindRefusal.notMember(company.name, task));
+    if (error.detail === 'User account is deactivated') throw new UserError(bindRefusal.notAdmin(company.name, 'DEACTIVATED', task));
+    if (error.detail === 'User has not been approved yet') throw new UserError(bindRefusal.notAdmin(company.name, 'UNAPPROVED', task));
     throw new UserError(bindRefusal.unreachable(company.name));
   }
   if (role !== 'ADMIN') {
     await deps.resolver.invalidate(discordUserId);
-    throw new UserError(bindRefusal.notAdmin(company.name, role));
+    throw new UserError(bindRefusal.notAdmin(company.name, role, task));
   }
   return { userId: entry.user_id };
 }

@@ -23,6 +23,8 @@ export const GuildBindingSchema = z.object({
   xpConfirmAbove: z.number().int().min(0).max(1000).default(10),
   /** `/cp add` above this many cool points asks the granter to confirm first. */
   cpConfirmAbove: z.number().int().min(0).max(100).default(2),
+  /** Whether `/roll` answers are public or only shown to the roller when the roller does not say (absent: public). */
+  rollVisibility: z.enum(['public', 'private']).optional(),
   updatedBy: snowflake,
   updatedAt: z.string().datetime(),
 });
@@ -33,6 +35,17 @@ export type GuildBindingInput = Omit<GuildBinding, 'version' | 'updatedAt' | 'sh
   xpConfirmAbove?: number;
   cpConfirmAbove?: number;
 };
+
+/** How long the binding of a server that removed the bot is kept for `/setup restore`. */
+export const ARCHIVE_RETENTION_DAYS = 90;
+
+/** A binding put aside when the bot was removed from its server. */
+export const ArchivedBindingSchema = z.object({
+  binding: GuildBindingSchema,
+  archivedAt: z.string().datetime(),
+  expiresAt: z.string().datetime(),
+});
+export type ArchivedBinding = z.infer<typeof ArchivedBindingSchema>;
 
 export class GuildBindingStore {
   constructor(
@@ -67,6 +80,46 @@ export class GuildBindingStore {
     const tx = this.redis.multi().del(this.keys.guildBinding(guildId)).srem(this.keys.boundGuilds(), guildId);
     if (previous) tx.srem(this.keys.guildsByCompany(previous.companyId), guildId);
     await tx.exec();
+  }
+
+  /**
+   * The bot was removed from the server: its binding leaves the indexes (nothing is posted there any
+   * more) and is kept under the archive key for {@link ARCHIVE_RETENTION_DAYS} days. Null when it was not bound.
+   */
+  async archive(guildId: string, now: Date = new Date()): Promise<ArchivedBinding | null> {
+    const binding = await this.get(guildId);
+    if (!binding) return null;
+    const seconds = ARCHIVE_RETENTION_DAYS * 24 * 3600;
+    const archived: ArchivedBinding = {
+      binding,
+      archivedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
+    };
+    await this.redis
+      .multi()
+      .set(this.keys.archivedBinding(guildId), JSON.stringify(archived), 'EX', seconds)
+      .del(this.keys.guildBinding(guildId))
+      .srem(this.keys.boundGuilds(), guildId)
+      .srem(this.keys.guildsByCompany(binding.companyId), guildId)
+      .exec();
+    return archived;
+  }
+
+  /** The archived binding of a server that removed the bot, while it is kept. */
+  async archived(guildId: string): Promise<ArchivedBinding | null> {
+    const raw = await this.redis.get(this.keys.archivedBinding(guildId));
+    if (raw === null) return null;
+    try {
+      return ArchivedBindingSchema.parse(JSON.parse(raw));
+    } catch (error) {
+      this.logger?.warn({ guildId, err: error }, 'archived guild binding is unreadable; ignoring it');
+      return null;
+    }
+  }
+
+  /** Forgets the archive once the server is bound again (restored or connected anew). */
+  async dropArchive(guildId: string): Promise<void> {
+    await this.redis.del(this.keys.archivedBinding(guildId));
   }
 
   /** Every guild bound to the company (a company may be played in several servers). */
