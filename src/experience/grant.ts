@@ -54,6 +54,12 @@ export function validAmount(amount: number, kind: XpChangeKind = 'xp-add'): numb
   return amount;
 }
 
+/** What someone is told who names a member that left the server (their links stay in Valentina). */
+export function departedMessage(userId: string, kind: XpChangeKind): string {
+  const what = kind === 'cp-add' ? 'cool points' : 'XP';
+  return `<@${userId}> is not a member of this server any more, so I won't change their ${what} from here. Their Valentina account and its link to Discord are kept: once they rejoin, this works again (or change it in Valentina itself).`;
+}
+
 /** One change as the command asked for it: everything needed to make it now or after a confirmation. */
 export interface ExperienceChangeRequest {
   kind: XpChangeKind;
@@ -92,6 +98,8 @@ export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCo
   const binding = await requireBinding(interaction, deps);
   const amount = validAmount(interaction.options.getInteger('amount', true), kind);
   const member = interaction.options.getUser('user', true);
+  // Discord resolves a user option to a member only for people in the server.
+  if (interaction.inGuild() && !interaction.options.getMember('user')) throw new UserError(departedMessage(member.id, kind));
   const reason = interaction.options.getString('reason')?.trim() || null;
   const campaign = await chooseCampaign(interaction.options.getString('campaign'), binding, deps.directory);
   return {
