@@ -5,6 +5,7 @@
 import type { CommandModule } from '../src/discord/types.js';
 import { help } from './help.js';
 import { ping } from './ping.js';
+import { status } from './status.js';
 import { stats } from './stats.js';
 import { setup } from './setup.js';
 import { link } from './link.js';
@@ -16,4 +17,4 @@ import { notes } from './notes.js';
 import { xp } from './xp.js';
 import { cp } from './cp.js';
 
-export const commands: readonly CommandModule[] = [ping, help, setup, link, unlink, whoami, approvals, xp, cp, quickroll, notes, stats];
+export const commands: readonly CommandModule[] = [ping, status, help, setup, link, unlink, whoami, approvals, xp, cp, quickroll, notes, stats];

@@ -128,7 +128,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     budget,
     onResponse: (info) => {
       metrics.recordValentinaResponse(info);
-      valentinaHealth.record(info.status);
+      valentinaHealth.record(info.status, info.durationMs);
     },
     onSend: (info) => noteRequestSent(info.method),
   });
@@ -161,6 +161,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     valentina,
     budget,
     metrics,
+    valentinaHealth,
     bindings: new GuildBindingStore(redis, keys.identity, logger),
     resolver: new IdentityResolver({ client: valentina, redis, keys: keys.identity, logger }),
     oauthStates: new OAuthStateStore(redis, keys.identity),

@@ -23,6 +23,7 @@ import type { CompanyDirectory } from '../cache/directory.js';
 import type { NoteCaches } from '../cache/notes.js';
 import type { QuickrollCaches } from '../cache/quickrolls.js';
 import type { BotMetrics } from '../http/metrics.js';
+import type { ValentinaHealth } from '../http/valentina-health.js';
 import type { StatsCache } from '../stats/figures.js';
 import type { ChartWorkerPool } from '../stats/worker-pool.js';
 import type { GuildBindingStore } from '../identity/guild-binding.js';
@@ -43,6 +44,8 @@ export interface BotDeps {
   /** Valentina's request budget, shared by the deployment's processes (the client spends it; queued writes reserve from it). */
   budget: RedisRequestBudget;
   metrics: BotMetrics;
+  /** Whether Valentina answers, from the bot's own requests (`/readyz` and `/status`). */
+  valentinaHealth: Pick<ValentinaHealth, 'check' | 'status'>;
   /** Guild ↔ company bindings (named to fit `IdentityContextDeps` in src/identity/context.ts). */
   bindings: GuildBindingStore;
   /** Discord user → Valentina user, cached. */
