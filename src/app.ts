@@ -25,6 +25,7 @@ import { ValentinaHealth } from './http/valentina-health.js';
 import { createMetrics } from './http/metrics.js';
 import { RouteTable, startHttpServer, type RunningHttpServer } from './http/server.js';
 import { GuildBindingStore } from './identity/guild-binding.js';
+import { archiveRemovedGuild, welcomeJoinedGuild } from './identity/guild-lifecycle.js';
 import { OAuthStateStore } from './identity/oauth-state.js';
 import { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
@@ -319,7 +320,14 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await durable;
       if (roles.has('worker')) startWorkers();
       if (client && router) {
-        gateway = await startGateway({ client, router, deps, lease, onDirectMessage: options.onDirectMessage ?? saveNoteFromDm });
+        gateway = await startGateway({
+          client,
+          router,
+          deps,
+          lease,
+          onDirectMessage: options.onDirectMessage ?? saveNoteFromDm,
+          guilds: { joined: (guild) => welcomeJoinedGuild(guild, deps), removed: (guildId) => archiveRemovedGuild(guildId, deps) },
+        });
       }
     },
     stop() {

@@ -3,7 +3,7 @@
  * the DM handler, connection state in the logs, command registration before login, and the
  * readiness of every shard.
  */
-import { Events, Status, type Client } from 'discord.js';
+import { Events, Status, type Client, type Guild } from 'discord.js';
 import { sweepDirectMessageChannels } from './client.js';
 import { loggableError } from './errors.js';
 import { describeScope, registerCommands } from './register.js';
@@ -20,6 +20,8 @@ export interface GatewayOptions {
   onDirectMessage: DirectMessageHandler;
   /** Held while connected (src/discord/shard-lease.ts): login waits until this process holds its shards. */
   lease?: ShardLease;
+  /** The bot joined a server (not a start-up GUILD_CREATE) or was removed from one (not an outage). */
+  guilds?: { joined(guild: Guild): Promise<unknown>; removed(guildId: string): Promise<unknown> };
 }
 
 export interface RunningGateway {
@@ -33,7 +35,7 @@ export function shardsReady(client: Client): boolean {
   return client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
 }
 
-export async function startGateway({ client, router, deps, onDirectMessage, lease }: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway({ client, router, deps, onDirectMessage, lease, guilds }: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = deps;
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.MessageCreate, (message) => {
@@ -42,6 +44,11 @@ export async function startGateway({ client, router, deps, onDirectMessage, leas
       logger.warn({ kind: 'dm', userId: message.author.id, err: loggableError(error) }, 'direct message handler failed'),
     );
   });
+  if (guilds) {
+    // discord.js emits guildCreate only for a server new to it once connected, guildDelete only without `unavailable`.
+    client.on(Events.GuildCreate, (guild) => void guilds.joined(guild));
+    client.on(Events.GuildDelete, (guild) => void guilds.removed(guild.id));
+  }
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
