@@ -156,7 +156,10 @@ describe('/setup: who may bind a company', () => {
     const request = await stack.sim.waitForMessage({ channelId: stack.guild.defaultChannelId, predicate: (m) => JSON.stringify(m.embeds).includes(newcomer.id), timeoutMs: 15_000 });
     expect(request.embeds[0]!.title).toContain('Chicago by Night');
     expect((await bindings.guildsForCompany(chicago)).map((b) => b.guildId)).toEqual([stack.guild.id]);
-    // Their channels hold only the refusals shown to the person who ran /setup there, nothing posted by the bot itself.
-    for (const { guild } of strangers) expect(stack.sim.channelMessages(guild.defaultChannelId).filter((m) => m.interactionId === null)).toEqual([]);
+    // Their channels hold only the refusals shown to the person who ran /setup there and the welcome of the bot's arrival.
+    for (const { guild } of strangers) {
+      const posted = stack.sim.channelMessages(guild.defaultChannelId).filter((m) => m.interactionId === null);
+      expect(posted.map((m) => m.content.split('\n')[0])).toEqual([`Thanks for adding me to **${guild.name}**! I connect this server to a company in Valentina Noir: players link their accounts with \`/link\`, storytellers grant experience with \`/xp\` and \`/cp\`, everyone rolls their quickrolls with \`/quickroll\` and keeps notes by DM.`]);
+    }
   });
 });
