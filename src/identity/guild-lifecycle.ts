@@ -2,8 +2,10 @@
  * What happens when the bot joins or leaves a server.
  *
  * Joined: one short welcome saying how to connect the server (`/setup connect`, or `/setup restore`
- * when an earlier binding is archived), posted in the server's system messages channel, else in the
- * first text channel the bot may post in. discord.js reports a join (`guildCreate`) only for a server
+ * when an earlier binding is archived), sent by DM to whoever added the bot when the bot may read the
+ * audit log (its BOT_ADD entry; the bot does not ask for View Audit Log, so only where a server admin
+ * granted it), else posted in the server's system messages channel, else in the first text channel the
+ * bot may post in. discord.js reports a join (`guildCreate`) only for a server
  * that was not in its cache once connected — the GUILD_CREATEs of a start-up or of a new session are
  * `guildAvailable` — and the welcome is claimed in Redis per server and `joined_at`, so it goes out
  * once per join however many processes or sessions see it. A join older than {@link JOIN_WINDOW_MS}
@@ -13,7 +15,7 @@
  * `GuildBindingStore.archive`); deliveries still queued for its channels are refused by Discord and
  * dropped by the delivery worker.
  */
-import { ChannelType, PermissionFlagsBits, type Guild, type GuildBasedChannel } from 'discord.js';
+import { AuditLogEvent, ChannelType, PermissionFlagsBits, type Guild, type GuildBasedChannel } from 'discord.js';
 import type { BotDeps } from '../discord/types.js';
 import { loggableError } from '../discord/errors.js';
 import type { ArchivedBinding } from './guild-binding.js';
@@ -39,6 +41,17 @@ export function welcomeChannel(guild: Guild): string | null {
   return texts.find(canPost)?.id ?? null;
 }
 
+/**
+ * Who added the bot, from the audit log's BOT_ADD entry of this join; null when the bot may not read the
+ * audit log or finds no entry close to `joinedAt`.
+ */
+export async function whoAddedMe(guild: Guild, joinedAt: number): Promise<string | null> {
+  if (!guild.members.me?.permissions.has(PermissionFlagsBits.ViewAuditLog)) return null;
+  const log = await guild.fetchAuditLogs({ type: AuditLogEvent.BotAdd, limit: 10 }).catch(() => null);
+  const entry = log?.entries.find((e) => e.targetId === guild.client.user.id && Math.abs(e.createdTimestamp - joinedAt) <= JOIN_WINDOW_MS);
+  return entry?.executorId ?? null;
+}
+
 /** The welcome's text; `archived` when the server was connected before the bot was removed. */
 export function welcomeText(guildName: string, archived: ArchivedBinding | null): string {
   const intro = `Thanks for adding me to **${guildName}**! I connect this server to a company in Valentina Noir: players link their accounts with \`/link\`, storytellers grant experience with \`/xp\` and \`/cp\`, everyone rolls their quickrolls with \`/quickroll\` and keeps notes by DM.`;
@@ -49,7 +62,7 @@ export function welcomeText(guildName: string, archived: ArchivedBinding | null)
 }
 
 /** The bot joined `guild` (discord.js `guildCreate`): welcomes it once. Never throws. */
-export async function welcomeJoinedGuild(guild: Guild, deps: LifecycleDeps, now: number = Date.now()): Promise<'posted' | 'not-fresh' | 'claimed' | 'nowhere'> {
+export async function welcomeJoinedGuild(guild: Guild, deps: LifecycleDeps, now: number = Date.now()): Promise<'sent' | 'not-fresh' | 'claimed' | 'nowhere'> {
   const log = deps.logger.child({ guildId: guild.id });
   const joinedAt = guild.joinedTimestamp;
   if (now - joinedAt > JOIN_WINDOW_MS) {
@@ -59,19 +72,18 @@ export async function welcomeJoinedGuild(guild: Guild, deps: LifecycleDeps, now:
   try {
     const claimed = await deps.redis.set(deps.keys.identity.welcomeClaim(guild.id, joinedAt), '1', 'EX', WELCOME_CLAIM_SECONDS, 'NX');
     if (claimed === null) return 'claimed';
-    const channelId = welcomeChannel(guild);
-    if (!channelId) {
+    const adder = await whoAddedMe(guild, joinedAt);
+    const channelId = adder ? null : welcomeChannel(guild);
+    const to = adder ? ({ kind: 'dm', userId: adder } as const) : channelId ? ({ kind: 'channel', channelId } as const) : null;
+    if (!to) {
       log.warn('joined a server but may post in none of its text channels; no welcome sent');
       return 'nowhere';
     }
     const archived = await deps.bindings.archived(guild.id);
-    await deps.deliveries.enqueue(`guild-welcome:${guild.id}:${joinedAt}`, {
-      kind: 'channel',
-      channelId,
-      message: { content: welcomeText(guild.name, archived), allowed_mentions: { parse: [] } },
-    });
-    log.info({ channelId, archived: archived !== null }, 'joined a server; welcome queued');
-    return 'posted';
+    const message = { content: welcomeText(guild.name, archived), allowed_mentions: { parse: [] } };
+    await deps.deliveries.enqueue(`guild-welcome:${guild.id}:${joinedAt}`, { ...to, message });
+    log.info({ to: adder ? 'whoever added the bot' : channelId, archived: archived !== null }, 'joined a server; welcome queued');
+    return 'sent';
   } catch (error) {
     log.error({ err: loggableError(error) }, 'could not welcome a joined server');
     return 'nowhere';

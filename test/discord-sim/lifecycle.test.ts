@@ -1,5 +1,5 @@
 /** Server lifecycle as Discord shows it to a real discord.js client: the bot removed and added back, a member leaving. */
-import { GatewayIntentBits, type Client, type Guild, type GuildMember, type PartialGuildMember } from 'discord.js';
+import { AuditLogEvent, GatewayIntentBits, PermissionFlagsBits, type Client, type Guild, type GuildMember, type PartialGuildMember } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { BOT_TOKEN, connectClient, guildArrived, startSim } from './harness.js';
@@ -46,6 +46,30 @@ describe('discord-sim: server lifecycle', () => {
     expect(again.joinedTimestamp).toBeGreaterThan(firstJoin);
     expect(again.members.me?.roles.cache.some((role) => role.managed)).toBe(true);
     expect((await api(`/channels/${guild.defaultChannelId}/messages`, { method: 'POST', body: JSON.stringify({ content: 'back' }) })).status).toBe(200);
+  });
+
+  it('records who added the bot in the audit log, readable only with View Audit Log', async () => {
+    const owner = sim.addUser({ username: 'audit-owner' });
+    const closed = sim.addGuild({ name: 'Closed books', ownerId: owner.id });
+    await guildArrived(client, closed.id);
+    expect(await (await api(`/guilds/${closed.id}/audit-logs?action_type=28`)).json()).toMatchObject({ code: 50013, message: 'Missing Permissions' });
+
+    const open = sim.addGuild({ name: 'Open books', ownerId: owner.id, botPermissions: PermissionFlagsBits.ViewAuditLog });
+    const guild = await guildArrived(client, open.id);
+    const manager = sim.addUser({ username: 'audit-manager' });
+    sim.addMember(open.id, manager.id, { permissions: PermissionFlagsBits.ManageGuild });
+    const removed = new Promise((resolve) => client.once('guildDelete', resolve));
+    sim.removeBot(open.id);
+    await removed;
+    sim.addBot(open.id, { by: manager.id, botPermissions: PermissionFlagsBits.ViewAuditLog });
+    const back = await guildArrived(client, open.id);
+    expect(back).not.toBe(guild);
+    const log = await back.fetchAuditLogs({ type: AuditLogEvent.BotAdd, limit: 10 });
+    expect(log.entries.map((e) => [e.executorId, e.targetId])).toEqual([
+      [manager.id, client.user!.id],
+      [owner.id, client.user!.id],
+    ]);
+    expect((await api(`/guilds/${open.id}/audit-logs?limit=500`)).status).toBe(400);
   });
 
   it('a member leaving sends GUILD_MEMBER_REMOVE to sessions with the GuildMembers intent', async () => {

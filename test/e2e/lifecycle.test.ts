@@ -1,6 +1,6 @@
 /**
  * A server's life with the bot, end to end on the real bot process: the welcome when the bot is added
- * (once per join, in the right channel, not again on a new session or a restart), the archive when it is
+ * (once per join, to whoever added it or in the right channel, not again on a new session or a restart), the archive when it is
  * removed (nothing posted there any more, queued deliveries dropped) and `/setup restore` after it is
  * added back; a member who leaves and rejoins keeps their link, and XP changes for someone who left are
  * refused clearly.
@@ -79,6 +79,22 @@ describe('server lifecycle: joined, removed, restored; members leaving', () => {
     expect(again.content).toContain('`/setup connect`');
     expect(stack.sim.channelMessages(general).filter(isWelcome)).toHaveLength(1);
     expect(stack.sim.channelMessages(rules)).toEqual([]);
+  }, 30_000);
+
+  it('where the bot may read the audit log, welcomes whoever added it by DM instead', async () => {
+    const owner = stack.sim.addUser({ username: 'owner-audit' });
+    const manager = stack.sim.addUser({ username: 'manager-audit' });
+    const guild = stack.sim.addGuild({ name: 'Open Books', ownerId: owner.id, botPermissions: PermissionFlagsBits.ViewAuditLog });
+    stack.sim.addMember(guild.id, manager.id, { permissions: PermissionFlagsBits.ManageGuild });
+    const dm = await stack.sim.waitForMessage({ dmUserId: owner.id, predicate: isWelcome, timeoutMs: 15_000 });
+    expect(dm.content).toContain('**Open Books**');
+
+    // Removed, then added back by another server manager: the welcome goes to them.
+    stack.sim.removeBot(guild.id);
+    stack.sim.addBot(guild.id, { by: manager.id, botPermissions: PermissionFlagsBits.ViewAuditLog });
+    await stack.sim.waitForMessage({ dmUserId: manager.id, predicate: isWelcome, timeoutMs: 15_000 });
+    expect(stack.sim.dmMessages(owner.id).filter(isWelcome)).toHaveLength(1);
+    expect(welcomes(guild)).toEqual([]);
   }, 30_000);
 
   it('archives the binding when removed, drops deliveries to the server, and restores it when added back', async () => {

@@ -63,6 +63,15 @@ export interface AddGuildInput {
   channels?: { id?: string; name: string; type?: number }[];
   /** false: the server has no system messages channel; default `general`. */
   systemChannel?: boolean;
+  /** Extra permissions the owner grants the bot's role when adding it, e.g. `PermissionFlagsBits.ViewAuditLog`. */
+  botPermissions?: bigint;
+}
+
+/** Who adds the bot to a server, and with which extra permissions for its role. */
+export interface AddBotInput {
+  /** Default: the server's owner. Recorded as the audit log's BOT_ADD entry. */
+  by?: string;
+  botPermissions?: bigint;
 }
 
 export interface AddMemberInput {
@@ -244,8 +253,11 @@ export interface DiscordSimulator {
    * (without `unavailable`), and the bot's requests about the server answer 403 Missing Access.
    */
   removeBot(guildId: string): void;
-  /** A server manager adds the bot (back): a fresh member and managed role, then GUILD_CREATE. */
-  addBot(guildId: string): void;
+  /**
+   * A server manager adds the bot (back): a fresh member and managed role, a BOT_ADD audit log entry
+   * (readable with View Audit Log at `GET /guilds/{id}/audit-logs`), then GUILD_CREATE.
+   */
+  addBot(guildId: string, input?: AddBotInput): void;
   /** A new channel in the guild (text unless `type` says otherwise), announced to the bot. */
   addChannel(guildId: string, input: { name: string; type?: number }): SimChannel;
   setChannelPermissions(channelId: string, input: SetChannelPermissionsInput): void;

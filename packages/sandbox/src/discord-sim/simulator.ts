@@ -1,6 +1,7 @@
 /** The test-facing simulator object (see index.ts for an overview). */
 import type { Server } from 'node:http';
 import type {
+  AddBotInput,
   AddGuildInput,
   AddMemberInput,
   AddUserInput,
@@ -153,10 +154,10 @@ export class Simulator implements DiscordSimulator {
     this.ctx.store.removeBot(guild);
   }
 
-  addBot(guildId: string): void {
+  addBot(guildId: string, input: AddBotInput = {}): void {
     const guild = this.ctx.store.guild(guildId);
     if (this.ctx.store.hasBot(guildId)) throw new Error(`discord-sim: the bot is already in guild ${guildId}`);
-    this.ctx.store.addBot(guild);
+    this.ctx.store.addBot(guild, { by: input.by ?? guild.ownerId, botPermissions: input.botPermissions });
     this.ctx.gateway.dispatchTo(guildId, 'GUILD_CREATE', guildCreatePayload(this.ctx.store, guild));
   }
 

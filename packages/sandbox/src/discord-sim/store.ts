@@ -21,6 +21,18 @@ export const EVERYONE_PERMISSIONS =
 /** What the bot's managed role grants. */
 export const BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageMessages;
 
+/** Audit log action type of a bot added to a server. */
+export const AUDIT_BOT_ADD = 28;
+
+export interface SimAuditEntry {
+  id: string;
+  guildId: string;
+  /** Who did it. */
+  userId: string;
+  targetId: string;
+  actionType: number;
+}
+
 export interface StoreEvents {
   /** A message was created or changed (by anyone). */
   message: [message: SimMessage];
@@ -46,6 +58,8 @@ export class SimStore extends EventEmitter<StoreEvents> {
   readonly commandPermissions = new Map<string, CommandPermissionInput[]>();
   /** message id → emoji → user ids */
   readonly reactions = new Map<string, Map<string, string[]>>();
+  /** Audit log entries of every guild, oldest first (only BOT_ADD is recorded). */
+  readonly auditLog: SimAuditEntry[] = [];
 
   constructor(
     readonly nextId: SnowflakeFactory,
@@ -86,14 +100,16 @@ export class SimStore extends EventEmitter<StoreEvents> {
     if (input.systemChannel !== false) guild.systemChannelId = guild.defaultChannelId;
     for (const channel of input.channels ?? []) this.addChannel(guild, channel);
     this.addMember(id, ownerId, {});
-    this.addBot(guild);
+    this.addBot(guild, { by: ownerId, botPermissions: input.botPermissions });
     return guild;
   }
 
-  /** The bot joins: its member, with the managed role Discord creates for it. */
-  addBot(guild: SimGuild): void {
-    const botRole = this.addRole(guild, { name: 'bot', permissions: BOT_ROLE_PERMISSIONS, managed: true });
+  /** The bot joins: its member, with the managed role Discord creates for it; the audit log records who added it. */
+  addBot(guild: SimGuild, input: { by: string; botPermissions?: bigint | undefined }): void {
+    this.user(input.by);
+    const botRole = this.addRole(guild, { name: 'bot', permissions: BOT_ROLE_PERMISSIONS | (input.botPermissions ?? 0n), managed: true });
     this.addMember(guild.id, this.botUserId, {}).roles.push(botRole.id);
+    this.auditLog.push({ id: this.nextId(), guildId: guild.id, userId: input.by, targetId: this.botUserId, actionType: AUDIT_BOT_ADD });
   }
 
   /** The bot leaves: its member and managed role go (Discord deletes a bot's role with it). */

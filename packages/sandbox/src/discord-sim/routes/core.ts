@@ -1,4 +1,5 @@
 /** Gateway discovery, users, applications, guild and channel reads, DM channel creation. */
+import { PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
 import type { SimContext } from '../context.js';
 import { DiscordApiError, invalidFormBody, type SimRequest, type SimRoute } from '../http.js';
@@ -28,6 +29,14 @@ export function channelParam(ctx: SimContext, req: SimRequest): SimChannel {
 }
 
 const dmSchema = z.looseObject({ recipient_id: z.string() });
+const snowflakeParam = z.string().regex(/^\d{17,20}$/, 'Value is not snowflake.');
+const auditQuerySchema = z.looseObject({
+  action_type: z.coerce.number().int().min(1).optional(),
+  user_id: snowflakeParam.optional(),
+  before: snowflakeParam.optional(),
+  after: snowflakeParam.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
 
 export function coreRoutes(ctx: SimContext): SimRoute[] {
   const { store } = ctx;
@@ -162,6 +171,39 @@ export function coreRoutes(ctx: SimContext): SimRoute[] {
           return role ? [apiRole(role, store.botUserId)] : [];
         }),
       }),
+    },
+    {
+      method: 'GET',
+      pattern: '/guilds/:guild/audit-logs',
+      auth: 'bot',
+      handle: (req) => {
+        const guild = guildParam(ctx, req);
+        if (!(store.guildPermissions(guild.id, store.botUserId) & PermissionFlagsBits.ViewAuditLog)) {
+          throw new DiscordApiError(403, 50013, 'Missing Permissions');
+        }
+        const query = auditQuerySchema.safeParse(Object.fromEntries(req.query));
+        if (!query.success) throw invalidFormBody(query.error.issues[0]?.message ?? 'invalid query');
+        const { action_type: type, user_id: userId, before, after, limit } = query.data;
+        const entries = store.auditLog
+          .filter((e) => e.guildId === guild.id && (type === undefined || e.actionType === type) && (userId === undefined || e.userId === userId))
+          .filter((e) => (before === undefined || BigInt(e.id) < BigInt(before)) && (after === undefined || BigInt(e.id) > BigInt(after)))
+          .reverse()
+          .slice(0, limit);
+        const users = [...new Set(entries.flatMap((e) => [e.userId, e.targetId]))].map((id) => apiUser(store.user(id)));
+        return {
+          status: 200,
+          body: {
+            audit_log_entries: entries.map((e) => ({ id: e.id, user_id: e.userId, target_id: e.targetId, action_type: e.actionType, changes: [] })),
+            users,
+            integrations: [],
+            webhooks: [],
+            application_commands: [],
+            auto_moderation_rules: [],
+            guild_scheduled_events: [],
+            threads: [],
+          },
+        };
+      },
     },
     { method: 'GET', pattern: '/channels/:channel', auth: 'bot', handle: (req) => ({ status: 200, body: apiChannel(store, channelParam(ctx, req)) }) },
   ];
