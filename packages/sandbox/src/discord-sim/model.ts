@@ -51,6 +51,19 @@ export interface SimGuild {
   roleIds: string[];
 }
 
+/** Audit log action type of a bot added to a server. */
+export const AUDIT_BOT_ADD = 28;
+
+/** One audit log entry (the simulator records only BOT_ADD). */
+export interface SimAuditEntry {
+  id: string;
+  guildId: string;
+  /** Who did it. */
+  userId: string;
+  targetId: string;
+  actionType: number;
+}
+
 export interface SimMember {
   guildId: string;
   userId: string;

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { PermissionFlagsBits } from 'discord.js';
 import type { AddGuildInput, AddMemberInput, AddUserInput, CommandPermissionInput } from './api.js';
-import type { SimChannel, SimCommand, SimGuild, SimMember, SimMessage, SimRole, SimUser, SimVoiceState } from './model.js';
+import { AUDIT_BOT_ADD, type SimAuditEntry, type SimChannel, type SimCommand, type SimGuild, type SimMember, type SimMessage, type SimRole, type SimUser, type SimVoiceState } from './model.js';
 import type { SnowflakeFactory } from './snowflake.js';
 
 export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
@@ -20,18 +20,6 @@ export const EVERYONE_PERMISSIONS =
 
 /** What the bot's managed role grants. */
 export const BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageMessages;
-
-/** Audit log action type of a bot added to a server. */
-export const AUDIT_BOT_ADD = 28;
-
-export interface SimAuditEntry {
-  id: string;
-  guildId: string;
-  /** Who did it. */
-  userId: string;
-  targetId: string;
-  actionType: number;
-}
 
 export interface StoreEvents {
   /** A message was created or changed (by anyone). */
