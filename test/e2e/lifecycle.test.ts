@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/discord/register.js';
 import { GuildBindingStore } from '../../src/identity/guild-binding.js';
-import { queuePrefix } from '../../src/queue/connection.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import { DeliveryQueue, jobIdFor } from '../../src/queue/deliveries.js';
 import type { SimGuild, SimMessage, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
@@ -30,11 +30,11 @@ describe('server lifecycle: joined, removed, restored; members leaving', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    bindings = new GuildBindingStore(stack.redis.client, stack.redis.prefix);
+    bindings = new GuildBindingStore(stack.redis.client, createKeyspace(stack.redis.prefix).identity);
     // Global commands, so every server the bot joins offers them, as in production.
     await registerCommands({ rest: new REST({ api: stack.sim.apiUrl, version: '10' }).setToken(SIM_BOT_TOKEN), applicationId: SIM_APPLICATION_ID, commands, scope: { scope: 'global' } });
     queueRedis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-    deliveries = new DeliveryQueue({ connection: queueRedis, prefix: queuePrefix(stack.redis.prefix) });
+    deliveries = new DeliveryQueue({ connection: queueRedis, prefix: createKeyspace(stack.redis.prefix).queuePrefix });
   });
   afterAll(async () => {
     await deliveries?.close();

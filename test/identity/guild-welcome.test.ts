@@ -11,7 +11,7 @@ import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { JOIN_WINDOW_MS, welcomeJoinedGuild } from '../../src/identity/guild-lifecycle.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { createLogger } from '../../src/logger.js';
-import { createQueueConnection, queuePrefix } from '../../src/queue/connection.js';
+import { createQueueConnection } from '../../src/queue/connection.js';
 import { DeliveryQueue } from '../../src/queue/deliveries.js';
 import { connectClient, startSim } from '../discord-sim/harness.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
@@ -29,8 +29,9 @@ describe('welcome of a joined server', () => {
     sim = await startSim();
     redis = new Redis(redisUrl());
     queueConnection = createQueueConnection(redisUrl());
-    deliveries = new DeliveryQueue({ connection: queueConnection, prefix: queuePrefix(prefix) });
-    deps = { redis, keys: createKeyspace(prefix), bindings: new GuildBindingStore(redis, prefix), deliveries, logger: createLogger('silent') };
+    const keys = createKeyspace(prefix);
+    deliveries = new DeliveryQueue({ connection: queueConnection, prefix: keys.queuePrefix });
+    deps = { redis, keys, bindings: new GuildBindingStore(redis, keys.identity), deliveries, logger: createLogger('silent') };
     // Two sessions on the same shard: both receive every GUILD_CREATE.
     clients = [await connectClient(sim), await connectClient(sim)];
   });
