@@ -53,23 +53,23 @@ export function describeValentina(status: ValentinaStatus | null): { text: strin
 
 const QUEUES = {
   xp: 'XP and cool point changes waiting to be sent to Valentina',
-  deliveries: 'messages waiting to be posted (XP log, DMs, welcomes)',
-  approvals: 'approval requests waiting to be posted',
-  notes: 'notes from DMs waiting to be saved',
+  deliveries: 'Messages waiting to be posted (XP log, DMs, welcomes)',
+  approvals: 'Approval requests waiting to be posted',
+  notes: 'Notes from DMs waiting to be saved',
 } as const;
 
 export function statusEmbed(figures: StatusFigures): EmbedBuilder {
   const valentina = describeValentina(figures.valentina);
   const heartbeat = figures.heartbeatMs >= 0 ? `Discord heartbeat ${Math.round(figures.heartbeatMs)} ms` : 'Discord heartbeat not measured yet';
   const delays: string[] = [];
-  if (figures.budgetWaitMs === null) delays.push('the request budget could not be read (Redis is not answering)');
+  if (figures.budgetWaitMs === null) delays.push('The request budget could not be read (Redis is not answering)');
   else if (figures.budgetWaitMs >= NOTICEABLE_WAIT_MS) {
     delays.push(`Valentina's request budget is used up for now: commands wait about ${duration(figures.budgetWaitMs / 1000)} before they reach it`);
   }
   for (const [queue, what] of Object.entries(QUEUES) as Array<[keyof typeof QUEUES, string]>) {
     const count = figures.queued[queue];
     if (count === null) delays.push(`${what}: could not be counted`);
-    else if (count > 0) delays.push(`${count} ${what}`);
+    else if (count > 0) delays.push(`${what}: ${count}`);
   }
   const healthy = valentina.ok && delays.length === 0;
   return new EmbedBuilder()

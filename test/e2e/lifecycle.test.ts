@@ -172,6 +172,9 @@ describe('server lifecycle: joined, removed, restored; members leaving', () => {
     expect(field(view, 'Confirm XP grants above')).toBe('10 XP');
     expect(field(view, 'XP log channel')).toBe('none');
 
+    const campaigns = await stack.sim.autocomplete({ user: viktor, guildId: stack.guild.id, command: 'setup', subcommand: 'settings', options: { default_campaign: 'requ' }, focused: 'default_campaign' });
+    expect(campaigns).toContainEqual({ name: 'Requiem for the Loop', value: FIXTURE_IDS.campaigns.main });
+
     const log = stack.sim.addChannel(stack.guild.id, { name: 'xp-log' });
     const changed = await run(viktor, stack.guild.id, 'setup', 'settings', {
       roll_visibility: 'private',
@@ -232,5 +235,15 @@ describe('server lifecycle: joined, removed, restored; members leaving', () => {
     }
     await run(mara, stack.guild.id, 'whoami');
     expect((await run(mara, stack.guild.id, 'status')).embeds[0]!.fields?.find((f) => f.name === 'Valentina')?.value).toBe('answering normally');
+
+    // A message waiting to be posted (here: held back a minute) is a delay players are told about.
+    await deliveries.queue.add('channel', { kind: 'channel', channelId: stack.guild.defaultChannelId, message: { content: 'later' } }, { delay: 60_000, jobId: 'status-backlog' });
+    try {
+      const backlog = await run(mara, stack.guild.id, 'status');
+      expect(backlog.embeds[0]!.title).toBe('Some things are slow or not working');
+      expect(backlog.embeds[0]!.fields?.find((f) => f.name === 'Delays')?.value).toBe('• Messages waiting to be posted (XP log, DMs, welcomes): 1');
+    } finally {
+      await deliveries.queue.remove('status-backlog');
+    }
   }, 60_000);
 });
