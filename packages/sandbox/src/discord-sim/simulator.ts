@@ -145,6 +145,8 @@ export class Simulator implements DiscordSimulator {
     const member = this.ctx.store.memberOf(guildId, userId);
     if (userId === this.ctx.store.botUserId) throw new Error('discord-sim: use removeBot to remove the bot');
     this.ctx.store.members.delete(`${guildId}:${userId}`);
+    // Leaving the server also leaves its voice channels (Discord sends no VOICE_STATE_UPDATE of its own here).
+    this.ctx.store.voiceStates.delete(`${guildId}:${userId}`);
     this.ctx.gateway.dispatchTo(guildId, 'GUILD_MEMBER_REMOVE', { guild_id: guildId, user: apiUser(this.ctx.store.user(member.userId)) }, Intents.GuildMembers);
   }
 
