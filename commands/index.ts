@@ -13,8 +13,9 @@ import { unlink } from './unlink.js';
 import { whoami } from './whoami.js';
 import { approvals } from './approvals.js';
 import { quickroll } from './quickroll.js';
+import { roll } from './roll.js';
 import { notes } from './notes.js';
 import { xp } from './xp.js';
 import { cp } from './cp.js';
 
-export const commands: readonly CommandModule[] = [ping, status, help, setup, link, unlink, whoami, approvals, xp, cp, quickroll, notes, stats];
+export const commands: readonly CommandModule[] = [ping, status, help, setup, link, unlink, whoami, approvals, xp, cp, roll, quickroll, notes, stats];

@@ -38,7 +38,7 @@ const LAYERS: { name: string; paths: string[] }[] = [
     ],
   },
   { name: 'commands', paths: ['commands/'] },
-  { name: 'features', paths: ['src/approvals/', 'src/experience/', 'src/notes/', 'src/quickrolls/'] },
+  { name: 'features', paths: ['src/approvals/', 'src/experience/', 'src/notes/', 'src/quickrolls/', 'src/rolls/'] },
   { name: 'bot core', paths: ['src/discord/', 'src/identity/', 'src/queue/', 'src/http/'] },
   {
     name: 'clients and stores',

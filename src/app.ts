@@ -47,6 +47,7 @@ import { createXpQueue } from './experience/queued.js';
 import { ExperienceLocks } from './experience/serialize.js';
 import { createXpSessionQueue } from './experience/session-run.js';
 import { createNotesQueue } from './notes/queue.js';
+import { createRollRequestQueue } from './rolls/request-queue.js';
 import { lazyChartPool } from './stats/lazy-pool.js';
 
 /**
@@ -154,6 +155,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   xpQueue.on('error', quietQueueError('XP'));
   const xpSessionQueue = createXpSessionQueue(queueConnection, keys.queuePrefix);
   xpSessionQueue.on('error', quietQueueError('XP session'));
+  const rollRequests = createRollRequestQueue(queueConnection, keys.queuePrefix);
+  rollRequests.on('error', quietQueueError('roll request'));
   const deps: BotDeps = {
     config,
     logger,
@@ -179,6 +182,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     xpQueue,
     experienceLocks: new ExperienceLocks(redis),
     xpSessionQueue,
+    rollRequests,
     approvals,
     // A new, unapproved Valentina user: the storytellers get an approval request (src/approvals/).
     onAccountCreated: (user) => approvals.enqueue({ companyId: user.company_id, userId: user.id }),
@@ -275,6 +279,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     await closeQuietly('the notes queue', () => withTimeout(notesQueue.close(), 500));
     await closeQuietly('the XP queue', () => withTimeout(xpQueue.close(), 500));
     await closeQuietly('the XP session queue', () => withTimeout(xpSessionQueue.close(), 500));
+    await closeQuietly('the roll request queue', () => withTimeout(rollRequests.close(), 500));
     for (const connection of [redis, queueConnection]) {
       await closeQuietly('redis', async () => {
         if (connection.status === 'ready') await withTimeout(connection.quit(), 500);

@@ -67,6 +67,7 @@ const RATE_RULE = 'must be requests/seconds with whole numbers, e.g. 50/60';
 const RESERVE_RULE = 'must be a whole percentage from 0 to 90';
 const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 1000';
 const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
+const REQUEST_TTL_RULE = 'must be a number of seconds from 5 to 86400';
 
 /** What PUBLIC_URL is, for the line naming it when it is missing. */
 const PUBLIC_URL_MISSING =
@@ -121,6 +122,8 @@ const envSchema = z.object({
   SHARD_IDS: z.preprocess(emptyAsUndefined, shardIds.optional()),
   // Read by the notes feature (src/notes/settings.ts); checked here so a bad value stops start-up.
   NOTES_BURST_QUIET_MS: optional(z.coerce.number(QUIET_RULE).int(QUIET_RULE).min(250, QUIET_RULE).max(60_000, QUIET_RULE)),
+  // Read by the rolls feature (src/rolls/settings.ts).
+  ROLL_REQUEST_TTL_SECONDS: optional(z.coerce.number(REQUEST_TTL_RULE).int(REQUEST_TTL_RULE).min(5, REQUEST_TTL_RULE).max(86_400, REQUEST_TTL_RULE)),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -103,6 +103,19 @@ export function createKeyspace(prefix: string) {
       boardsOf: (companyId: string, userId: string) => `${prefix}:quickroll:boards:${companyId}:${userId}`,
     },
 
+    rolls: {
+      /** Cached living characters of a company, as staff or as a player sees them (`tier`). */
+      roster: (companyId: string, tier: 'staff' | 'player') => `${prefix}:roll:roster:${companyId}:${tier}`,
+      /** What "Roll again" and "Save as quickroll" need of a `/roll` result (JSON). */
+      made: (rollId: string) => `${prefix}:roll:made:${rollId}`,
+      /** Claimed once by the "Save as quickroll" that creates the quickroll of a roll. */
+      saved: (rollId: string) => `${prefix}:roll:saved:${rollId}`,
+      /** A roll request waiting for its player (JSON). */
+      request: (requestId: string) => `${prefix}:roll:request:${requestId}`,
+      /** Claimed once: by the press that rolls a request, or by its expiry. */
+      requestClaim: (requestId: string) => `${prefix}:roll:request:${requestId}:claim`,
+    },
+
     stats: {
       company: (companyId: string) => `${prefix}:stats:company:${companyId}`,
       user: (companyId: string, userId: string) => `${prefix}:stats:user:${companyId}:${userId}`,

@@ -78,6 +78,8 @@ export interface BotDeps {
   experienceLocks: ExperienceChangeLocks;
   /** Session awards, one job each, granting member by member (producer side; src/experience/session-run.ts). */
   xpSessionQueue: Queue;
+  /** Roll requests' expiry, one delayed job per request (producer side; src/rolls/request-queue.ts). */
+  rollRequests: Queue;
   /** Approval requests of new Valentina users, one job per (company, user) (src/approvals/queue.ts). */
   approvals: ApprovalRequests;
   /** What happens once linking created a new, unapproved Valentina user (app.ts: an approval request is queued). */

@@ -7,6 +7,7 @@ import { approvalWorker } from '../approvals/index.js';
 import { notesWorker } from '../notes/queue.js';
 import { xpWorker } from '../experience/queued.js';
 import { xpSessionWorker } from '../experience/session-run.js';
+import { rollRequestWorker } from '../rolls/expiry.js';
 import type { WorkerModule } from './worker-module.js';
 
-export const workers: WorkerModule[] = [approvalWorker, notesWorker, xpWorker, xpSessionWorker];
+export const workers: WorkerModule[] = [approvalWorker, notesWorker, xpWorker, xpSessionWorker, rollRequestWorker];
