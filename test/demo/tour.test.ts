@@ -103,6 +103,25 @@ describe('demo sandbox', () => {
     expect(sandbox.sim.violations).toEqual([]);
   });
 
+  it('rolls traits, rolls in secret for a player and lets the player press a roll request', async () => {
+    const text = await play([
+      'as mara',
+      '/roll dice pool:"Dexterity + Firearms" difficulty:7',
+      'as celeste',
+      '/roll dice pool:Wits difficulty:6 character:Lucien secret:true show_player:true',
+      '/roll request player:@mara pool:"Dexterity + Athletics" difficulty:6',
+      'as mara',
+      'click 1',
+    ]);
+    expect(text).toContain('Dexterity 3 + Firearms 2 = **5 dice** at difficulty **7**');
+    expect(text).toContain('[1] Roll again   [2] Save as quickroll');
+    expect(text).toContain('Secret roll. Also sent to @mara by DM.');
+    expect(text).toContain('Valentina bot (DM to mara):');
+    expect(text).toContain('@mara, @celeste asks you to roll **Dexterity + Athletics** at difficulty **6**');
+    expect(text.slice(text.lastIndexOf('mara> click 1'))).toContain('Dexterity 3 + Athletics 1 = **4 dice** at difficulty **6**');
+    expect(sandbox.sim.violations).toEqual([]);
+  });
+
   it('reads options with quotes', () => {
     expect(tokenize('/xp add user:@mara reason:"Great scene" amount:5')).toEqual(['/xp', 'add', 'user:@mara', 'reason:Great scene', 'amount:5']);
   });
