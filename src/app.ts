@@ -1,7 +1,7 @@
 /**
  * Wires the bot together by role (BOT_ROLES):
  *   gateway — the Discord client, the interaction router and DMs;
- *   worker  — queue workers (deliveries, approvals, notes, queued XP changes); each adds its close() to `closers`;
+ *   worker  — queue workers (deliveries, approvals, notes, queued XP changes, roll request expiry); each adds its close() to `closers`;
  *   http    — the routes features mount (the OAuth callback) on the public port, and /healthz, /readyz
  *             and /metrics on the ops port (OPS_HTTP_HOST, loopback by default).
  * Redis, the Valentina client, the identity stores, the queues' producer sides (deliveries, approvals, notes,
