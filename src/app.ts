@@ -39,6 +39,7 @@ import { RedisRequestBudget, ValentinaClient, withRequestPriority } from './vale
 import { CompanyDirectory } from './cache/directory.js';
 import { createNoteCaches } from './cache/notes.js';
 import { createQuickrollCaches } from './cache/quickrolls.js';
+import { createRollCaches } from './cache/rolls.js';
 import { createStatsCache } from './stats/figures.js';
 import { httpRoutes } from './http/routes.js';
 import { workers } from './queue/workers.js';
@@ -173,6 +174,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     directory: new CompanyDirectory({ redis, keys: keys.directory, valentina }),
     noteCaches: createNoteCaches(redis),
     quickrollCaches: createQuickrollCaches(redis),
+    rollCaches: createRollCaches(redis),
     statsCache: createStatsCache(redis),
     rest,
     queueConnection,

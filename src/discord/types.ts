@@ -22,6 +22,7 @@ import type { Queue } from 'bullmq';
 import type { CompanyDirectory } from '../cache/directory.js';
 import type { NoteCaches } from '../cache/notes.js';
 import type { QuickrollCaches } from '../cache/quickrolls.js';
+import type { RollCaches } from '../cache/rolls.js';
 import type { BotMetrics } from '../http/metrics.js';
 import type { ValentinaHealth } from '../http/valentina-health.js';
 import type { StatsCache } from '../stats/figures.js';
@@ -68,6 +69,8 @@ export interface BotDeps {
   noteCaches: NoteCaches;
   /** Quickrolls, characters, sheets and the trait catalogue behind `/quickroll` (src/quickrolls/catalogue.ts). */
   quickrollCaches: QuickrollCaches;
+  /** The company's characters behind `/roll` (src/rolls/roster.ts). */
+  rollCaches: RollCaches;
   /** `/stats` figures, a minute each (src/stats/figures.ts). */
   statsCache: StatsCache;
   /** Bursts of DMs waiting to become notes (producer side; src/notes/queue.ts). */

@@ -4,32 +4,13 @@
  * campaign, so a roll names both without another call. A player rolls only the characters they play;
  * a storyteller or admin rolls for any character, or an NPC pool with none.
  */
-import { z } from 'zod';
-import { CachedJson, pickChoice } from '../cache/cached-json.js';
+import { pickChoice } from '../cache/cached-json.js';
+import type { RosterEntry } from '../cache/rolls.js';
 import { UserError } from '../discord/errors.js';
 import type { BotDeps } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 
-const RosterSchema = z.array(
-  z.object({
-    id: z.string().uuid(),
-    name: z.string(),
-    type: z.enum(['PLAYER', 'NPC', 'STORYTELLER']),
-    playerId: z.string().uuid().nullable(),
-    campaignId: z.string().uuid().nullable(),
-  }),
-);
-export type RosterEntry = z.infer<typeof RosterSchema>[number];
-
-/** Seconds a roster is trusted (characters change in the web app too). */
-export const ROSTER_TTL_SECONDS = 120;
-
-const caches = new WeakMap<object, CachedJson<typeof RosterSchema>>();
-function cacheOf(deps: BotDeps): CachedJson<typeof RosterSchema> {
-  let cache = caches.get(deps.redis);
-  if (!cache) caches.set(deps.redis, (cache = new CachedJson(deps.redis, RosterSchema, ROSTER_TTL_SECONDS)));
-  return cache;
-}
+export type { RosterEntry };
 
 export const isStaff = (actor: Pick<Actor, 'role'>) => actor.role === 'ADMIN' || actor.role === 'STORYTELLER';
 const tierOf = (actor: Actor) => (isStaff(actor) ? 'staff' : 'player');
@@ -44,14 +25,14 @@ async function load(deps: BotDeps, actor: Actor): Promise<RosterEntry[]> {
 /** The company's living characters as the actor may see them (cached; `fresh` reads them again). */
 export async function rosterOf(deps: BotDeps, actor: Actor, fresh = false): Promise<RosterEntry[]> {
   const key = deps.keys.rolls.roster(actor.companyId, tierOf(actor));
-  if (!fresh) return cacheOf(deps).get(key, () => load(deps, actor));
+  if (!fresh) return deps.rollCaches.roster.get(key, () => load(deps, actor));
   const rows = await load(deps, actor);
-  await cacheOf(deps).set(key, rows);
+  await deps.rollCaches.roster.set(key, rows);
   return rows;
 }
 
 export function forgetRoster(deps: BotDeps, companyId: string): Promise<void> {
-  return Promise.all([cacheOf(deps).invalidate(deps.keys.rolls.roster(companyId, 'staff')), cacheOf(deps).invalidate(deps.keys.rolls.roster(companyId, 'player'))]).then(() => undefined);
+  return Promise.all([deps.rollCaches.roster.invalidate(deps.keys.rolls.roster(companyId, 'staff')), deps.rollCaches.roster.invalidate(deps.keys.rolls.roster(companyId, 'player'))]).then(() => undefined);
 }
 
 /** The living characters a Valentina user plays. */
