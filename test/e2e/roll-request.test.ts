@@ -126,7 +126,7 @@ describe('/roll request', () => {
 describe('/roll request expiry', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { ROLL_REQUEST_TTL_SECONDS: '5' } });
+    stack = await startStack({ env: { ROLL_REQUEST_TTL_SECONDS: '5' }, startTimeoutMs: 40_000 });
     await bindChicago(stack);
   });
   afterAll(async () => {
@@ -148,7 +148,7 @@ describe('/roll request pressed after it expired, before the worker marked it', 
   let stack: Stack;
   beforeAll(async () => {
     // No worker role in this process: the expiry job waits for a worker that is elsewhere (and late).
-    stack = await startStack({ env: { ROLL_REQUEST_TTL_SECONDS: '5', BOT_ROLES: 'gateway,http' } });
+    stack = await startStack({ env: { ROLL_REQUEST_TTL_SECONDS: '5', BOT_ROLES: 'gateway,http' }, startTimeoutMs: 40_000 });
     await bindChicago(stack);
   });
   afterAll(async () => {
