@@ -84,9 +84,13 @@ export async function createRequest(deps: BotDeps, actor: Actor, input: NewReque
     `<@${player.discordUserId}>, <@${origin.requesterId}> asks you to roll ${what(draft, label)}${input.comment ? ` — *${settings.comment}*` : ''}.\n` +
     `${input.secret ? '🔒 A secret roll: only the storyteller will see the result. ' : ''}Press **Roll** before the request expires ${at(expiresAt)}.`;
   const placeholder = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(pressId.encode({ q: origin.interactionId })).setLabel('Roll').setEmoji('🎲').setStyle(ButtonStyle.Primary));
-  const posted = (await deps.rest.post(Routes.channelMessages(origin.channelId), {
-    body: { content, components: [placeholder.toJSON()], allowed_mentions: { users: [player.discordUserId] } },
-  })) as RESTPostAPIChannelMessageResult;
+  const posted = (await deps.rest
+    .post(Routes.channelMessages(origin.channelId), { body: { content, components: [placeholder.toJSON()], allowed_mentions: { users: [player.discordUserId] } } })
+    .catch((error: unknown) => {
+      const status = (error as { status?: unknown }).status;
+      if (status === 403 || status === 404) throw new UserError(`The bot cannot post in <#${origin.channelId}>: it needs **View Channel** and **Send Messages** there. Ask in another channel, or ask a server manager to allow it.`);
+      throw error;
+    })) as RESTPostAPIChannelMessageResult;
   const request: RollRequest = RollRequestSchema.parse({
     ...draft,
     id: origin.interactionId,

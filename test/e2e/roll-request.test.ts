@@ -105,6 +105,17 @@ describe('/roll request', () => {
     expect(current(request).embeds).toHaveLength(0);
   });
 
+  it('says so when the bot cannot post the request in the channel', async () => {
+    const closed = stack.sim.addChannel(stack.guild.id, { name: 'backroom' });
+    stack.sim.setChannelPermissions(closed.id, { botCanSend: false });
+    const reply = await stack.sim
+      .slashCommand({ user: stack.users.celeste, guildId: stack.guild.id, channelId: closed.id, command: 'roll', subcommand: 'request', options: { player: stack.users.mara.id, pool: '3', difficulty: 6 } })
+      .then((ix) => ix.reply());
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toContain(`The bot cannot post in <#${closed.id}>: it needs **View Channel** and **Send Messages** there.`);
+    expect(stack.sim.channelMessages(closed.id).filter((m) => m.interactionId === null)).toEqual([]);
+  });
+
   it('asks a player of several characters which one rolls', async () => {
     const extra = stack.fake.store.createCharacter({ company_id: FIXTURE_IDS.companies.chicago, campaign_id: campaigns.main, name_first: 'Remy', name_last: 'Duval', character_class: 'MORTAL', type: 'PLAYER', user_player_id: users.bastien.id, user_creator_id: users.bastien.id });
     stack.fake.store.setCharacterTrait({ character_id: extra.id, trait_id: traits.wits, value: 4 });
