@@ -1,17 +1,17 @@
 /**
  * `/roll dice|request` — rolls as a table plays them: an ad-hoc pool of traits or dice for your
  * character (storytellers: for anyone, in secret if they like, or an NPC pool), and roll requests a
- * storyteller posts for one player to press. Results use `/quickroll`'s dice embed and count in `/stats`.
+ * storyteller posts for one player to press. Results use `/quickroll`'s dice message and Willpower
+ * reroll (whose buttons `/quickroll` routes) and count in `/stats`.
  */
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { componentRoute } from '../src/discord/components.js';
-import { UserError } from '../src/discord/errors.js';
 import type { CommandModule } from '../src/discord/types.js';
 import { requireBinding, resolveTarget, withActor } from '../src/identity/context.js';
 import { rollAutocomplete } from '../src/rolls/autocomplete.js';
-import { rollAgain, rollDice } from '../src/rolls/dice.js';
+import { rollDice } from '../src/rolls/dice.js';
 import { createRequest, openRequest, pickAndRoll, pickId, pressId, pressRoll } from '../src/rolls/request.js';
-import { againId, saveId } from '../src/rolls/roll.js';
+import { saveId } from '../src/rolls/roll.js';
 import { openSaveForm, saveFormId, saveFromForm } from '../src/rolls/save.js';
 import { COMMENT_MAX, DESPERATION, DIFFICULTY } from '../src/rolls/settings.js';
 
@@ -77,10 +77,6 @@ export const roll: CommandModule = {
   autocomplete: rollAutocomplete,
 
   components: [
-    componentRoute(againId, async (interaction, { r, o }, deps) => {
-      if (interaction.user.id !== o) throw new UserError(`Only <@${o}> can roll this again. Run \`/roll dice\` for a roll of your own.`);
-      return withActor(interaction, deps, async (actor) => ({ reply: await rollAgain(deps, actor, r, interaction.id, interaction.user.id) }));
-    }),
     componentRoute(saveId, (interaction, { r }, deps) => openSaveForm(deps, r, interaction.user.id)),
     componentRoute(saveFormId, (interaction, { r }, deps) => withActor(interaction, deps, async (actor) => ({ reply: await saveFromForm(deps, actor, interaction, r) }))),
     componentRoute(pressId, async (interaction, { q }, deps) => {

@@ -6,7 +6,7 @@
  * rolled once (the press claims it in Redis; the roll's idempotency key is the request's) and expires
  * after its time (src/rolls/expiry.ts edits the message then).
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Routes, StringSelectMenuBuilder, type APIEmbed, type RESTPostAPIChannelMessageResult } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Routes, StringSelectMenuBuilder, type RESTPostAPIChannelMessageResult } from 'discord.js';
 import { z } from 'zod';
 import { defineCustomId } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
@@ -15,7 +15,7 @@ import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import { poolLabel } from './pool.js';
 import { scheduleExpiry } from './request-queue.js';
-import { checkSettings, makeRoll, parseFor, resultMessage, RollSettingsSchema, type RollInput } from './roll.js';
+import { checkSettings, makeRoll, parseFor, resultMessage, rollEmbedOf, RollSettingsSchema, type RollInput } from './roll.js';
 import { isStaff, playedBy, rosterOf, type RosterEntry } from './roster.js';
 import { describeDuration, REQUEST_MEMORY_SECONDS, requestTtlSeconds } from './settings.js';
 
@@ -182,7 +182,9 @@ async function fulfil(deps: BotDeps, actor: Actor, request: RollRequest, charact
     // The request's id keys the roll: however often it is pressed, Valentina records it once.
     const outcome = await makeRoll(deps, actor, input, `${request.id}:roll-request`);
     label = poolLabel(outcome.pool);
-    result = resultMessage(outcome, { rollerId: actor.discordUserId, ephemeral: false, buttons: false });
+    result = request.secret
+      ? { embeds: [rollEmbedOf(outcome, actor.discordUserId)] }
+      : await resultMessage(deps, actor, outcome, { rollerId: actor.discordUserId, ephemeral: false, save: false });
   } catch (error) {
     await deps.redis.eval(RELEASE, 1, claimKey, token).catch(() => undefined);
     throw error;
@@ -190,7 +192,7 @@ async function fulfil(deps: BotDeps, actor: Actor, request: RollRequest, charact
   await deps.redis.set(claimKey, 'rolled', 'EX', REQUEST_MEMORY_SECONDS);
   const done = `${what(request, label)}${character ? ` for **${character.name}**` : ''}`;
   if (request.secret) {
-    const embeds = (result.embeds ?? []).map((embed) => ('toJSON' in embed ? embed.toJSON() : embed) as APIEmbed as Record<string, unknown>);
+    const embeds = (result.embeds ?? []) as Array<Record<string, unknown>>;
     await deps.deliveries.enqueue(`roll-request:${request.id}`, {
       kind: 'dm',
       userId: request.requesterDiscordId,

@@ -1,8 +1,8 @@
 /**
  * One ad-hoc roll (R2): the pool counted from the character's sheet (cached, as `/quickroll` keeps
  * it), recorded in Valentina with its traits, character and campaign so `/stats` counts it, and shown
- * with the dice embed `/quickroll` uses. On a warm cache the roll is the only call. What "Roll again"
- * and "Save as quickroll" need is kept in Redis under the roll's id, so the buttons' ids stay short.
+ * with `/quickroll`'s dice message and Willpower reroll. On a warm cache the roll is the only call. What
+ * "Save as quickroll" needs is kept in Redis under the roll's id, so the button's id stays short.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import { z } from 'zod';
@@ -12,15 +12,14 @@ import { snowflake } from '../discord/snowflake.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
 import { sheetOf, traitCatalogue } from '../quickrolls/catalogue.js';
-import { rollEmbed } from '../quickrolls/embed.js';
+import { rollEmbed, type RollView } from '../quickrolls/embed.js';
+import { rollMessage } from '../quickrolls/reroll.js';
 import { forgetStatistics } from '../stats/figures.js';
 import { ValentinaOutcomeUnknownError, ValentinaValidationError, type DiceRoll } from '../valentina/index.js';
-import { countPool, parsePool, poolLabel, poolText, splitPool, type CountedPool, type ParsedPool } from './pool.js';
+import { countPool, parsePool, poolLabel, splitPool, type CountedPool, type ParsedPool } from './pool.js';
 import { forgetRoster, type RosterEntry } from './roster.js';
 import { COMMENT_MAX, DESPERATION, DIFFICULTY, MADE_TTL_SECONDS, POOL_DICE } from './settings.js';
 
-/** "Roll again": the roll it repeats and the only member who may press it. */
-export const againId = defineCustomId('roll.again', z.object({ r: z.string().uuid(), o: snowflake }));
 /** "Save as quickroll": the roll whose traits become the quickroll (its roller is kept with the roll). */
 export const saveId = defineCustomId('roll.save', z.object({ r: z.string().uuid() }));
 
@@ -31,16 +30,11 @@ export const RollSettingsSchema = z.object({
 });
 export type RollSettings = z.infer<typeof RollSettingsSchema>;
 
-/** A roll as it can be made again: kept under `rolls.made(<roll id>)`. */
-export const MadeRollSchema = RollSettingsSchema.extend({
+/** What "Save as quickroll" needs of a roll: kept under `rolls.made(<roll id>)`. */
+export const MadeRollSchema = z.object({
   companyId: z.string().uuid(),
   rollerDiscordId: snowflake,
-  pool: z.string().min(1).max(300),
-  characterId: z.string().uuid().nullable(),
-  campaignId: z.string().uuid().nullable(),
-  /** Shown to the roller only (a secret roll, or a server whose rolls are private). */
-  ephemeral: z.boolean(),
-  traitNames: z.array(z.string()),
+  traitNames: z.array(z.string()).min(1),
 });
 export type MadeRoll = z.infer<typeof MadeRollSchema>;
 
@@ -143,48 +137,37 @@ async function explain(deps: BotDeps, actor: Actor, error: unknown, character: R
 }
 
 export interface ShowOptions {
+  /** Discord id of the member who rolled: the only one who may reroll it (and save it). */
   rollerId: string;
   ephemeral: boolean;
-  /** Roll again and Save as quickroll (off for a request's roll). */
-  buttons: boolean;
+  /** Offer "Save as quickroll" (pools of traits only). */
+  save: boolean;
 }
 
-/** The dice embed (`/quickroll`'s), with Roll again and, for a pool of traits, Save as quickroll. */
-export function resultMessage(outcome: RollOutcome, show: ShowOptions): ReplyMessage {
-  const { roll, pool, counted } = outcome;
-  const embed = rollEmbed({
-    characterName: outcome.character?.name ?? 'NPC',
-    quickrollName: poolLabel(pool),
-    pool: counted.parts,
-    missing: counted.missing,
-    roll,
-    rollerId: show.rollerId,
-  });
-  const buttons = [new ButtonBuilder().setCustomId(againId.encode({ r: roll.id, o: show.rollerId })).setLabel('Roll again').setEmoji('🎲').setStyle(ButtonStyle.Secondary)];
-  if (pool.traits.length > 0) buttons.push(new ButtonBuilder().setCustomId(saveId.encode({ r: roll.id })).setLabel('Save as quickroll').setEmoji('💾').setStyle(ButtonStyle.Secondary));
-  return {
-    embeds: [embed],
-    components: show.buttons ? [new ActionRowBuilder<ButtonBuilder>().addComponents(...buttons)] : [],
-    allowedMentions: { parse: [] },
-    ephemeral: show.ephemeral,
-  };
+/** How the dice embed names the roll. */
+function viewOf(outcome: RollOutcome, rollerId: string): RollView {
+  return { characterName: outcome.character?.name ?? 'NPC', quickrollName: poolLabel(outcome.pool), pool: outcome.counted.parts, missing: outcome.counted.missing, roll: outcome.roll, rollerId };
 }
 
-/** Keeps what the buttons of a shown roll need. */
-export async function rememberRoll(deps: BotDeps, actor: Actor, outcome: RollOutcome, input: RollInput, rollerDiscordId: string, ephemeral: boolean): Promise<void> {
-  const made: MadeRoll = {
-    companyId: actor.companyId,
-    rollerDiscordId,
-    pool: poolText(outcome.pool),
-    difficulty: input.difficulty,
-    desperation: input.desperation,
-    comment: input.comment,
-    characterId: outcome.character?.id ?? null,
-    campaignId: input.campaignId,
-    ephemeral,
-    traitNames: outcome.pool.traits.map((t) => t.name),
-  };
-  await deps.redis.set(deps.keys.rolls.made(outcome.roll.id), JSON.stringify(MadeRollSchema.parse(made)), 'EX', MADE_TTL_SECONDS);
+/** The dice embed alone, for a copy sent by DM (no controls: a reroll happens where the roll was shown). */
+export function rollEmbedOf(outcome: RollOutcome, rollerId: string): Record<string, unknown> {
+  return rollEmbed(viewOf(outcome, rollerId)).toJSON() as Record<string, unknown>;
+}
+
+/**
+ * The roll's message: `/quickroll`'s dice embed and Willpower reroll (its rules and state, src/quickrolls/reroll.ts),
+ * plus "Save as quickroll" for a pool of traits, whose roller and traits are kept under the roll's id.
+ */
+export async function resultMessage(deps: BotDeps, actor: Actor, outcome: RollOutcome, show: ShowOptions): Promise<ReplyMessage> {
+  const message = await rollMessage(deps, actor.companyId, viewOf(outcome, show.rollerId), show.rollerId);
+  const components = [...(message.components ?? [])];
+  if (show.save && outcome.pool.traits.length > 0) {
+    const made: MadeRoll = { companyId: actor.companyId, rollerDiscordId: show.rollerId, traitNames: outcome.pool.traits.map((t) => t.name) };
+    await deps.redis.set(deps.keys.rolls.made(outcome.roll.id), JSON.stringify(MadeRollSchema.parse(made)), 'EX', MADE_TTL_SECONDS);
+    const save = new ButtonBuilder().setCustomId(saveId.encode({ r: outcome.roll.id })).setLabel('Save as quickroll').setEmoji('💾').setStyle(ButtonStyle.Secondary);
+    components.push(new ActionRowBuilder<ButtonBuilder>().addComponents(save));
+  }
+  return { ...message, components, allowedMentions: { parse: [] }, ephemeral: show.ephemeral };
 }
 
 export async function loadMadeRoll(deps: BotDeps, rollId: string): Promise<MadeRoll | null> {

@@ -4,7 +4,7 @@
  * - Difficulty 1–10 (Valentina does not range-check it), desperation dice 0–5, a pool of 1–50 dice.
  * - A roll request waits {@link requestTtlSeconds} for its player (default 30 minutes;
  *   `ROLL_REQUEST_TTL_SECONDS`, 5–86400, tunes it, e.g. for tests and demos), then expires.
- * - "Roll again" and "Save as quickroll" work for a day after the roll.
+ * - "Save as quickroll" works for a day after the roll (the reroll has its own rules: src/quickrolls/reroll.ts).
  */
 import { z } from 'zod';
 
@@ -12,7 +12,7 @@ export const DIFFICULTY = { min: 1, max: 10 } as const;
 export const DESPERATION = { min: 0, max: 5, default: 0 } as const;
 export const POOL_DICE = { min: 1, max: 50 } as const;
 export const COMMENT_MAX = 200;
-/** How long a roll's buttons keep working. */
+/** How long "Save as quickroll" keeps working. */
 export const MADE_TTL_SECONDS = 24 * 3600;
 /** How long an expired or rolled request is remembered, to tell "expired" from "unknown". */
 export const REQUEST_MEMORY_SECONDS = 24 * 3600;

@@ -127,7 +127,7 @@ describe('/roll dice', () => {
     const dm = await stack.sim.waitForMessage({ dmUserId: stack.users.mara.id, timeoutMs: 10_000 });
     expect(dm.content).toContain('rolled in secret for **Lucien');
     expect(dm.embeds[0]!.title).toBe(`🎲 ${LUCIEN} — Wits`);
-    expect(stack.sim.channelMessages(stack.guild.defaultChannelId).some((m) => (m.flags & 64) === 0 && m.embeds[0]?.footer?.text === secret.embeds[0]!.footer?.text)).toBe(false);
+    expect(stack.sim.channelMessages(stack.guild.defaultChannelId).some((m) => (m.flags & 64) === 0 && m.embeds[0]?.description === secret.embeds[0]!.description)).toBe(false);
 
     const calls = rollRequests().length;
     const refused = await roll('mara', { pool: 'Wits', difficulty: 6, secret: true });
@@ -160,18 +160,20 @@ describe('/roll dice', () => {
       const now = stack.sim.channelMessages(result.message.channelId).find((m) => m.id === result.message.id);
       return now?.components.flatMap((row) => row.components ?? []).some((c) => c.label?.startsWith('Saved as') && c.disabled === true) ?? false;
     });
-    expect((await roll('mara', { pool: '3', difficulty: 6 })).message.components[0]!.components!.map((c) => c.label)).toEqual(['Roll again']);
+    expect((await roll('mara', { pool: '3', difficulty: 6 })).message.components.flatMap((row) => row.components ?? []).map((c) => c.label)).not.toContain('Save as quickroll');
   });
 
-  it('rolls again for the roller only, as a new roll', async () => {
+  it("offers the roller /quickroll's Willpower reroll, recorded as a new roll of the rerolled dice", async () => {
+    stack.fake.forceDice([1, 2, 3, 8, 9]);
     const first = await roll('mara', { pool: 'Wits + Awareness', difficulty: 8 });
-    const refused = await (await click('bastien', first.message, 'Roll again')).reply();
-    expect(refused.content).toContain(`Only <@${stack.users.mara.id}> can roll this again`);
-    const rolls = stack.fake.store.diceRolls.size;
-    const again = await (await click('mara', first.message, 'Roll again')).reply();
-    expect(again.embeds[0]!.description).toContain('Wits 3 + Awareness 2 = **5 dice** at difficulty **8**');
-    expect(stack.fake.store.diceRolls.size).toBe(rolls + 1);
-    expect(rollRequests().at(-1)!.headers['idempotency-key']).toMatch(/:roll-again$/);
+    const button = first.message.components.flatMap((row) => row.components ?? []).find((c) => c.label?.startsWith('Reroll'))!;
+    expect(button.label).toBe('Reroll 3 failed dice');
+    const refused = await (await stack.sim.clickButton({ user: stack.users.bastien, guildId: stack.guild.id, message: first.message, customId: button.custom_id! })).reply();
+    expect(refused.content).toContain(`Only <@${stack.users.mara.id}> can reroll this`);
+    stack.fake.forceDice([10, 9, 8]);
+    const rerolled = await (await stack.sim.clickButton({ user: stack.users.mara, guildId: stack.guild.id, message: first.message, customId: button.custom_id! })).reply();
+    expect(rerolled.embeds[0]!.fields!.some((f) => f.name.includes('Reroll'))).toBe(true);
+    expect(rollRequests().at(-1)!.body).toMatchObject({ num_dice: 3, difficulty: 8, character_id: characters.lucien, campaign_id: campaigns.main, trait_ids: [] });
   });
 
   it("shows rolls to the roller only on a server whose roll visibility is private", async () => {
