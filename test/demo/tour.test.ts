@@ -114,7 +114,7 @@ describe('demo sandbox', () => {
       'click 1',
     ]);
     expect(text).toContain('Dexterity 3 + Firearms 2 = **5 dice** at difficulty **7**');
-    expect(text).toMatch(/\[1\] Reroll [^\n]*   \[2\] Save as quickroll/);
+    expect(text).toMatch(/\[1\] Reroll [^\n]* {3}\[2\] Save as quickroll/);
     expect(text).toContain('Secret roll. Also sent to @mara by DM.');
     expect(text).toContain('Valentina bot (DM to mara):');
     expect(text).toContain('@mara, @celeste asks you to roll **Dexterity + Athletics** at difficulty **6**');
