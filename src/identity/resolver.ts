@@ -163,7 +163,12 @@ export class IdentityResolver {
         await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
         const fresh = await this.readCache(discordUserId);
         if (fresh) return fresh;
-        if (!(await redis.exists(lockKey))) break;
+        if (!(await redis.exists(lockKey))) {
+          // The holder may have written the cache and released the lock since the read above.
+          const written = await this.readCache(discordUserId);
+          if (written) return written;
+          break;
+        }
       }
     }
     try {
