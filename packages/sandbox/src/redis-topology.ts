@@ -47,12 +47,27 @@ export interface SentinelGroup {
   readonly sentinelNodes: RedisNode[];
   /** The port the first sentinel names as the primary now. */
   primaryPort(): Promise<number>;
-  /** Forces a failover to a replica; resolves with the new primary's port once it accepts writes. */
+  /**
+   * Forces a failover to a replica; resolves with the new primary's port once the sentinel announced
+   * it (`+switch-master`) and it accepts writes. `timeoutMs` only bounds a failover that never comes.
+   */
   failover(timeoutMs?: number): Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function startSentinelGroup(options: { name?: string; replicas?: number; sentinels?: number } = {}): Promise<SentinelGroup> {
+export interface SentinelGroupOptions {
+  name?: string;
+  replicas?: number;
+  sentinels?: number;
+  /**
+   * How long the primary may not answer before the sentinels fail over on their own; default 60 s, so
+   * that a slow machine (a loaded test run) never starts a failover nobody asked for. Tests force theirs
+   * with {@link SentinelGroup.failover}.
+   */
+  downAfterMs?: number;
+}
+
+export async function startSentinelGroup(options: SentinelGroupOptions = {}): Promise<SentinelGroup> {
   const name = options.name ?? 'mymaster';
   const servers: RedisServerHandle[] = [];
   try {
@@ -71,8 +86,9 @@ export async function startSentinelGroup(options: { name?: string; replicas?: nu
         startRedisServer({
           sentinel: [
             `sentinel monitor ${name} 127.0.0.1 ${primary.port} 1`,
-            `sentinel down-after-milliseconds ${name} 1000`,
-            `sentinel failover-timeout ${name} 5000`,
+            `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 60_000}`,
+            // Bounds each step of a failover (and the wait before another try): generous on a busy machine.
+            `sentinel failover-timeout ${name} 60000`,
           ],
         }),
       ),
@@ -90,7 +106,7 @@ export async function startSentinelGroup(options: { name?: string; replicas?: nu
         (r) => r.flags === 'slave' && r['master-link-status'] === 'ok',
       ).length;
     };
-    await until('the replicas to sync and the sentinel to see them', 10_000, async () =>
+    await until('the replicas to sync and the sentinel to see them', 30_000, async () =>
       (await healthyReplicas()) >= replicas.length ? true : undefined,
     );
     return {
@@ -99,15 +115,41 @@ export async function startSentinelGroup(options: { name?: string; replicas?: nu
       sentinels,
       sentinelNodes: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       primaryPort,
-      async failover(timeoutMs = 10_000) {
+      async failover(timeoutMs = 60_000) {
         const before = await primaryPort();
-        await redisCommand(sentinelPort, 'SENTINEL', 'failover', name);
-        return until('the failover to a replica', timeoutMs, async () => {
-          const now = await primaryPort();
-          if (now === before) return undefined;
-          const role = (await redisCommand(now, 'ROLE')) as [string];
-          return role[0] === 'master' ? now : undefined;
-        });
+        // The sentinel's own announcement that the primary changed, subscribed to before asking for it.
+        const events = new Redis({ port: sentinelPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+        events.on('error', () => undefined);
+        try {
+          await events.connect();
+          const switched = new Promise<number>((resolve) => {
+            events.on('message', (_channel: string, message: string) => {
+              // "<name> <old-ip> <old-port> <new-ip> <new-port>"
+              const [master, , , , port] = message.split(' ');
+              if (master === name && Number(port) !== before) resolve(Number(port));
+            });
+          });
+          await events.subscribe('+switch-master');
+          // Refused while the sentinel has not yet judged a replica fit to promote (NOGOODSLAVE): ask
+          // again. INPROG: a failover is already under way, and its +switch-master will come.
+          await until('the sentinel to accept the failover', timeoutMs, () =>
+            redisCommand(sentinelPort, 'SENTINEL', 'failover', name).then(
+              () => true,
+              (error: Error) => (/INPROG/.test(error.message) ? true : undefined),
+            ),
+          );
+          let timer: NodeJS.Timeout | undefined;
+          const promoted = await Promise.race([
+            switched,
+            new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no +switch-master from the sentinel within ${timeoutMs} ms`)), timeoutMs))),
+          ]).finally(() => clearTimeout(timer));
+          return await until('the promoted replica to accept writes', timeoutMs, async () => {
+            const role = (await redisCommand(promoted, 'ROLE')) as [string];
+            return role[0] === 'master' ? promoted : undefined;
+          });
+        } finally {
+          events.disconnect();
+        }
       },
       stop: () => stopAll(servers),
     };
