@@ -10,6 +10,7 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { bindChicago, SIM_BOT_TOKEN, startStack, type Stack } from '../support/bot-process.js';
 import { createKeyspace } from '../../src/keyspace.js';
+import { waitForIdleQueues } from '../support/queues.js';
 
 const { chicago, anarch } = FIXTURE_IDS.companies;
 
@@ -61,7 +62,7 @@ describe('approvals', () => {
     const request = await waitForRequest(ghoul.id);
     const userId = valentinaUser('ghoulfriend')!.id;
     for (let i = 0; i < 3; i += 1) await queue.enqueue({ companyId: chicago, userId });
-    await new Promise((r) => setTimeout(r, 1_000));
+    await waitForIdleQueues(connection, stack.redis.prefix); // every enqueued job ran
     expect(requestFor(ghoul.id)).toHaveLength(1);
     expect(request.embeds[0]!.title).toContain('Chicago by Night');
     expect(request.embeds[0]!.fields?.some((f) => f.name === 'Email')).toBe(false);
@@ -201,7 +202,7 @@ describe('approvals', () => {
     // Enqueued again by the next run: nothing new is posted.
     const before = stack.sim.channelMessages(channelId).length;
     await reconcileNow();
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForIdleQueues(connection, stack.redis.prefix); // the run and whatever it enqueued are done
     expect(stack.sim.channelMessages(channelId)).toHaveLength(before);
 
     for (const who of [stack.users.viktor, stack.users.celeste]) {

@@ -60,14 +60,14 @@ describe('identity: /setup, /link, /unlink, /whoami', () => {
   });
 
   it('refuses a channel the bot cannot post in, naming the missing permission', async () => {
+    // The CHANNEL_UPDATE goes out on the guild's gateway connection ahead of the command's
+    // INTERACTION_CREATE, so the bot sees the new permissions before the command: no wait needed.
     stack.sim.setChannelPermissions(stack.guild.defaultChannelId, { botCanEmbed: false });
-    await new Promise((r) => setTimeout(r, 300));
     try {
       const refused = await run(stack.users.viktor, 'setup', 'connect', { company: chicago, approvals_channel: stack.guild.defaultChannelId });
       expect(refused.content).toContain('**Embed Links**');
     } finally {
       stack.sim.setChannelPermissions(stack.guild.defaultChannelId, { botCanView: true, botCanSend: true, botCanEmbed: true });
-      await new Promise((r) => setTimeout(r, 300));
     }
     expect((await run(stack.users.viktor, 'setup', 'show')).embeds[0]!.fields?.[0]?.value).toBe('Chicago by Night');
   });

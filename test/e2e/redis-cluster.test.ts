@@ -8,6 +8,7 @@ import type { SimMessage } from '../../packages/sandbox/src/discord-sim/index.js
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { startRedisCluster, type RedisClusterHandle } from '../../packages/sandbox/src/redis-topology.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
+import { waitForIdleQueues } from '../support/queues.js';
 
 const main = FIXTURE_IDS.campaigns.main;
 
@@ -45,7 +46,7 @@ describe('the bot on a Redis Cluster', () => {
     const isAudit = (m: SimMessage) => m.interactionId === null && m.embeds.some((e) => e.fields?.some((f) => f.value === reason));
     await stack.sim.waitForMessage({ channelId: stack.guild.defaultChannelId, predicate: isAudit, timeoutMs: 10_000 });
     expect(stack.fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current).toBe(before + 2);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a duplicate would be posted by now
+    await waitForIdleQueues(stack.redis.client, stack.redis.prefix); // no job left that could post a duplicate
     expect(stack.sim.channelMessages(stack.guild.defaultChannelId).filter(isAudit)).toHaveLength(1);
     expect(stack.sim.violations).toEqual([]);
     expect(stack.bot.logs.filter((line) => /CROSSSLOT|same slot|MOVED/i.test(line))).toEqual([]);

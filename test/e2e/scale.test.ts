@@ -12,8 +12,9 @@ import { shardOf } from '../../packages/sandbox/src/discord-sim/snowflake.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
+import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
+import { waitForIdleQueues } from '../support/queues.js';
 import { addShardedGuilds } from '../support/shards.js';
 
 const main = FIXTURE_IDS.campaigns.main;
@@ -27,13 +28,14 @@ describe('two gateway shards and a worker on one Redis', () => {
   const guilds: SimGuild[] = [];
   const bots: ChildBot[] = [];
   let baseEnv: Record<string, string>;
+  let prefix: string;
   /** The worker's HTTP port, where the Discord sign-in of /link comes back to (PUBLIC_URL). */
   let workerPort: number;
 
   const startBot = async (env: Record<string, string>, ready: () => Promise<void>): Promise<ChildBot> => {
     const bot = new ChildBot({ ...baseEnv, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()), ...env }, ready);
     bots.push(bot);
-    await bot.start(20_000);
+    await bot.start(START_TIMEOUT_MS);
     return bot;
   };
   const startWorker = () => startBot({ BOT_ROLES: 'worker,http', HTTP_PORT: String(workerPort) }, async () => undefined);
@@ -41,7 +43,7 @@ describe('two gateway shards and a worker on one Redis', () => {
   beforeAll(async () => {
     sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
     fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
-    const prefix = `e2e-scale-${randomBytes(4).toString('hex')}`;
+    prefix = `e2e-scale-${randomBytes(4).toString('hex')}`;
     redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
     const added = await addShardedGuilds(sim, redis, prefix);
     Object.assign(users, added.users);
@@ -102,7 +104,7 @@ describe('two gateway shards and a worker on one Redis', () => {
       await awaitAudit(guild, `Scene on shard ${index}`);
     }
     expect(fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current).toBe(before + 2);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would be posted by now
+    await waitForIdleQueues(redis, prefix); // no job left that could post a duplicate
     for (const [index, guild] of guilds.entries()) expect(audits(guild, `Scene on shard ${index}`)).toHaveLength(1);
     expect(sim.violations).toEqual([]);
   });
@@ -115,7 +117,7 @@ describe('two gateway shards and a worker on one Redis', () => {
     const url = (link.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
     expect(await (await fetch(sim.oauth.authorize({ userId: newcomer.id, url }))).text()).toContain('Account created');
     for (const guild of guilds) await expect.poll(() => requests(guild).length, { timeout: 15_000 }).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would be posted by now
+    await waitForIdleQueues(redis, prefix); // no job left that could post a duplicate
     for (const guild of guilds) expect(requests(guild)).toHaveLength(1);
 
     const request = requests(guilds[0]!)[0]!;
@@ -138,7 +140,7 @@ describe('two gateway shards and a worker on one Redis', () => {
 
     await startWorker();
     for (const [index, guild] of guilds.entries()) await awaitAudit(guild, `While the worker was down ${index}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitForIdleQueues(redis, prefix);
     for (const [index, guild] of guilds.entries()) expect(audits(guild, `While the worker was down ${index}`)).toHaveLength(1);
     expect(sim.violations).toEqual([]);
   });

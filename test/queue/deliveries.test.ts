@@ -13,6 +13,7 @@ import { DeliveryQueue, startDeliveryWorker, type DeliveryJob, type DeliveryResu
 import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 import { createKeyspace } from '../../src/keyspace.js';
+import { waitForIdle } from '../support/queues.js';
 
 describe('DeliveryQueue', () => {
   let sim: DiscordSimulator;
@@ -40,7 +41,7 @@ describe('DeliveryQueue', () => {
     await Promise.all([1, 2, 3].map(() => queue.enqueue('xp-audit:111', { kind: 'channel', channelId: guild.defaultChannelId, message })));
     const posted = await sim.waitForMessage({ channelId: guild.defaultChannelId });
     expect(posted.embeds[0]?.title).toBe('Mara gained 5 XP');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForIdle([queue.queue]); // no job left that could post a duplicate
     expect(sim.channelMessages(guild.defaultChannelId)).toHaveLength(1);
   });
 

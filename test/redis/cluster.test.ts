@@ -19,6 +19,7 @@ import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { redisCommand, startRedisCluster, type RedisClusterHandle } from '../../packages/sandbox/src/redis-topology.js';
 import { RedisDurabilityCheck } from '../../src/redis-durability.js';
 import { createKeyspace } from '../../src/keyspace.js';
+import { waitForIdle } from '../support/queues.js';
 
 const chicago = FIXTURE_IDS.companies.chicago;
 
@@ -72,7 +73,7 @@ describe('Redis Cluster', () => {
   it('answers /readyz PING and hash-tags the deployment prefix for BullMQ too', async () => {
     expect(config.redis.prefix).toBe('{cluster-test}');
     expect(createKeyspace(config.redis.prefix).queuePrefix).toBe('{cluster-test}:bull');
-    await expect(redisCheck(cache)()).resolves.toBe(true);
+    await expect(redisCheck(cache, 10_000)()).resolves.toBe(true);
   });
 
   it('checks the durability of every primary of the cluster', async () => {
@@ -118,7 +119,7 @@ describe('Redis Cluster', () => {
     await Promise.all([1, 2, 3].map(() => deliveries.enqueue('xp-audit:cluster', { kind: 'channel', channelId: guild.defaultChannelId, message })));
     const posted = await sim.waitForMessage({ channelId: guild.defaultChannelId, timeoutMs: 10_000 });
     expect(posted.content).toBe('Mara gained 5 XP');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForIdle([deliveries.queue]); // no job left that could post a duplicate
     expect(sim.channelMessages(guild.defaultChannelId)).toHaveLength(1);
   });
 

@@ -1,0 +1,54 @@
+/**
+ * "Nothing more will happen" as an observable event: the bot's BullMQ queues hold no job that is
+ * waiting, running or due for a retry. A test that checks a message was posted once waits for this
+ * rather than sleeping "long enough for a duplicate": once the queues are idle, no job is left that
+ * could post one. A job scheduler's next run (e.g. the approvals reconciliation every few minutes) is
+ * not work in progress and does not count.
+ */
+import { Queue } from 'bullmq';
+import { XP_QUEUE } from '../../src/experience/queued.js';
+import { createKeyspace } from '../../src/keyspace.js';
+import { QUEUE_NAMES } from '../../src/queue/connection.js';
+import type { RedisConnection } from '../../src/redis.js';
+
+/** Every BullMQ queue the bot runs. */
+export const BOT_QUEUES: readonly string[] = [...Object.values(QUEUE_NAMES), XP_QUEUE];
+
+/** Jobs of `queue` that are waiting, running, or delayed for a retry (scheduled runs left out). */
+export async function pendingJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+  const retries = (await queue.getDelayed()).filter((job) => !String(job.id).startsWith('repeat:'));
+  return Object.values(counts).reduce((sum, count) => sum + count, 0) + retries.length;
+}
+
+/**
+ * Resolves once none of `names` (default: every queue of the bot) has pending work, as
+ * {@link pendingJobs} counts it, on the deployment whose keys start with `redisPrefix`.
+ */
+export async function waitForIdleQueues(
+  connection: RedisConnection,
+  redisPrefix: string,
+  names: readonly string[] = BOT_QUEUES,
+  timeoutMs = 30_000,
+): Promise<void> {
+  // Sharing the caller's connection: closing these queues leaves it open.
+  const queues = names.map((name) => new Queue(name, { connection, prefix: createKeyspace(redisPrefix).queuePrefix }));
+  try {
+    await waitForIdle(queues, timeoutMs);
+  } finally {
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+}
+
+/** Resolves once none of `queues` has pending work, as {@link pendingJobs} counts it. */
+export async function waitForIdle(queues: readonly Queue[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await Promise.all(queues.map((queue) => pendingJobs(queue)));
+    if (pending.every((count) => count === 0)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for the ${queues.map((queue) => queue.name).join(', ')} queue(s) to be idle (${pending.join(', ')} pending)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
