@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, SIM_APPLICATION_ID, startStack, type Stack } from '../support/bot-process.js';
+import { ChildBot, SIM_APPLICATION_ID, startStack, type Stack, START_TIMEOUT_MS } from '../support/bot-process.js';
 
 describe('two gateway processes for the same shard', () => {
   let stack: Stack;
@@ -25,7 +25,7 @@ describe('two gateway processes for the same shard', () => {
   const startAnother = async (): Promise<ChildBot> => {
     const bot = new ChildBot({ ...stack.bot.env, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()) }, async () => undefined);
     extra.push(bot);
-    await bot.start(20_000);
+    await bot.start(START_TIMEOUT_MS);
     return bot;
   };
   const isWaiting = (bot: ChildBot) => bot.logs.some((line) => line.includes('gateway waiting') && line.includes('SHARD_IDS'));
@@ -48,7 +48,7 @@ describe('two gateway processes for the same shard', () => {
     expect(exit.code).toBe(0);
     // Free, or already taken by the waiting process: either way no longer the old one's.
     expect((await stack.redis.client.get(leaseKey())) ?? '').not.toContain(`#${oldPid}#`);
-    await stack.sim.gateway.waitForReady({ timeoutMs: 10_000 });
+    await stack.sim.gateway.waitForReady({ timeoutMs: 30_000 });
     expect(await ping()).toContain('Pong');
     expect((await fetch(`${second.opsUrl}/readyz`)).status).toBe(200);
     expect(await stack.redis.client.get(leaseKey())).toContain(`#${second.pid}#`);
@@ -56,10 +56,13 @@ describe('two gateway processes for the same shard', () => {
   }, 60_000);
 
   it('replaces a killed holder at once instead of waiting for its lease to expire', async () => {
-    const holder = extra[0]!;
-    await holder.stop('SIGKILL');
+    // Whichever process holds the shard now (the stack's bot, or the one that took over from it).
+    const holderPid = /#(\d+)#/.exec((await stack.redis.client.get(leaseKey())) ?? '')?.[1];
+    const holder = [stack.bot, ...extra].find((bot) => String(bot.pid) === holderPid);
+    expect(holder, 'the lease names a running bot process').toBeDefined();
+    await holder!.stop('SIGKILL');
     const next = await startAnother();
-    await stack.sim.gateway.waitForReady({ timeoutMs: 10_000 });
+    await stack.sim.gateway.waitForReady({ timeoutMs: 30_000 });
     expect(await ping()).toContain('Pong');
     expect(await stack.redis.client.get(leaseKey())).toContain(`#${next.pid}#`);
     expect(isWaiting(next)).toBe(false);

@@ -36,8 +36,9 @@ describe('Redis locks with owner tokens', () => {
   it('keeps the lock while a slow action runs past its lifetime, then frees it', async () => {
     const key = `${prefix}:renewed`;
     let takenMeanwhile: unknown = 'not tried';
-    const result = await withLock(redis, key, { ttlMs: 90, waitMs: 0, busy: () => new Error('busy') }, async () => {
-      await sleep(300);
+    // Three lifetimes long; a lifetime long enough that a busy machine's pauses do not outlast it.
+    const result = await withLock(redis, key, { ttlMs: 500, waitMs: 0, busy: () => new Error('busy') }, async () => {
+      await sleep(1_500);
       takenMeanwhile = await tryLock(redis, key, 1_000);
       return 'done';
     });
