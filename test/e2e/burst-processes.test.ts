@@ -16,7 +16,7 @@ import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/m
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, REPO_ROOT, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName } from '../support/bot-process.js';
+import { ChildBot, REPO_ROOT, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 import { addShardedGuilds } from '../support/shards.js';
 
@@ -69,7 +69,7 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
     const start = async (extra: Record<string, string>, ready: () => Promise<void>) => {
       const bot = new ChildBot({ ...env, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()), ...extra }, ready);
       bots.push(bot);
-      await bot.start(20_000);
+      await bot.start(START_TIMEOUT_MS);
     };
     for (const shard of [0, 1]) {
       await start({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/queue/deliveries.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, REPO_ROOT, startStack, waitFor, type Stack } from '../support/bot-process.js';
+import { ChildBot, REPO_ROOT, startStack, waitFor, type Stack, START_TIMEOUT_MS } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 import { createKeyspace } from '../../src/keyspace.js';
 
@@ -71,7 +71,7 @@ describe('a gateway, two worker processes and one Discord REST proxy', () => {
       );
       workers.push(worker);
       started.push(worker);
-      await worker.start(20_000);
+      await worker.start(START_TIMEOUT_MS);
     }
     return started;
   };

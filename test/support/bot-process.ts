@@ -33,6 +33,11 @@ export const GUILD_MEMBERS = ['viktor', 'celeste', 'mara', 'bastien', 'nadia', '
 export type GuildMemberName = (typeof GUILD_MEMBERS)[number];
 
 export const SIM_BOT_TOKEN = 'sim-bot-token.e2e';
+/**
+ * How long a bot process may take to start. Generous: on a machine busy with other test runs a start
+ * that takes a second when idle can take many; a bot that never comes up still fails, with its logs.
+ */
+export const START_TIMEOUT_MS = 60_000;
 export const SIM_APPLICATION_ID = '1180000000000000001';
 export const SIM_CLIENT_SECRET = 'sim-client-secret';
 
@@ -54,7 +59,7 @@ export interface StackOptions {
   redisPrefix?: string;
   /** Wait for this many registered guild commands; default: any (at least one). */
   expectedCommands?: number;
-  /** How long start-up may take before failing with the bot's logs; default 20 s. */
+  /** How long start-up may take before failing with the bot's logs; default {@link START_TIMEOUT_MS}. */
   startTimeoutMs?: number;
 }
 
@@ -142,14 +147,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Registered in the Developer Portal, as docs/deploy.md says: the start-up check looks for it.
     if (env.PUBLIC_URL) sim.application.redirectUris.push(`${env.PUBLIC_URL}/oauth/discord/callback`);
     const bot = new ChildBot(env, async () => {
-      await waitFor('the guild commands to be registered', options.startTimeoutMs ?? 20_000, () => {
+      await waitFor('the guild commands to be registered', options.startTimeoutMs ?? START_TIMEOUT_MS, () => {
         const count = sim.commands({ guildId: guild.id }).length;
         return options.expectedCommands === undefined ? count > 0 : count === options.expectedCommands;
       });
-      await sim.gateway.waitForReady({ timeoutMs: options.startTimeoutMs ?? 20_000 });
+      await sim.gateway.waitForReady({ timeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS });
     });
     cleanup.push(() => bot.stop('SIGKILL'));
-    await bot.start(options.startTimeoutMs ?? 20_000);
+    await bot.start(options.startTimeoutMs ?? START_TIMEOUT_MS);
 
     // Connected through the bot's own configuration, so it reaches the same keys however Redis is deployed.
     const redisConfig = loadConfig(env).redis;
@@ -258,7 +263,7 @@ export class ChildBot implements BotProcess {
 
   async restart(): Promise<void> {
     await this.stop();
-    await this.start(20_000);
+    await this.start(START_TIMEOUT_MS);
   }
 
   private tail(): string {
