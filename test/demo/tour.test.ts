@@ -7,12 +7,16 @@ import { redisUrl } from '../support/redis.js';
 
 describe('demo sandbox', () => {
   let sandbox: Sandbox;
+  // The sandbox reads REDIS_URL as `npm run demo` does; restored after, as other files share this process.
+  const redisUrlBefore = process.env.REDIS_URL;
   beforeAll(async () => {
     process.env.REDIS_URL = redisUrl();
     sandbox = await startSandbox();
   });
   afterAll(async () => {
     await sandbox?.close();
+    if (redisUrlBefore === undefined) delete process.env.REDIS_URL;
+    else process.env.REDIS_URL = redisUrlBefore;
   });
 
   /** Plays `lines` as a person would type them; resolves with everything the terminal showed. */
