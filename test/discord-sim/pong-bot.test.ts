@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('scripts/pong-bot.ts', () => {
-  it('connects as a separate process, answers pong and autocompletes from its list, and exits on SIGTERM', async () => {
+  it('connects as a separate process, answers pong and autocompletes from its list, and exits on SIGTERM', { timeout: 120_000 }, async () => {
     sim = await startSim();
     const user = sim.addUser({ username: 'pat' });
     await fetch(`${sim.apiUrl}/v10/applications/${APP_ID}/commands`, {

@@ -98,6 +98,9 @@ let app: App;
 let guild: SimGuild;
 let user: SimUser;
 
+/** Starts the app (again, after the shutdown test: tests run in any order). */
+let startApp: () => Promise<void>;
+
 beforeAll(async () => {
   sim = await startDiscordSimulator({ botToken: 'router-test-token', applicationId: '1180000000000000003', heartbeatIntervalMs: 1_000 });
   fake = await startFakeValentina({ rateLimits: false });
@@ -117,9 +120,12 @@ beforeAll(async () => {
     BOT_ROLES: 'gateway',
     LOG_LEVEL: 'silent',
   });
-  app = createApp(config, createLogger('silent'), { commands: testCommands, deferAfterMs: 100, selfCheck: false });
-  await app.start();
-  await sim.gateway.waitForReady();
+  startApp = async () => {
+    app = createApp(config, createLogger('silent'), { commands: testCommands, deferAfterMs: 100, selfCheck: false });
+    await app.start();
+    await sim.gateway.waitForReady();
+  };
+  await startApp();
 });
 
 afterAll(async () => {
@@ -222,5 +228,6 @@ describe('interaction routing', () => {
     expect((await inFlight.reply()).content).toBe('Finally done.');
     await stopped;
     expect(sim.violations).toEqual([]);
+    await startApp();
   });
 });

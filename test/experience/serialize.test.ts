@@ -58,11 +58,12 @@ describe('ExperienceLocks.oneAtATime', () => {
     const slow = locks.oneAtATime(key, () => {
       started();
       return new Promise<void>((resolve) => (release = resolve));
-    }, { lockMs: 150 });
+    }, { lockMs: 500 });
     await running;
     const holder = await redis.get(key);
-    // Three lifetimes of the lock later, it is still the same holder's.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    // Three lifetimes of the lock later, it is still the same holder's (a lifetime long enough that a busy
+    // machine's pauses do not outlast it).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await redis.get(key)).toBe(holder);
     release();
     await slow;
