@@ -13,8 +13,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // More files at once than cores: most of an end-to-end file's time is spent waiting on child processes.
-    maxWorkers: 3,
+    // One file per core. More at once would overlap the end-to-end files' waits, but on a machine shared with
+    // other runs it adds contention where Discord's 3 s deadline is already tight.
+    maxWorkers: 2,
     reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], isolate: false } },
