@@ -73,8 +73,8 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
     };
     for (const shard of [0, 1]) {
       await start({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
-        await waitFor('global commands', 20_000, () => sim.commands().length > 0);
-        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: 20_000 });
+        await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
+        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
       });
     }
     await start({ BOT_ROLES: 'worker,http', REGISTER_COMMANDS: '' }, async () => undefined);

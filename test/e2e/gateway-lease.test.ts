@@ -48,7 +48,7 @@ describe('two gateway processes for the same shard', () => {
     expect(exit.code).toBe(0);
     // Free, or already taken by the waiting process: either way no longer the old one's.
     expect((await stack.redis.client.get(leaseKey())) ?? '').not.toContain(`#${oldPid}#`);
-    await stack.sim.gateway.waitForReady({ timeoutMs: 30_000 });
+    await stack.sim.gateway.waitForReady({ timeoutMs: START_TIMEOUT_MS });
     expect(await ping()).toContain('Pong');
     expect((await fetch(`${second.opsUrl}/readyz`)).status).toBe(200);
     expect(await stack.redis.client.get(leaseKey())).toContain(`#${second.pid}#`);
@@ -62,7 +62,7 @@ describe('two gateway processes for the same shard', () => {
     expect(holder, 'the lease names a running bot process').toBeDefined();
     await holder!.stop('SIGKILL');
     const next = await startAnother();
-    await stack.sim.gateway.waitForReady({ timeoutMs: 30_000 });
+    await stack.sim.gateway.waitForReady({ timeoutMs: START_TIMEOUT_MS });
     expect(await ping()).toContain('Pong');
     expect(await stack.redis.client.get(leaseKey())).toContain(`#${next.pid}#`);
     expect(isWaiting(next)).toBe(false);

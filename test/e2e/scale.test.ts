@@ -65,8 +65,8 @@ describe('two gateway shards and a worker on one Redis', () => {
     };
     for (const shard of [0, 1]) {
       await startBot({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
-        await waitFor('global commands', 20_000, () => sim.commands().length > 0);
-        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: 20_000 });
+        await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
+        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
       });
     }
     await startWorker();
