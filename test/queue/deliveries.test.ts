@@ -113,6 +113,7 @@ describe('failed deliveries', () => {
   });
 
   it('drops failed deliveries older than the age when another one fails', async () => {
+    await failDeliveries('aged', 3); // the newest three failures, whichever test ran before
     const old = (await queue.queue.getFailed()).map((job) => job.id!);
     expect(old).toHaveLength(3);
     // Back-date the kept failures by two hours (the failed set is ordered by when each job finished).
