@@ -1,6 +1,8 @@
-/** `/xp add|remove|show|session` — experience per campaign, changed exactly once and recorded for the table. */
+/** `/xp add|remove|show|session|spend|history|undo` — experience per campaign, changed exactly once, in the ledger and undoable for a while. */
 import {
+  ApplicationCommandType,
   ApplicationIntegrationType,
+  ContextMenuCommandBuilder,
   InteractionContextType,
   SlashCommandBuilder,
   type SlashCommandSubcommandBuilder,
@@ -8,9 +10,12 @@ import {
 import type { BotDeps, Choices, CommandModule } from '../src/discord/types.js';
 import { changeOrAsk, confirmationRoutes } from '../src/experience/confirm.js';
 import { MAX_XP_AMOUNT } from '../src/experience/grant.js';
+import { historyExport, historyMessage, historyRoutes } from '../src/experience/history.js';
 import { showExperience } from '../src/experience/show.js';
 import { sessionPanel, sessionRoutes } from '../src/experience/session.js';
 import { VOICE_CHANNEL_TYPES } from '../src/experience/session-members.js';
+import { spendExperience } from '../src/experience/spend.js';
+import { undoChange, undoableChoices, undoRoutes } from '../src/experience/undo.js';
 
 /** The options `/xp add`, `/xp remove` and `/cp add` share; `max` bounds the amount. */
 export function changeOptions(sub: SlashCommandSubcommandBuilder, verb: string, max: number = MAX_XP_AMOUNT): SlashCommandSubcommandBuilder {
@@ -52,22 +57,73 @@ export const xp: CommandModule = {
         .addChannelOption((o) => o.setName('voice_channel').setDescription('Who is in this voice channel (default: the one you are in)').addChannelTypes(...VOICE_CHANNEL_TYPES))
         .addRoleOption((o) => o.setName('role').setDescription('Everyone with this role, instead of a voice channel'))
         .addStringOption((o) => o.setName('campaign').setDescription('Campaign (default: the server’s default campaign)').setAutocomplete(true).setMaxLength(100)),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('spend')
+        .setDescription('Spend your own experience')
+        .addIntegerOption((o) => o.setName('amount').setDescription(`How much (1–${MAX_XP_AMOUNT})`).setRequired(true).setMinValue(1).setMaxValue(MAX_XP_AMOUNT))
+        .addStringOption((o) => o.setName('reason').setDescription('What you spent it on').setRequired(true).setMaxLength(500))
+        .addStringOption((o) => o.setName('campaign').setDescription('Campaign (default: the server’s default campaign)').setAutocomplete(true).setMaxLength(100)),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('history')
+        .setDescription('Every XP and cool point change, newest first')
+        .addUserOption((o) => o.setName('user').setDescription('Whose changes (players: only their own)'))
+        .addStringOption((o) => o.setName('campaign').setDescription('One campaign (default: all)').setAutocomplete(true).setMaxLength(100))
+        .addBooleanOption((o) => o.setName('export').setDescription('Attach the history as a CSV file')),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('undo')
+        .setDescription('Undo a recent XP or cool point change you made')
+        .addStringOption((o) => o.setName('entry').setDescription('The change (from the list, or its entry id in /xp history)').setRequired(true).setAutocomplete(true).setMaxLength(40)),
     ),
+  userMenus: [
+    {
+      data: new ContextMenuCommandBuilder()
+        .setName('XP history')
+        .setType(ApplicationCommandType.User)
+        .setContexts(InteractionContextType.Guild)
+        .setIntegrationTypes(ApplicationIntegrationType.GuildInstall),
+      execute: (interaction, deps) =>
+        historyMessage({ guildId: interaction.guildId, viewer: interaction.user, member: interaction.targetUser, campaign: null, page: 0 }, deps),
+    },
+  ],
   visibility: 'public',
-  audience: "Everyone for `show`; `add`, `remove` and `session`: storytellers and admins, players too where the company's Grant XP setting allows",
+  audience:
+    "Everyone for `show` and `history` (players see their own changes); `add`, `remove`, `session` and `spend`: storytellers and admins, players too where the company's Grant XP setting allows; `undo`: who made the change, or an admin",
   howToCheck: 'Check with `/xp show` before you send it again.',
 
-  execute(interaction, deps) {
+  async execute(interaction, deps) {
     const sub = interaction.options.getSubcommand(true);
     if (sub === 'show') return showExperience(interaction, deps);
     if (sub === 'session') return sessionPanel(interaction, deps);
+    if (sub === 'spend') return spendExperience(interaction, deps);
+    if (sub === 'history') {
+      const query = {
+        guildId: interaction.guildId,
+        viewer: interaction.user,
+        member: interaction.options.getUser('user'),
+        campaign: interaction.options.getString('campaign'),
+        page: 0,
+      };
+      return interaction.options.getBoolean('export') ? historyExport(query, deps) : historyMessage(query, deps);
+    }
+    if (sub === 'undo') {
+      const { embed } = await undoChange({ interactionId: interaction.id, guildId: interaction.guildId, user: interaction.user }, interaction.options.getString('entry', true).trim(), deps);
+      return { embeds: [embed], allowedMentions: { parse: [] }, ephemeral: false };
+    }
     return changeOrAsk(sub === 'add' ? 'xp-add' : 'xp-remove', interaction, deps);
   },
 
   autocomplete(interaction, deps) {
-    return campaignAutocomplete(interaction.guildId, interaction.options.getFocused(), deps);
+    const focused = interaction.options.getFocused(true);
+    if (focused.name === 'entry') return undoableChoices(interaction.guildId, interaction.user.id, focused.value, deps);
+    return campaignAutocomplete(interaction.guildId, focused.value, deps);
   },
 
-  /** Confirm and Cancel of large grants and grants to yourself (`/cp add` asks with the same buttons); the session panel. */
-  components: [...confirmationRoutes, ...sessionRoutes],
+  /** Confirm and Cancel of large grants and grants to yourself (`/cp add` asks with the same buttons); the session panel; Undo; history pages. */
+  components: [...confirmationRoutes, ...sessionRoutes, ...undoRoutes, ...historyRoutes],
 };

@@ -68,6 +68,8 @@ const RESERVE_RULE = 'must be a whole percentage from 0 to 90';
 const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 1000';
 const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
 const REQUEST_TTL_RULE = 'must be a number of seconds from 5 to 86400';
+const RETENTION_RULE = 'must be a whole number of days from 1 to 3650';
+const UNDO_RULE = 'must be a whole number of seconds from 5 to 86400';
 
 /** What PUBLIC_URL is, for the line naming it when it is missing. */
 const PUBLIC_URL_MISSING =
@@ -124,6 +126,9 @@ const envSchema = z.object({
   NOTES_BURST_QUIET_MS: optional(z.coerce.number(QUIET_RULE).int(QUIET_RULE).min(250, QUIET_RULE).max(60_000, QUIET_RULE)),
   // Read by the rolls feature (src/rolls/settings.ts).
   ROLL_REQUEST_TTL_SECONDS: optional(z.coerce.number(REQUEST_TTL_RULE).int(REQUEST_TTL_RULE).min(5, REQUEST_TTL_RULE).max(86_400, REQUEST_TTL_RULE)),
+  // How long the XP ledger keeps its entries (src/experience/ledger.ts), and how long a change can be undone.
+  XP_LEDGER_RETENTION_DAYS: optional(z.coerce.number(RETENTION_RULE).int(RETENTION_RULE).min(1, RETENTION_RULE).max(3650, RETENTION_RULE)),
+  XP_UNDO_WINDOW_SECONDS: optional(z.coerce.number(UNDO_RULE).int(UNDO_RULE).min(5, UNDO_RULE).max(86_400, UNDO_RULE)),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -185,6 +190,8 @@ export interface Config {
   ops: { port: number; host: string };
   logLevel: (typeof LOG_LEVELS)[number];
   roles: BotRole[];
+  /** The XP ledger: XP_LEDGER_RETENTION_DAYS (default 365) and XP_UNDO_WINDOW_SECONDS (default 900). */
+  experience: { ledgerRetentionDays: number; undoWindowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -230,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ops: { port: e.OPS_HTTP_PORT, host: e.OPS_HTTP_HOST },
     logLevel: e.LOG_LEVEL,
     roles: e.BOT_ROLES,
+    experience: { ledgerRetentionDays: e.XP_LEDGER_RETENTION_DAYS ?? 365, undoWindowSeconds: e.XP_UNDO_WINDOW_SECONDS ?? 15 * 60 },
   };
 }
 

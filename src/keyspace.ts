@@ -71,6 +71,12 @@ export function createKeyspace(prefix: string) {
       sessionClaim: (interactionId: string) => `${prefix}:xp-session:${interactionId}:claim`,
       /** Hash member id → outcome of a running session award: its checkpoint across restarts. */
       sessionResults: (interactionId: string) => `${prefix}:xp-session:${interactionId}:results`,
+      /** The company's XP ledger: a stream of every change the bot made, trimmed by age (src/experience/ledger.ts). */
+      ledger: (companyId: string) => `${prefix}:xp-ledger:${companyId}`,
+      /** The ledger entry id recorded under one change's key, so a retried write is recorded once. */
+      ledgerIndex: (companyId: string, changeKey: string) => `${prefix}:xp-ledger-key:${companyId}:${changeKey}`,
+      /** Set once a ledger entry was undone: the id of the entry that undid it. */
+      ledgerUndone: (companyId: string, entryId: string) => `${prefix}:xp-ledger-undone:${companyId}:${entryId}`,
     },
 
     notes: {

@@ -25,8 +25,9 @@ export function createRest(config: Pick<Config, 'discord'>): REST {
   return new REST({ api: restApiUrl(config), version: '10' }).setToken(config.discord.token);
 }
 
+/** The slash commands, each followed by its member menu commands. */
 export function commandBodies(commands: readonly CommandModule[]) {
-  return commands.map((command) => command.data.toJSON());
+  return commands.flatMap((command) => [command.data.toJSON(), ...(command.userMenus ?? []).map((menu) => menu.data.toJSON())]);
 }
 
 /** Replaces the application's commands in `scope` with the registry; resolves with what Discord stored. */

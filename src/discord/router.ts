@@ -5,14 +5,14 @@
  * logged on one line and counted. In-flight work is tracked so shutdown can stop taking new
  * interactions and wait for the running ones.
  */
-import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction, UserContextMenuCommandInteraction } from 'discord.js';
 import type { InteractionKind, InteractionOutcome } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
 import { describeError, loggableError } from './errors.js';
 import { newInteractionScope, runInInteractionScope, type InteractionScope } from './interaction-scope.js';
 import { Responder, type UpdateTarget } from './respond.js';
 import { typedCommand } from './typed-command.js';
-import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute, ReplyMessage } from './types.js';
+import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute, ReplyMessage, UserMenuCommand } from './types.js';
 import { handOverAnswer, type AnswerOrigin } from './undelivered.js';
 
 export const EXPIRED_COMPONENT_MESSAGE = 'This button has expired — run the command again.';
@@ -55,6 +55,8 @@ interface Running {
 
 export class InteractionRouter {
   private readonly commands = new Map<string, CommandModule>();
+  /** Member menu commands by name, with the slash command they belong to. */
+  private readonly userMenus = new Map<string, { menu: UserMenuCommand; owner: CommandModule }>();
   private readonly components = new Map<string, ComponentRoute>();
   /** The command that owns each component route, for its `howToCheck`. */
   private readonly owners = new Map<string, CommandModule>();
@@ -67,6 +69,10 @@ export class InteractionRouter {
       const name = command.data.name;
       if (this.commands.has(name)) throw new Error(`two commands are named /${name}`);
       this.commands.set(name, command);
+      for (const menu of command.userMenus ?? []) {
+        if (this.userMenus.has(menu.data.name)) throw new Error(`two member menu commands are named ${menu.data.name}`);
+        this.userMenus.set(menu.data.name, { menu, owner: command });
+      }
       for (const route of command.components ?? []) {
         if (this.components.has(route.name)) throw new Error(`two component routes are named ${route.name}`);
         this.components.set(route.name, route);
@@ -130,6 +136,9 @@ export class InteractionRouter {
       if (interaction.isChatInputCommand()) {
         name = interaction.commandName;
         finished = await this.runCommand(interaction);
+      } else if (interaction.isUserContextMenuCommand()) {
+        name = interaction.commandName;
+        finished = await this.runUserMenu(interaction);
       } else if (interaction.isAutocomplete()) {
         kind = 'autocomplete';
         name = interaction.commandName;
@@ -179,6 +188,26 @@ export class InteractionRouter {
       const sub = interaction.options.getSubcommand(false);
       const action = `Your \`/${interaction.commandName}${sub ? ` ${sub}` : ''}\``;
       return this.deliver(origin(interaction, action), () => responder.answer(answer), message, isPublic);
+    });
+  }
+
+  private async runUserMenu(interaction: UserContextMenuCommandInteraction): Promise<Finished> {
+    const found = this.userMenus.get(interaction.commandName);
+    const responder = new Responder(interaction, { deferAs: found?.menu.visibility ?? 'ephemeral', deferAfterMs: this.options.deferAfterMs });
+    if (!this.accepting || !found) {
+      await responder.reply({ content: this.accepting ? UNKNOWN_COMMAND_MESSAGE : SHUTTING_DOWN_MESSAGE, ephemeral: true });
+      return { outcome: this.accepting ? 'unknown_command' : 'shutting_down' };
+    }
+    const again = () => `Run **${interaction.commandName}** from the member's Apps menu again in a few seconds.`;
+    return this.track(responder, { howToCheck: found.owner.howToCheck ?? DEFAULT_HOW_TO_CHECK, again }, async () => {
+      let answer;
+      try {
+        answer = await found.menu.execute(interaction, this.options.deps);
+      } catch (error) {
+        return this.answerError(responder, error);
+      }
+      const isPublic = answer.ephemeral === undefined ? found.menu.visibility === 'public' : !answer.ephemeral;
+      return this.deliver(origin(interaction, `Your **${interaction.commandName}**`), () => responder.answer(answer), answer, isPublic);
     });
   }
 
@@ -298,7 +327,7 @@ export class InteractionRouter {
   private record(interaction: Interaction, kind: InteractionKind, name: string, finished: Finished, ms: number): void {
     const { logger, metrics } = this.options.deps;
     // Only registered names become label values, so a forged custom id cannot grow the metric's cardinality.
-    const command = this.commands.has(name) || this.components.has(name) ? name : 'unknown';
+    const command = this.commands.has(name) || this.components.has(name) || this.userMenus.has(name) ? name : 'unknown';
     metrics.recordInteraction({ command, kind, outcome: finished.outcome, seconds: ms / 1000 });
     const line = {
       command: name.slice(0, 40),

@@ -13,6 +13,8 @@ import type {
   MessageComponentInteraction,
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
+  UserContextMenuCommandInteraction,
 } from 'discord.js';
 import type { RedisConnection } from '../redis.js';
 import type { Config } from '../config.js';
@@ -163,8 +165,18 @@ export interface CommandDefinition {
   toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody;
 }
 
+/** A command on a member's Apps menu (right-click → Apps), registered and answered with its slash command. */
+export interface UserMenuCommand {
+  data: { readonly name: string; toJSON(): RESTPostAPIContextMenuApplicationCommandsJSONBody };
+  /** How answers and automatic deferrals show; default `ephemeral`. */
+  visibility?: 'ephemeral' | 'public';
+  execute(interaction: UserContextMenuCommandInteraction, deps: BotDeps): Promise<ReplyMessage>;
+}
+
 export interface CommandModule {
   data: CommandDefinition;
+  /** Member menu commands that belong with this one (e.g. "XP history" with `/xp`). */
+  userMenus?: readonly UserMenuCommand[];
   /** How answers and automatic deferrals show; default `ephemeral`. */
   visibility?: 'ephemeral' | 'public';
   /** Who may use it, as `/help` says it (default: everyone, or the members a server manager allows). */

@@ -8,6 +8,8 @@ export const XP_COLOURS: Record<XpChangeKind, number> = { 'xp-add': 0x3ba55d, 'x
 
 export interface XpChange {
   kind: XpChangeKind;
+  /** A player spending their own XP, or an undo: said so in the headline. */
+  purpose?: 'spend' | 'undo' | undefined;
   actorId: string;
   targetId: string;
   targetName: string;
@@ -19,6 +21,7 @@ export interface XpChange {
 }
 
 function headline(change: XpChange): { title: string; verb: string } {
+  if (change.purpose === 'spend') return { title: `−${change.amount} XP spent by ${change.targetName}`, verb: `spent **${change.amount} XP**` };
   if (change.kind === 'xp-add') return { title: `+${change.amount} XP for ${change.targetName}`, verb: `gave <@${change.targetId}> **${change.amount} XP**` };
   if (change.kind === 'xp-remove') return { title: `−${change.amount} XP for ${change.targetName}`, verb: `spent **${change.amount} XP** of <@${change.targetId}>` };
   const worth = change.before ? change.after.xp_total - change.before.xp_total : null;

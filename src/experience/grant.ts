@@ -26,6 +26,8 @@ import {
 import { chooseCampaign, type ChosenCampaign } from './campaign.js';
 import { xpChangeEmbed, type XpChangeKind } from './embeds.js';
 import { memberName } from './member-name.js';
+import { recordLedgerEntry, type LedgerEntryInput } from './ledger.js';
+import { undoButtonRow } from './undo-button.js';
 
 /** The most XP one `/xp add` or `/xp remove` may move (the option's max; checked again here). */
 export const MAX_XP_AMOUNT = 1000;
@@ -77,6 +79,12 @@ export interface ExperienceChangeRequest {
    * write): the idempotency key is `<interactionId>:<kind>`, followed by `:<part>` when set.
    */
   part?: string | undefined;
+  /** Set when the ledger names it otherwise than by its kind: a player spending their own XP, or an undo. */
+  purpose?: 'spend' | 'undo' | undefined;
+  /** For an undo: the ledger entry it undoes. */
+  undoes?: string | undefined;
+  /** The change's idempotency key when it is not derived from the interaction (an undo's comes from the entry it undoes). */
+  key?: string | undefined;
 }
 
 /** An {@link ExperienceChangeRequest} as it is kept in Redis: a confirmation waiting for its click, a queued change. */
@@ -91,6 +99,9 @@ export const ExperienceChangeRequestSchema = z.object({
   campaign: z.object({ id: z.string().uuid(), name: z.string() }),
   reason: z.string().nullable(),
   part: snowflake.optional(),
+  purpose: z.enum(['spend', 'undo']).optional(),
+  undoes: z.string().optional(),
+  key: z.string().min(1).max(120).optional(),
 }) satisfies z.ZodType<ExperienceChangeRequest>;
 
 /** Reads and checks the command's options. */
@@ -118,26 +129,52 @@ export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCo
   };
 }
 
-/** The Idempotency-Key of a change: `<interaction id>:<kind>[:<part>]`, at most 51 ASCII characters (§1.10 asks for under 255). */
-export const changeIdempotencyKey = (request: Pick<ExperienceChangeRequest, 'interactionId' | 'kind' | 'part'>) =>
-  `${request.interactionId}:${request.kind}${request.part === undefined ? '' : `:${request.part}`}`;
+/**
+ * The Idempotency-Key of a change: `<interaction id>:<kind>[:<part>]`, at most 51 ASCII characters (§1.10 asks for
+ * under 255), or the request's own `key` (an undo's `undo:<ledger entry id>`, at most 46). With the target's user id
+ * it is also the change's one entry in the ledger.
+ */
+export const changeIdempotencyKey = (request: Pick<ExperienceChangeRequest, 'interactionId' | 'kind' | 'part' | 'key'>) =>
+  request.key ?? `${request.interactionId}:${request.kind}${request.part === undefined ? '' : `:${request.part}`}`;
 
 export interface PerformOptions {
   /** Send the record to the audit channel (default true); a session award sends one record for all its grants. */
   audit?: boolean;
 }
 
-/** Makes the change as the user `actorDiscordId`, and answers with the public record (also sent to the audit channel). */
-export async function performChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps, options: PerformOptions = {}): Promise<ReplyMessage> {
+/** A change as applied: the balance before and after, and its ledger entry (null if it could not be recorded). */
+export interface AppliedChange {
+  before: CampaignExperience;
+  after: CampaignExperience;
+  entryId: string | null;
+}
+
+/**
+ * THE place an XP or cool point change is applied: as the user `actorDiscordId`, under the per-record
+ * lock, with the write's proof after a lost answer, and recorded in the ledger once (by its idempotency
+ * key and target) before the lock is let go. `guard` runs under the lock before anything is read or
+ * sent (an undo checks there that it was not undone meanwhile).
+ */
+export async function applyChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps, guard?: () => Promise<void>): Promise<AppliedChange> {
   const where = { guildId: request.guildId, user: { id: request.actorDiscordId } };
-  const { before, after } = await withActor(where, deps, async (actor) => {
+  return withActor(where, deps, async (actor) => {
     const target = await resolveTarget(request.target, binding, deps);
     const lock = deps.keys.experience.lock(binding.companyId, target.userId, request.campaign.id);
-    return deps.experienceLocks.oneAtATime(lock, () => write(request, { binding, actor, target }, deps));
+    return deps.experienceLocks.oneAtATime(lock, async () => {
+      await guard?.();
+      const ctx = { binding, actor, target };
+      const { before, after } = await write(request, ctx, deps);
+      return { before, after, entryId: await record(request, ctx, after, deps) };
+    });
   });
+}
 
+/** Makes the change and answers with the public record (also sent to the audit channel), with its Undo button. */
+export async function performChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps, options: PerformOptions = {}): Promise<ReplyMessage> {
+  const { before, after, entryId } = await applyChange(request, binding, deps);
   const embed = xpChangeEmbed({
     kind: request.kind,
+    purpose: request.purpose,
     actorId: request.actorDiscordId,
     targetId: request.target.id,
     targetName: request.targetName,
@@ -157,7 +194,52 @@ export async function performChange(request: ExperienceChangeRequest, binding: G
       })
       .catch((error: unknown) => deps.logger.error({ err: error, guildId: binding.guildId, interactionId: request.interactionId }, 'XP audit record not queued'));
   }
-  return { embeds: [embed], allowedMentions: { parse: [] }, ephemeral: false };
+  const components = entryId ? [undoButtonRow(entryId, deps.config.experience.undoWindowSeconds)] : [];
+  return { embeds: [embed], components, allowedMentions: { parse: [] }, ephemeral: false };
+}
+
+const LEDGER_ATTEMPTS = 3;
+
+/** Appends the applied change to the ledger (retried briefly); a change already applied is never failed for it. */
+async function record(request: ExperienceChangeRequest, ctx: WriteContext, after: CampaignExperience, deps: BotDeps): Promise<string | null> {
+  const entry = ledgerEntryOf(request, ctx, after);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await recordLedgerEntry(deps, ctx.binding.companyId, entry)).id;
+    } catch (error) {
+      if (attempt >= LEDGER_ATTEMPTS) {
+        deps.logger.error({ err: error, entry }, 'XP change applied but not recorded in the ledger');
+        return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+const LEDGER_KIND = { 'xp-add': 'add', 'xp-remove': 'remove', 'cp-add': 'cp' } as const;
+
+function ledgerEntryOf(request: ExperienceChangeRequest, ctx: WriteContext, after: CampaignExperience): LedgerEntryInput {
+  return {
+    // With the target's user id: one key can never stand for changes to two players.
+    key: `${changeIdempotencyKey(request)}>${ctx.target.userId}`,
+    kind: request.purpose ?? LEDGER_KIND[request.kind],
+    actorDiscordId: request.actorDiscordId,
+    actorUserId: ctx.actor.userId,
+    targetDiscordId: request.target.id,
+    targetUserId: ctx.target.userId,
+    targetName: request.targetName,
+    campaignId: request.campaign.id,
+    campaignName: request.campaign.name,
+    amount: request.amount,
+    xpDelta: expectedAfter(request.kind, ZERO, request.amount).xp_current,
+    reason: request.reason,
+    interactionId: request.interactionId,
+    at: Date.now(),
+    xpCurrent: after.xp_current,
+    xpTotal: after.xp_total,
+    coolPoints: after.cool_points,
+    undoes: request.undoes ?? null,
+  };
 }
 
 type Balance = Pick<CampaignExperience, 'xp_current' | 'xp_total' | 'cool_points'>;
@@ -170,6 +252,8 @@ export function expectedAfter(kind: XpChangeKind, before: Balance, amount: numbe
   const xp = amount * XP_PER_COOL_POINT;
   return { xp_current: xp_current + xp, xp_total: xp_total + xp, cool_points: cool_points + amount };
 }
+
+const ZERO: Balance = { xp_current: 0, xp_total: 0, cool_points: 0 };
 
 const sameBalance = (a: Balance, b: Balance) => a.xp_current === b.xp_current && a.xp_total === b.xp_total && a.cool_points === b.cool_points;
 
@@ -231,12 +315,23 @@ function unconfirmedMessage(error: ValentinaOutcomeUnknownError, request: Experi
 async function refusal(error: unknown, request: ExperienceChangeRequest, ctx: WriteContext, before: Balance, deps: BotDeps): Promise<unknown> {
   if (isXpNotAuthorized(error)) {
     const setting = await deps.directory.companySummary(ctx.binding.companyId).then((c) => c.permissionGrantXp, () => 'UNKNOWN');
+    if (request.purpose === 'spend') return new UserError(spendRefusal(setting));
     return new UserError(PERMISSION_MESSAGES[setting] ?? OTHER_REFUSAL);
   }
   if (isNotEnoughXp(error)) {
-    return new UserError(
-      `<@${ctx.target.discordUserId}> has only **${before.xp_current} XP** available in *${request.campaign.name}*, so ${request.amount} XP can't be removed.`,
-    );
+    const has = `<@${ctx.target.discordUserId}> has only **${before.xp_current} XP** available in *${request.campaign.name}*`;
+    if (request.purpose === 'undo') {
+      return new UserError(`${has}: some of the XP this would take back was spent since, so ${request.amount} XP can't be removed. Nothing was changed; a storyteller can remove what is left with \`/xp remove\`.`);
+    }
+    if (request.purpose === 'spend') return new UserError(`You have only **${before.xp_current} XP** available in *${request.campaign.name}*, so you can't spend ${request.amount} XP. Nothing was changed.`);
+    return new UserError(`${has}, so ${request.amount} XP can't be removed.`);
   }
   return error;
+}
+
+/** Why a player may not spend their own XP, naming the company setting that decides it. */
+export function spendRefusal(setting: string): string {
+  return setting === 'STORYTELLER'
+    ? 'This company\'s **Grant XP** setting (`permission_grant_xp`) is **STORYTELLER**: only storytellers and admins can change XP, spending your own included. Ask a storyteller to record it with `/xp remove`.'
+    : `Valentina refused to let you spend your own XP (the company's **Grant XP** setting is **${setting}**). Ask a storyteller to record it with \`/xp remove\`.`;
 }

@@ -152,7 +152,8 @@ function failureMessage(error: unknown, data: QueuedChange, deps: BotDeps): Repl
 
 async function editOriginal(data: QueuedChange, reply: ReplyMessage, deps: BotDeps): Promise<void> {
   const embeds = (reply.embeds ?? []).map((embed) => ('toJSON' in embed ? embed.toJSON() : embed));
-  const body = { content: reply.content ?? '', embeds, allowed_mentions: { parse: [] } };
+  const components = (reply.components ?? []).map((row) => ('toJSON' in row ? row.toJSON() : row));
+  const body = { content: reply.content ?? '', embeds, components, allowed_mentions: { parse: [] } };
   try {
     await deps.rest.patch(Routes.webhookMessage(data.applicationId, data.token), { body, auth: false });
   } catch (error) {

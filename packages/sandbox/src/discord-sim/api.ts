@@ -101,6 +101,14 @@ export interface SlashCommandInput extends InteractionOrigin {
   options?: Record<string, OptionValue>;
 }
 
+/** A user context menu command (Apps → name, on a member), as a user runs it. */
+export interface UserContextMenuInput extends InteractionOrigin {
+  /** The command's registered name, e.g. `XP history`. */
+  command: string;
+  /** The member (or user) it is run on. */
+  targetId: string;
+}
+
 export interface AutocompleteInput extends SlashCommandInput {
   /** Name of the option being typed in. */
   focused: string;
@@ -270,6 +278,7 @@ export interface DiscordSimulator {
   commands(filter?: { guildId?: string }): SimCommand[];
   slashCommand(input: SlashCommandInput): Promise<InteractionHandle>;
   autocomplete(input: AutocompleteInput, options?: WaitOptions): Promise<AutocompleteChoice[]>;
+  userContextMenu(input: UserContextMenuInput): Promise<InteractionHandle>;
   clickButton(input: ComponentInput): Promise<InteractionHandle>;
   selectMenu(input: SelectMenuInput): Promise<InteractionHandle>;
   submitModal(input: ModalSubmitInput): Promise<InteractionHandle>;

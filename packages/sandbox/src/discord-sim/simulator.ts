@@ -20,6 +20,7 @@ import type {
   SendDmInput,
   SetChannelPermissionsInput,
   SlashCommandInput,
+  UserContextMenuInput,
   WaitForMessageInput,
   WaitOptions,
 } from './api.js';
@@ -27,7 +28,7 @@ import type { SimContext } from './context.js';
 import type { FaultInjector } from './faults.js';
 import type { RateLimitControls } from './rate-limit.js';
 import { Intents } from './gateway.js';
-import { autocomplete, clickButton, selectMenu, slashCommand, submitModal } from './interactions/inject.js';
+import { autocomplete, clickButton, selectMenu, slashCommand, submitModal, userContextMenu } from './interactions/inject.js';
 import type { SimChannel, SimCommand, SimGuild, SimMessage, SimRole, SimUser, UnknownRoute, Violation } from './model.js';
 import { apiChannel, apiMember, apiRole, apiUser, apiVoiceState, guildCreatePayload } from './serialize.js';
 
@@ -196,6 +197,10 @@ export class Simulator implements DiscordSimulator {
 
   autocomplete(input: AutocompleteInput, options?: WaitOptions): Promise<AutocompleteChoice[]> {
     return Promise.resolve().then(() => autocomplete(this.ctx, input, options));
+  }
+
+  userContextMenu(input: UserContextMenuInput): Promise<InteractionHandle> {
+    return Promise.resolve().then(() => userContextMenu(this.ctx, input));
   }
 
   clickButton(input: ComponentInput): Promise<InteractionHandle> {

@@ -305,8 +305,10 @@ export class SimStore extends EventEmitter<StoreEvents> {
     return needed !== 0n && (granted & needed) === needed;
   }
 
-  findCommand(name: string, guildId: string | undefined): SimCommand | undefined {
-    const inGuild = guildId === undefined ? undefined : this.guildCommands.get(guildId)?.find((c) => c.name === name);
-    return inGuild ?? this.globalCommands.find((c) => c.name === name);
+  /** A registered command by name and type (1 chat input, 2 user context menu, 3 message context menu). */
+  findCommand(name: string, guildId: string | undefined, type = 1): SimCommand | undefined {
+    const fits = (c: SimCommand) => c.name === name && (c.type ?? 1) === type;
+    const inGuild = guildId === undefined ? undefined : this.guildCommands.get(guildId)?.find(fits);
+    return inGuild ?? this.globalCommands.find(fits);
   }
 }

@@ -1,4 +1,4 @@
-/** Interactions a test performs as a user: slash commands, autocomplete, buttons, select menus, modals. */
+/** Interactions a test performs as a user: slash commands, user context menus, autocomplete, buttons, select menus, modals. */
 import { randomBytes } from 'node:crypto';
 import type {
   AutocompleteChoice,
@@ -9,12 +9,13 @@ import type {
   ModalSubmitInput,
   SelectMenuInput,
   SlashCommandInput,
+  UserContextMenuInput,
   WaitOptions,
 } from '../api.js';
 import type { SimContext } from '../context.js';
 import type { SimComponent, SimMessage } from '../model.js';
 import { apiChannel, apiMember, apiMessage, apiUser, type Json } from '../serialize.js';
-import { buildOptions } from './options.js';
+import { addResolved, buildOptions } from './options.js';
 import type { InteractionRecord } from './registry.js';
 
 const fail = (message: string): never => {
@@ -145,6 +146,31 @@ function commandInteraction(ctx: SimContext, input: SlashCommandInput, type: 2 |
 
 export function slashCommand(ctx: SimContext, input: SlashCommandInput): InteractionHandle {
   return ctx.interactions.handle(commandInteraction(ctx, input, 2));
+}
+
+/** A user context menu command run on `targetId` (type 2 interaction, command type 2, `target_id` + `resolved`). */
+export function userContextMenu(ctx: SimContext, input: UserContextMenuInput): InteractionHandle {
+  const where = resolveOrigin(ctx, input);
+  const command = ctx.store.findCommand(input.command, where.guildId ?? undefined, 2) ?? fail(`user command "${input.command}" is not registered`);
+  const contexts = Array.isArray(command.contexts) ? (command.contexts as unknown[]) : undefined;
+  if (contexts && !contexts.includes(where.guildId ? 0 : 1)) fail(`"${command.name}" is not available ${where.guildId ? 'in servers' : 'in DMs'}`);
+  if (where.guildId && !ctx.store.mayUseCommand(command, where.guildId, where.userId, where.channelId)) {
+    fail(`"${command.name}" is not available to user ${where.userId} in guild ${where.guildId} (missing its permissions)`);
+  }
+  if (!ctx.store.users.has(input.targetId)) fail(`unknown user ${input.targetId}`);
+  const resolved: Json = {};
+  addResolved(ctx.store, resolved, 6, input.targetId, where.guildId, 'target');
+  const record = newRecord(ctx, 2, `user command ${command.name}`, where, null);
+  const data: Json = {
+    id: command.id,
+    name: command.name,
+    type: 2,
+    target_id: input.targetId,
+    resolved,
+    ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+  };
+  send(ctx, where, { ...basePayload(ctx, where, record, input.locale ?? 'en-US'), data });
+  return ctx.interactions.handle(record);
 }
 
 export async function autocomplete(ctx: SimContext, input: AutocompleteInput, options: WaitOptions = {}): Promise<AutocompleteChoice[]> {

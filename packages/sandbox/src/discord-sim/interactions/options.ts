@@ -27,7 +27,7 @@ function child(options: SimCommandOption[] | undefined, name: string, type: numb
   return options?.find((o) => o.name === name && o.type === type) ?? fail(`${path} has no ${type === 2 ? 'subcommand group' : 'subcommand'} "${name}"`);
 }
 
-function addResolved(store: SimStore, resolved: BuiltOptions['resolved'], type: number, id: string, guildId: string | null, name: string): void {
+export function addResolved(store: SimStore, resolved: BuiltOptions['resolved'], type: number, id: string, guildId: string | null, name: string): void {
   const user = store.users.get(id);
   const role = store.roles.get(id);
   if ((type === 6 || (type === 9 && user)) && user) {
