@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.roles).toEqual(['gateway', 'worker', 'http']);
     expect(config.discord.registerCommands).toBeUndefined();
+    expect(config.experience).toEqual({ ledgerRetentionDays: 365, undoWindowSeconds: 900 });
   });
 
   it('sizes the Valentina request budget: 50 per 60 s with a 20 % reserve by default, or as set', () => {
@@ -70,6 +71,9 @@ describe('loadConfig', () => {
     expect(failure({ SHARD_COUNT: '0' })).toBe('Configuration error: SHARD_COUNT must be a whole number of shards from 1 to 1000');
     expect(failure({ NOTES_BURST_QUIET_MS: '10' })).toBe('Configuration error: NOTES_BURST_QUIET_MS must be a number of milliseconds from 250 to 60000');
     expect(failure({ NOTES_BURST_QUIET_MS: '800' })).toBe('no error');
+    expect(failure({ XP_LEDGER_RETENTION_DAYS: '0' })).toBe('Configuration error: XP_LEDGER_RETENTION_DAYS must be a whole number of days from 1 to 3650');
+    expect(failure({ XP_UNDO_WINDOW_SECONDS: '1.5' })).toBe('Configuration error: XP_UNDO_WINDOW_SECONDS must be a whole number of seconds from 5 to 86400');
+    expect(loadConfig({ ...base, XP_LEDGER_RETENTION_DAYS: '30', XP_UNDO_WINDOW_SECONDS: '60' }).experience).toEqual({ ledgerRetentionDays: 30, undoWindowSeconds: 60 });
   });
 
   it('says what a word or address must be, and takes an empty value for the default', () => {
