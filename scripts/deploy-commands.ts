@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const rest = new REST({ api: env.data.DISCORD_API_URL, version: '10' }).setToken(env.data.DISCORD_TOKEN);
   const registered = await registerCommands({ rest, applicationId: env.data.DISCORD_CLIENT_ID, scope, commands });
   console.log(`Registered ${registered.length} command${registered.length === 1 ? '' : 's'} ${describeScope(scope)}:`);
-  for (const command of registered) console.log(`  /${command.name} (${command.id})${command.description ? ` — ${command.description}` : ''}`);
+  for (const command of registered) console.log(`  ${(command.type ?? 1) === 1 ? '/' : 'member menu: '}${command.name} (${command.id})${command.description ? ` — ${command.description}` : ''}`);
   return 0;
 }
 

@@ -12,7 +12,7 @@ import type { CommandModule } from './types.js';
 export type RegistrationScope = { scope: 'global' } | { scope: 'guild'; guildId: string };
 
 const RegisteredCommandsSchema = z.array(
-  z.object({ id: z.string(), name: z.string(), description: z.string().optional() }).loose(),
+  z.object({ id: z.string(), name: z.string(), type: z.number().int().optional(), description: z.string().optional() }).loose(),
 );
 export type RegisteredCommand = z.infer<typeof RegisteredCommandsSchema>[number];
 

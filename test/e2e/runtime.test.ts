@@ -13,6 +13,7 @@ import type { SimComponent, SimMessage } from '../../packages/sandbox/src/discor
 import { REPO_ROOT, startStack, type Stack } from '../support/bot-process.js';
 import { commands } from '../../commands/index.js';
 import { WHATS_NEW } from '../../commands/whats-new.js';
+import { commandBodies } from '../../src/discord/register.js';
 
 const EXPIRED = 'This button has expired — run the command again.';
 
@@ -61,7 +62,7 @@ describe('the bot process', () => {
 
   it('deploys its commands globally with scripts/deploy-commands.ts, and answers /ping in DMs', async () => {
     const output = await deployCommands(stack.bot.env);
-    expect(output).toContain(`Registered ${commands.length} commands globally`);
+    expect(output).toContain(`Registered ${commandBodies(commands).length} commands globally`);
     expect(output).toContain('/ping');
     expect(stack.sim.commands().map((c) => c.name)).toEqual(expect.arrayContaining(['ping', 'help']));
 
