@@ -93,7 +93,8 @@ export const xp: CommandModule = {
   ],
   visibility: 'public',
   audience:
-    "Everyone for `show` and `history` (players see their own changes); `add`, `remove`, `session` and `spend`: storytellers and admins, players too where the company's Grant XP setting allows; `undo`: who made the change, or an admin",
+  audience:
+    "Everyone for `show` and `history` (players see their own changes); `add`, `remove` and `session`: storytellers and admins, players too where the company's Grant XP setting allows; `spend`: players, where that setting allows; `undo`: who made the change, or an admin",
   howToCheck: 'Check with `/xp show` before you send it again.',
 
   async execute(interaction, deps) {
