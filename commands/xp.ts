@@ -15,7 +15,7 @@ import { showExperience } from '../src/experience/show.js';
 import { sessionPanel, sessionRoutes } from '../src/experience/session.js';
 import { VOICE_CHANNEL_TYPES } from '../src/experience/session-members.js';
 import { spendExperience } from '../src/experience/spend.js';
-import { undoChange, undoableChoices, undoRoutes } from '../src/experience/undo.js';
+import { undoFromCommand, undoableChoices, undoRoutes } from '../src/experience/undo.js';
 
 /** The options `/xp add`, `/xp remove` and `/cp add` share; `max` bounds the amount. */
 export function changeOptions(sub: SlashCommandSubcommandBuilder, verb: string, max: number = MAX_XP_AMOUNT): SlashCommandSubcommandBuilder {
@@ -93,7 +93,6 @@ export const xp: CommandModule = {
   ],
   visibility: 'public',
   audience:
-  audience:
     "Everyone for `show` and `history` (players see their own changes); `add`, `remove` and `session`: storytellers and admins, players too where the company's Grant XP setting allows; `spend`: players, where that setting allows; `undo`: who made the change, or an admin",
   howToCheck: 'Check with `/xp show` before you send it again.',
 
@@ -113,8 +112,7 @@ export const xp: CommandModule = {
       return interaction.options.getBoolean('export') ? historyExport(query, deps) : historyMessage(query, deps);
     }
     if (sub === 'undo') {
-      const { embed } = await undoChange({ interactionId: interaction.id, guildId: interaction.guildId, user: interaction.user }, interaction.options.getString('entry', true).trim(), deps);
-      return { embeds: [embed], allowedMentions: { parse: [] }, ephemeral: false };
+      return undoFromCommand({ interactionId: interaction.id, guildId: interaction.guildId, user: interaction.user }, interaction.options.getString('entry', true).trim(), deps);
     }
     return changeOrAsk(sub === 'add' ? 'xp-add' : 'xp-remove', interaction, deps);
   },

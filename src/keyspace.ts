@@ -77,6 +77,8 @@ export function createKeyspace(prefix: string) {
       ledgerIndex: (companyId: string, changeKey: string) => `${prefix}:xp-ledger-key:${companyId}:${changeKey}`,
       /** Set once a ledger entry was undone: the id of the entry that undid it. */
       ledgerUndone: (companyId: string, entryId: string) => `${prefix}:xp-ledger-undone:${companyId}:${entryId}`,
+      /** Where a change's public record can be edited while its interaction token lives (JSON; the token is a secret). */
+      ledgerRecord: (companyId: string, entryId: string) => `${prefix}:xp-ledger-record:${companyId}:${entryId}`,
     },
 
     notes: {

@@ -87,7 +87,7 @@ async function confirm(interaction: ComponentInteraction, interactionId: string,
   const binding = await requireBinding(interaction, deps);
   if (binding.guildId !== request.guildId) throw new UserError('This confirmation belongs to another server.');
   try {
-    return { reply: await performChange(request, binding, deps) };
+    return { reply: await performChange(request, binding, deps, { origin: interaction }) };
   } catch (error) {
     if (!(error instanceof ValentinaRateLimitError)) throw error;
     // Refused before it was applied (the request budget or Valentina's limit): the buttons work again.

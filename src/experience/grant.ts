@@ -27,6 +27,7 @@ import { chooseCampaign, type ChosenCampaign } from './campaign.js';
 import { xpChangeEmbed, type XpChangeKind } from './embeds.js';
 import { memberName } from './member-name.js';
 import { recordLedgerEntry, type LedgerEntryInput } from './ledger.js';
+import { rememberRecord, type RecordOrigin } from './record-link.js';
 import { undoButtonRow } from './undo-button.js';
 
 /** The most XP one `/xp add` or `/xp remove` may move (the option's max; checked again here). */
@@ -140,6 +141,8 @@ export const changeIdempotencyKey = (request: Pick<ExperienceChangeRequest, 'int
 export interface PerformOptions {
   /** Send the record to the audit channel (default true); a session award sends one record for all its grants. */
   audit?: boolean;
+  /** The interaction whose answer the record becomes, so `/xp undo` can mark it later. */
+  origin?: RecordOrigin | undefined;
 }
 
 /** A change as applied: the balance before and after, and its ledger entry (null if it could not be recorded). */
@@ -169,9 +172,10 @@ export async function applyChange(request: ExperienceChangeRequest, binding: Gui
   });
 }
 
-/** Makes the change and answers with the public record (also sent to the audit channel), with its Undo button. */
+/** Makes the change and answers with the public record (also sent to the audit channel unless told not to), with its Undo button. */
 export async function performChange(request: ExperienceChangeRequest, binding: GuildBinding, deps: BotDeps, options: PerformOptions = {}): Promise<ReplyMessage> {
   const { before, after, entryId } = await applyChange(request, binding, deps);
+  if (entryId && options.origin) await rememberRecord(binding.companyId, entryId, options.origin, deps);
   const embed = xpChangeEmbed({
     kind: request.kind,
     purpose: request.purpose,

@@ -63,7 +63,7 @@ export async function changeNowOrQueue(request: ExperienceChangeRequest, binding
   const wait = await deps.budget.peek({ priority: 'interactive', cost: WRITE_COST });
   if (wait <= INTERACTIVE_MAX_WAIT_MS) {
     try {
-      return await performChange(request, binding, deps);
+      return await performChange(request, binding, deps, { origin });
     } catch (error) {
       // A 429 (ours or Valentina's) means the write was not applied: queuing it cannot apply it twice.
       if (!(error instanceof ValentinaRateLimitError)) throw error;
@@ -130,7 +130,7 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
   try {
     const binding = await deps.bindings.get(data.request.guildId);
     if (!binding) throw new Error('the server was disconnected from Valentina before a queued XP change ran');
-    reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, () => performChange(data.request, binding, deps));
+    reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, () => performChange(data.request, binding, deps, { origin: data }));
   } catch (error) {
     // Not applied (a 429 is refused before the handler): try again while the message can still be edited.
     if (error instanceof ValentinaRateLimitError && Date.now() + error.retryAfterMs < data.expiresAt - 60_000) throw error;

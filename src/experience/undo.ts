@@ -11,7 +11,7 @@
 import { EmbedBuilder } from 'discord.js';
 import { UserError } from '../discord/errors.js';
 import { componentRoute } from '../discord/components.js';
-import type { BotDeps, ComponentRoute } from '../discord/types.js';
+import type { BotDeps, ComponentRoute, ReplyMessage } from '../discord/types.js';
 import { requireActor, requireBinding } from '../identity/context.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import { XP_PER_COOL_POINT } from '../valentina/index.js';
@@ -19,6 +19,7 @@ import { XP_COLOURS } from './embeds.js';
 import { applyChange, type AppliedChange, type ExperienceChangeRequest } from './grant.js';
 import { getLedgerEntry, ledgerEntries, undoneBy, type LedgerEntry } from './ledger.js';
 import { changeText, entryChoiceName } from './ledger-format.js';
+import { markRecord } from './record-link.js';
 import { undoId } from './undo-button.js';
 
 export interface UndoOrigin {
@@ -146,6 +147,14 @@ function markedRecord(record: EmbedBuilder, undoerId: string, applied: AppliedCh
     name: 'Undone',
     value: `by <@${undoerId}> <t:${Math.floor(Date.now() / 1000)}:R> · now **${applied.after.xp_current} XP** available`,
   });
+}
+
+/** `/xp undo entry:`: the undo's record as the answer; the change's own record is marked too while it can be edited. */
+export async function undoFromCommand(origin: UndoOrigin, entryId: string, deps: BotDeps): Promise<ReplyMessage> {
+  const { entry, applied, embed } = await undoChange(origin, entryId, deps);
+  const binding = await requireBinding(origin, deps);
+  await markRecord(binding.companyId, entry.id, (record) => markedRecord(record, origin.user.id, applied), deps);
+  return { embeds: [embed], allowedMentions: { parse: [] }, ephemeral: false };
 }
 
 export const undoRoutes: readonly ComponentRoute[] = [

@@ -127,7 +127,7 @@ describe('the XP ledger', () => {
     expect(replies.filter((r) => r.ephemeral && r.content.includes('was already undone'))).toHaveLength(1);
   });
 
-  it('undoes from /xp undo with autocomplete, and says clearly when the XP was spent since', async () => {
+  it('undoes from /xp undo with autocomplete, marking the record, and says clearly when the XP was spent since', async () => {
     const record = await grant(7, 'Spent since', 'bastien');
     const choices = await stack.sim.autocomplete({ user: stack.users.celeste, guildId: stack.guild.id, command: 'xp', subcommand: 'undo', options: { entry: '' }, focused: 'entry' });
     const entryId = (await ledger()).find((e) => e.reason === 'Spent since')!.id;
@@ -146,7 +146,10 @@ describe('the XP ledger', () => {
     const undone = await run('celeste', 'undo', { entry: entryId });
     expect(undone.ephemeral).toBe(false);
     expect(undone.embeds[0]!.fields?.find((f) => f.name === 'Available XP')?.value).toBe('20 → 13');
-    expect(record.components).not.toEqual([]);
+    // The grant's public record is marked as the Undo button would have, and its button is gone.
+    const shown = stack.sim.channelMessages(record.message.channelId).find((m) => m.id === record.message.id)!;
+    expect(shown.embeds[0]!.title).toMatch(/^~~\+7 XP for .+~~ — undone$/);
+    expect(shown.components).toEqual([]);
   });
 
   it('refuses an undo after the window, changing nothing', async () => {
