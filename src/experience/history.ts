@@ -19,8 +19,8 @@ import { ledgerEntries, ledgerPage, undoneBy, type LedgerEntry, type LedgerFilte
 import { historyLine } from './ledger-format.js';
 
 export const PAGE_SIZE = 10;
-/** The most rows one export holds (a year of a busy company fits many times over). */
-export const EXPORT_MAX_ROWS = 50_000;
+/** The most rows one export holds: well inside Discord's 10 MiB per file, even with long reasons. */
+export const EXPORT_MAX_ROWS = 20_000;
 
 export const OTHERS_REFUSED = "You can see only your own XP history; storytellers and admins see everyone's. Leave out the user, or pick yourself.";
 
@@ -77,7 +77,7 @@ export async function historyMessage(query: HistoryQuery, deps: BotDeps): Promis
     .setDescription(
       total === 0
         ? `No XP changes recorded for ${whose}${where} yet (the ledger keeps ${deps.config.experience.ledgerRetentionDays} days).`
-        : `Changes to ${whose}${where}, newest first:\n\n${entries.map((e, i) => historyLine(e, undone[i] ?? null, !memberId)).join('\n')}`,
+        : `Changes to ${whose}${where}, newest first:\n\n${entries.map((e, i) => historyLine(e, undone[i] ?? null, !memberId)).join('\n')}`.slice(0, 4096),
     )
     .setFooter({ text: `Page ${page + 1} of ${last + 1} · ${total} change${total === 1 ? '' : 's'}` });
   const ids = { u: memberId ?? undefined, c: filter.campaignId };

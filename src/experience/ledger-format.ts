@@ -25,7 +25,7 @@ export function historyLine(entry: LedgerEntry, undoneBy: string | null, showTar
   const whom = showTarget ? ` <@${entry.targetDiscordId}>` : '';
   const by = entry.actorDiscordId === entry.targetDiscordId ? '' : ` by <@${entry.actorDiscordId}>`;
   const reason = entry.reason ? ` — ${entry.reason.slice(0, 80)}` : '';
-  return `${when} ${what}${whom}${by} · *${entry.campaignName}* · ${entry.xpCurrent} XP after${reason} \`${entry.id}\``;
+  return `${when} ${what}${whom}${by} · *${entry.campaignName.slice(0, 40)}* · ${entry.xpCurrent} XP after${reason} \`${entry.id}\``;
 }
 
 /** An autocomplete choice for `/xp undo entry:` (at most 100 characters). */
