@@ -125,6 +125,9 @@ describe('the XP ledger', () => {
     const original = (await ledger()).find((e) => e.reason === 'Double undo')!;
     expect((await ledger()).filter((e) => e.undoes === original.id)).toHaveLength(1);
     expect(replies.filter((r) => r.ephemeral && r.content.includes('was already undone'))).toHaveLength(1);
+    const title = `Undone: +6 XP for ${record.embeds[0]!.title!.replace('+6 XP for ', '')}`;
+    await stack.sim.waitForMessage({ channelId: binding.auditChannelId!, predicate: isAudit(title), timeoutMs: 10_000 });
+    expect(stack.sim.channelMessages(binding.auditChannelId!).filter(isAudit(title))).toHaveLength(1);
   });
 
   it('undoes from /xp undo with autocomplete, marking the record, and says clearly when the XP was spent since', async () => {
@@ -167,7 +170,7 @@ describe('the XP ledger', () => {
     expect((await ledger()).filter((e) => e.undoes === entry.id)).toHaveLength(0);
   }, 60_000);
 
-  it('lets players spend their own XP only where the Grant XP setting allows it, recorded as spent', async () => {
+  it('lets players spend their own XP only where the Grant XP setting allows it (PLAYER, UNRESTRICTED), recorded as spent', async () => {
     const before = balance(ids.mara.id);
     const refused = await run('mara', 'spend', { amount: 2, reason: 'Potence 1' });
     expect(refused.ephemeral).toBe(true);
@@ -184,6 +187,13 @@ describe('the XP ledger', () => {
       const entries = (await ledger()).filter((e) => e.reason === 'Potence 1');
       expect(entries.map((e) => e.kind)).toEqual(['spend']);
       expect((await history('mara')).embeds[0]!.description).toContain('**−2 XP spent**');
+
+      stack.fake.store.setCompanySetting(chicago, 'permission_grant_xp', 'UNRESTRICTED');
+      await forgetCompanySettings();
+      const unrestricted = await run('mara', 'spend', { amount: 1, reason: 'Potence 1, the rest' });
+      expect(unrestricted.ephemeral).toBe(false);
+      expect(balance(ids.mara.id).xp_current).toBe(before.xp_current - 3);
+      expect((await ledger()).filter((e) => e.reason === 'Potence 1, the rest').map((e) => e.kind)).toEqual(['spend']);
     } finally {
       stack.fake.store.setCompanySetting(chicago, 'permission_grant_xp', 'STORYTELLER');
       await forgetCompanySettings();
