@@ -7,7 +7,7 @@ import { redisUrl, uniquePrefix } from '../support/redis.js';
 
 const redis = new Redis(redisUrl());
 const prefix = uniquePrefix('xp-ledger');
-const config = loadConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '123456789012345678', DISCORD_CLIENT_SECRET: 's', VALENTINA_API_KEY: 'k' });
+const config = loadConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '123456789012345678', DISCORD_CLIENT_SECRET: 's', VALENTINA_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.org' });
 const deps = { redis, keys: createKeyspace(prefix), config };
 const company = 'company-1';
 afterAll(async () => {
