@@ -55,7 +55,7 @@ async function chooseCampaign(
     if (!campaign) throw new UserError(`**${company.name}** has no campaign called "${option.slice(0, 50)}". Pick one from the list that appears as you type.`);
     return campaign;
   }
-  if (clears || !previous || previous.companyId !== company.id || !previous.defaultCampaignId) return null;
+  if (clears || previous?.companyId !== company.id || !previous.defaultCampaignId) return null;
   return { id: previous.defaultCampaignId, name: previous.defaultCampaignName ?? previous.defaultCampaignId };
 }
 

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   let lastDone = 0;
   const started = performance.now();
-  const arrivals: Promise<void>[] = [];
+  const arrivals: Array<Promise<void>> = [];
   for (const user of users) {
     const at = performance.now();
     arrivals.push(

@@ -64,7 +64,7 @@ async function run(label: string, inputs: StatsChartInput[], concurrency: number
   const started = performance.now();
   const lane = async () => {
     while (next < inputs.length) {
-      const input = inputs[next++] as StatsChartInput;
+      const input = inputs[next++]!;
       const t0 = performance.now();
       const png = await render(input);
       samples.push(performance.now() - t0);
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const firstStarted = performance.now();
   warmUpStatsChart();
   const fontMs = performance.now() - firstStarted;
-  await renderStatsChart(inputs[0] as StatsChartInput); // warm caches and the thread pool
+  await renderStatsChart(inputs[0]!); // warm caches and the thread pool
 
   const results = [
     await run('in-thread, async encode, 1 in flight', inputs, 1, renderStatsChart),
@@ -92,9 +92,9 @@ async function main(): Promise<void> {
   ];
   for (const size of [1, 2]) {
     const pool = createChartWorkerPool({ size, timeoutMs: 10_000, maxQueue: 64 });
-    await Promise.all(Array.from({ length: size }, () => pool.render(inputs[0] as StatsChartInput))); // start the threads
-    results.push(await run(`worker pool of ${size}, 1 in flight`, inputs, 1, pool.render));
-    results.push(await run(`worker pool of ${size}, 4 in flight`, inputs, 4, pool.render));
+    await Promise.all(Array.from({ length: size }, () => pool.render(inputs[0]!))); // start the threads
+    results.push(await run(`worker pool of ${size}, 1 in flight`, inputs, 1, (input) => pool.render(input)));
+    results.push(await run(`worker pool of ${size}, 4 in flight`, inputs, 4, (input) => pool.render(input)));
     await pool.close();
   }
   const drawOnly: number[] = [];

@@ -105,7 +105,7 @@ async function deliveries(stack: Stack, tag: string, pacing: { inFlight: number 
         while (next < DELIVERIES) await deliver(next++);
       }));
     } else {
-      const all: Promise<void>[] = [];
+      const all: Array<Promise<void>> = [];
       for (let i = 0; i < DELIVERIES; i++) {
         all.push(deliver(i));
         await sleep(1_000 / pacing.perSecond);

@@ -169,7 +169,7 @@ export function scenario(name: string): Scenario {
 }
 
 function inputFor(stack: Pick<Stack, 'guild' | 'users'>, scenario: Scenario, i: number): SlashCommandInput {
-  const user = stack.users[scenario.as ?? i % stack.users.length] as SimUser;
+  const user = stack.users[scenario.as ?? i % stack.users.length]!;
   return {
     user,
     guildId: stack.guild.id,

@@ -22,7 +22,7 @@ const PRODUCT = ['src/', 'commands/', 'scripts/deploy-commands.ts', 'scripts/inv
  * from its own layer and the layers below it, never from one above. A path ending in `/` is a folder;
  * the longest path that matches names a file's layer.
  */
-const LAYERS: { name: string; paths: string[] }[] = [
+const LAYERS: Array<{ name: string; paths: string[] }> = [
   {
     name: 'entry points and wiring',
     paths: [
@@ -119,7 +119,7 @@ for (const file of files.filter((file) => isProduct(projectPath(file)))) {
     problems.push(`${path} has no layer: add it to LAYERS in scripts/check-cycles.ts and to the README's picture`);
     continue;
   }
-  for (const specifier of specifiersOf(file).filter((specifier) => /^@valentina-bot\//.test(specifier))) {
+  for (const specifier of specifiersOf(file).filter((specifier) => specifier.startsWith('@valentina-bot/'))) {
     problems.push(`${path} → ${specifier}: the bot never imports the sandbox`);
   }
   for (const target of (graph.get(file) ?? []).map(projectPath)) {

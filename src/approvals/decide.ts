@@ -5,7 +5,6 @@
  * the request shows the outcome in every server, the applicant's cached identity is dropped and they
  * get a DM saying what they can do now.
  */
-import type { APIEmbed } from 'discord.js';
 import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
 import type { BotDeps, ComponentInteraction, ComponentReply } from '../discord/types.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
@@ -35,7 +34,7 @@ export async function decide(interaction: ComponentInteraction, subject: Approva
   if (subject.companyId !== binding.companyId) {
     throw new UserError(`This request belongs to another company, not **${binding.companyName}**: it can only be decided in a server bound to that company.`);
   }
-  const original = 'message' in interaction && interaction.message ? (interaction.message.embeds[0]?.toJSON() as APIEmbed | undefined) : undefined;
+  const original = 'message' in interaction && interaction.message ? interaction.message.embeds[0]?.toJSON() : undefined;
   return withActor(interaction, deps, async (actor) => {
     const acquired = await acquireDecision(deps.redis, deps.keys.approvals.decision(subject));
     if (!acquired.ok) {
@@ -54,7 +53,7 @@ export async function decide(interaction: ComponentInteraction, subject: Approva
     };
     try {
       const applicant = await fetchApplicant(subject, deps);
-      if (!applicant || applicant.role !== 'UNAPPROVED') {
+      if (applicant?.role !== 'UNAPPROVED') {
         if (actor.role !== 'ADMIN') {
           await lock.release();
           throw new UserError('This person is no longer waiting for approval — nothing left to decide.');

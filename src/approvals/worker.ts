@@ -34,7 +34,7 @@ export function requestNonce(job: ApprovalJob, guildId: string): string {
 /** Posts the request where it is missing; returns how many servers got it now. */
 export async function postRequest(job: ApprovalJob, deps: BotDeps): Promise<number> {
   const applicant = await fetchApplicant(job, deps);
-  if (!applicant || applicant.role !== 'UNAPPROVED') return 0;
+  if (applicant?.role !== 'UNAPPROVED') return 0;
   const keys = deps.keys.approvals;
   const [guilds, posted] = await Promise.all([deps.bindings.guildsForCompany(job.companyId), deps.redis.hgetall(keys.posted(job))]);
   const missing = guilds.filter((binding) => !posted[binding.guildId]);

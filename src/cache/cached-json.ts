@@ -22,7 +22,7 @@ export class CachedJson<S extends z.ZodTypeAny> {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const promise = (async () => {
-      const value = this.schema.parse(await load()) as z.infer<S>;
+      const value = this.schema.parse(await load());
       await this.redis.set(key, JSON.stringify(value), 'EX', this.ttlSeconds);
       return value;
     })().finally(() => this.inFlight.delete(key));
@@ -36,7 +36,7 @@ export class CachedJson<S extends z.ZodTypeAny> {
     if (raw === null) return undefined;
     try {
       const parsed = this.schema.safeParse(JSON.parse(raw));
-      return parsed.success ? (parsed.data as z.infer<S>) : undefined;
+      return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;
     }

@@ -61,13 +61,14 @@ export function parseCustomIdHeader(raw: string): CustomIdHeader | undefined {
 }
 
 function unwrap(field: CompactField): { scalar: ScalarField; optional: boolean } {
-  return field instanceof z.ZodOptional ? { scalar: field.unwrap() as ScalarField, optional: true } : { scalar: field, optional: false };
+  return field instanceof z.ZodOptional ? { scalar: field.unwrap(), optional: true } : { scalar: field, optional: false };
 }
 
 function encodeField(field: CompactField, value: unknown): string {
   if (value === undefined) return '';
   const { scalar } = unwrap(field);
   if (scalar instanceof z.ZodBoolean) return value ? '1' : '0';
+  if (typeof value !== 'string' && typeof value !== 'number') throw new TypeError(`a custom id field holds a string or a number, not ${typeof value}`);
   return escapeField(String(value));
 }
 
@@ -89,7 +90,7 @@ export function defineCustomId<S extends CompactShape>(
   const version = options.version ?? 1;
   if (!Number.isInteger(version) || version < 1 || version > 9999) throw new TypeError('custom id version must be 1..9999');
   const keys = Object.keys(schema.shape);
-  const fieldOf = (key: string) => schema.shape[key] as CompactField;
+  const fieldOf = (key: string) => schema.shape[key]!;
 
   return {
     name,

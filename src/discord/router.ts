@@ -10,7 +10,7 @@ import type { InteractionKind, InteractionOutcome } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
 import { describeError, loggableError } from './errors.js';
 import { newInteractionScope, runInInteractionScope, type InteractionScope } from './interaction-scope.js';
-import { Responder, type UpdateTarget } from './respond.js';
+import { Responder } from './respond.js';
 import { typedCommand } from './typed-command.js';
 import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute, ReplyMessage, UserMenuCommand } from './types.js';
 import { handOverAnswer, type AnswerOrigin } from './undelivered.js';
@@ -213,7 +213,7 @@ export class InteractionRouter {
 
   private async runComponent(interaction: ComponentInteraction): Promise<Finished> {
     const standaloneModal = interaction.isModalSubmit() && !interaction.isFromMessage();
-    const responder = new Responder(interaction as UpdateTarget, {
+    const responder = new Responder(interaction, {
       deferAs: standaloneModal ? 'ephemeral' : 'update',
       deferAfterMs: this.options.deferAfterMs,
     });

@@ -146,7 +146,7 @@ export type ComponentReply = { update: ReplyMessage } | { reply: ReplyMessage } 
 export type ComponentInteraction = MessageComponentInteraction | ModalSubmitInteraction;
 
 /** A choice list for autocomplete; at most 25 are sent. */
-export type Choices = ApplicationCommandOptionChoiceData<string | number>[];
+export type Choices = Array<ApplicationCommandOptionChoiceData<string | number>>;
 
 /**
  * A component handler bound to one custom id route. Built with `componentRoute()` (components.ts),

@@ -106,8 +106,8 @@ export class IdentityResolver {
     const entries = await this.lookup(discordUserId);
     if (entries.length === 0) return { status: 'not_linked' };
     const active = entries.filter((e) => e.role !== 'UNAPPROVED' && e.role !== 'DEACTIVATED');
-    if (active.length === 0) return toResolution(discordUserId, entries[0] as LookupEntry);
-    if (active.length === 1) return toResolution(discordUserId, active[0] as LookupEntry);
+    if (active.length === 0) return toResolution(discordUserId, entries[0]!);
+    if (active.length === 1) return toResolution(discordUserId, active[0]!);
     const chosen = await this.options.redis.get(this.keys.dmCompany(discordUserId));
     const entry = active.find((e) => e.company_id === chosen);
     if (entry) return toResolution(discordUserId, entry);

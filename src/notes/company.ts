@@ -15,7 +15,7 @@ export const isActive = (e: LookupEntry) => e.role !== 'UNAPPROVED' && e.role !=
 
 export interface CompanyPickerJson {
   content: string;
-  components: APIActionRowComponent<APIStringSelectComponent>[];
+  components: Array<APIActionRowComponent<APIStringSelectComponent>>;
 }
 
 /** The menu of companies the user can write notes in. */

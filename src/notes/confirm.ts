@@ -20,7 +20,7 @@ export interface NoteLike {
 export interface DiscordMessageJson {
   content?: string;
   embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
+  components: Array<APIActionRowComponent<APIButtonComponent>>;
 }
 
 export interface ConfirmationContext {

@@ -67,7 +67,7 @@ async function delay(job: Job, token: string | undefined, until: number): Promis
 async function seal(job: Job, token: string | undefined, deps: BotDeps, settings: BurstSettings, data: BurstJob): Promise<string> {
   const buffer = new BurstBuffer(deps.redis, deps.keys.notes);
   const open = await buffer.open(data.discordUserId);
-  if (open && open.id === data.burstId) {
+  if (open?.id === data.burstId) {
     const due = Math.min(open.last + settings.quietMs, open.first + settings.maxAgeMs);
     if (Date.now() < due) await delay(job, token, due);
   }

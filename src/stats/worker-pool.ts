@@ -30,7 +30,7 @@ export class ChartRenderTimeoutError extends Error {
   override name = 'ChartRenderTimeoutError';
   constructor(
     readonly timeoutMs: number,
-    readonly retryAfterMs: number = 1000,
+    readonly retryAfterMs = 1000,
   ) {
     super(`Statistics chart was not rendered within ${timeoutMs} ms.`);
   }
@@ -41,7 +41,7 @@ export class ChartRendererBusyError extends Error {
   override name = 'ChartRendererBusyError';
   constructor(
     readonly queued: number,
-    readonly retryAfterMs: number = 1000,
+    readonly retryAfterMs = 1000,
   ) {
     super(`Statistics chart renderer is busy (${queued} renders waiting).`);
   }
@@ -156,7 +156,7 @@ export function createChartWorkerPool(options: ChartWorkerPoolOptions = {}): Cha
     while (queue.length > 0 && !closed) {
       const slot = slots.find((s) => !s.job) ?? (slots.length < size ? spawn() : undefined);
       if (!slot) return;
-      const job = queue.shift() as Job;
+      const job = queue.shift()!;
       slot.job = job;
       job.slot = slot;
       job.startedAt = performance.now();

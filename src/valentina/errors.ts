@@ -58,6 +58,7 @@ export class ValentinaError extends Error {
   }
 
   /** Whether repeating the same request may succeed (rate limits, server faults, network trouble). */
+  // eslint-disable-next-line @typescript-eslint/class-literal-property-style -- subclasses override it with getters that compute it
   get retryable(): boolean {
     return false;
   }

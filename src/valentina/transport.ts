@@ -293,7 +293,7 @@ export class Transport {
       signal?.removeEventListener('abort', onAbort);
     }
     const headerRequestId = single(response.headers['x-request-id']);
-    const limits = { policy: single(response.headers['ratelimit-policy']), state: single(response.headers['ratelimit']) };
+    const limits = { policy: single(response.headers['ratelimit-policy']), state: single(response.headers.ratelimit) };
     if (response.statusCode !== 429) void this.options.budget?.observe({ status: response.statusCode, ...limits });
     if (response.statusCode >= 200 && response.statusCode < 300) {
       report(response.statusCode, headerRequestId);
@@ -416,7 +416,7 @@ export function parseProblem(text: string): Problem {
   }
   const parsed = ProblemSchema.safeParse(value);
   if (!parsed.success) return {};
-  return Object.fromEntries(Object.entries(parsed.data).filter(([, member]) => member !== undefined)) as Problem;
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, member]) => member !== undefined));
 }
 
 /**
@@ -426,7 +426,7 @@ export function parseProblem(text: string): Problem {
 export function retryAfterMs(bodyRetryAfter: number | undefined, headers: Record<string, string | string[] | undefined>): number {
   const candidates: number[] = [];
   if (typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter)) candidates.push(bodyRetryAfter);
-  const rateLimit = single(headers['ratelimit']);
+  const rateLimit = single(headers.ratelimit);
   if (rateLimit) {
     for (const match of rateLimit.matchAll(/;\s*t=(\d+(?:\.\d+)?)/g)) candidates.push(Number(match[1]));
   }
@@ -464,6 +464,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an aborted wait rejects with the signal's reason, as node:timers/promises does
       reject(signal.reason);
     }, { once: true });
   });

@@ -8,7 +8,7 @@ let sim: DiscordSimulator | undefined;
 let bot: ChildProcess | undefined;
 
 afterEach(async () => {
-  if (bot && bot.exitCode === null) {
+  if (bot?.exitCode === null) {
     bot.kill('SIGTERM');
     await once(bot, 'exit');
   }

@@ -31,7 +31,7 @@ describe('what a user is told when a handler fails', () => {
       outcome: 'upstream_error',
     });
     const ours = describeError(new ErrorWithNote(new Error('boom'), 'What you typed is kept.'), fixedRef);
-    expect(ours).toEqual({ message: expect.stringMatching(/reference ERR-7KQ2\. What you typed is kept\.$/), outcome: 'error', reference: 'ERR-7KQ2' });
+    expect(ours).toEqual({ message: expect.stringMatching(/reference ERR-7KQ2\. What you typed is kept\.$/) as string, outcome: 'error', reference: 'ERR-7KQ2' });
     const failure = new Error('boom');
     expect(loggableError(new ErrorWithNote(failure, 'kept'))).toBe(failure);
   });

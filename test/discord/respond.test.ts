@@ -2,7 +2,7 @@ import { MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { Responder, type ModalTarget, type UpdateTarget } from '../../src/discord/respond.js';
 
-type Call = { method: string; options?: unknown };
+interface Call { method: string; options?: unknown }
 
 /** A stand-in for a discord.js interaction that records what would have been sent to Discord. */
 class FakeInteraction implements UpdateTarget, ModalTarget {

@@ -218,7 +218,7 @@ describe('approvals', () => {
   it('keeps a request that cannot be posted in the failed list, counts it, and re-posts it on demand', async () => {
     stack.sim.setChannelPermissions(channelId, { botCanSend: false });
     const blocked = await newcomer('blocked-newcomer');
-    await expect.poll(async () => (await metrics()).match(/^approval_requests_failed (\d+)/m)?.[1], { timeout: 15_000 }).toBe('1');
+    await expect.poll(async () => (/^approval_requests_failed (\d+)/m.exec((await metrics())))?.[1], { timeout: 15_000 }).toBe('1');
     const pending = await (await stack.sim.slashCommand({ user: stack.users.celeste, guildId: stack.guild.id, command: 'approvals', subcommand: 'pending' })).reply();
     expect(pending.embeds[0]!.description).toMatch(/blocked-newcomer.*posting failed/);
     stack.sim.setChannelPermissions(channelId, { botCanSend: true });
@@ -227,7 +227,7 @@ describe('approvals', () => {
     expect((await click.reply()).content).toContain('will be posted again');
     await waitForRequest(blocked.id);
     expect(requestFor(blocked.id)).toHaveLength(1);
-    await expect.poll(async () => (await metrics()).match(/^approval_requests_failed (\d+)/m)?.[1], { timeout: 5_000 }).toBe('0');
+    await expect.poll(async () => (/^approval_requests_failed (\d+)/m.exec((await metrics())))?.[1], { timeout: 5_000 }).toBe('0');
     expect(await metrics()).toMatch(/^queue_depth\{queue="approvals"\} \d+/m);
     expect(stack.sim.violations).toEqual([]);
   });

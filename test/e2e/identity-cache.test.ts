@@ -19,7 +19,7 @@ describe('identity: cache and sign-in state edges', () => {
     await stack?.close();
   });
 
-  type Who = { id: string; username: string };
+  interface Who { id: string; username: string }
   const run = (user: Who, command: string, subcommand?: string, options: Record<string, string> = {}) =>
     stack.sim.slashCommand({ user: user as Stack['users']['mara'], guildId: stack.guild.id, command, subcommand, options }).then((ix) => ix.reply());
   const lookupKey = (discordUserId: string) => `${stack.redis.prefix}:ident:${discordUserId}`;

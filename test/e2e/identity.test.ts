@@ -17,7 +17,7 @@ describe('identity: /setup, /link, /unlink, /whoami', () => {
     await stack?.close();
   });
 
-  type Who = { id: string; username: string };
+  interface Who { id: string; username: string }
   const run = (user: Who, command: string, subcommand?: string, options: Record<string, string | number | boolean> = {}, where: 'guild' | 'dm' = 'guild') =>
     stack.sim.slashCommand({ user: user as Stack['users']['mara'], ...(where === 'guild' ? { guildId: stack.guild.id } : {}), command, subcommand, options }).then((ix) => ix.reply());
   const newMember = (username: string, extra: { email?: string; verified?: boolean; id?: string } = {}) => {

@@ -4,6 +4,7 @@
  * asked where notes go; `/notes` lists, views, searches, edits and deletes — only the user's own notes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { SimMessage, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { commands } from '../../commands/index.js';
@@ -98,10 +99,14 @@ describe('notes by DM', () => {
     expect(noteTitled(U.bastien.id, 'Haven ideas')).toHaveLength(0);
   });
 
-  type Form = { custom_id: string; components: Array<{ type: number; content?: string; components?: Array<{ custom_id: string; value: string }> }> };
+  const FormSchema = z.object({
+    custom_id: z.string(),
+    components: z.array(z.object({ type: z.number(), content: z.string().optional(), components: z.array(z.object({ custom_id: z.string(), value: z.string() })).optional() })),
+  });
+  type Form = z.infer<typeof FormSchema>;
   const formValues = (form: Form) => Object.fromEntries(form.components.flatMap((row) => row.components ?? []).map((input) => [input.custom_id, input.value]));
   const openForm = async (message: SimMessage) =>
-    (await (await stack.sim.clickButton({ user: stack.users.bastien, message, customId: customId(message, 'Edit') })).initialResponse()).data as Form;
+    FormSchema.parse((await (await stack.sim.clickButton({ user: stack.users.bastien, message, customId: customId(message, 'Edit') })).initialResponse()).data);
 
   it('keeps an edit Valentina could not save, and the next Edit opens the form with it', async () => {
     await stack.sim.sendDM(stack.users.bastien, 'Blood bank\nThree bags left');

@@ -151,7 +151,7 @@ describe('/quickroll', () => {
     const post = stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/quickrolls')).at(-1)!;
     expect(post.headers['idempotency-key']).toMatch(/:quickroll-create$/);
     expect(post.body).toEqual({ name: 'Punch', description: 'Fists first', trait_ids: [traits.strength, traits.brawl] });
-    expect(await complete('mara', 'run', 'quickroll', { quickroll: 'pun' })).toEqual([{ name: 'Punch — Strength + Brawl', value: expect.any(String) }]);
+    expect(await complete('mara', 'run', 'quickroll', { quickroll: 'pun' })).toEqual([{ name: 'Punch — Strength + Brawl', value: expect.any(String) as string }]);
   });
 
   it('edits a quickroll: traits sent alone first, and every refusal named', async () => {

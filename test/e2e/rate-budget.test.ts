@@ -33,7 +33,7 @@ describe('a burst larger than Valentina’s rate limit', () => {
     fake.clearRequests();
     const readers = [users.mara, users.bastien, users.celeste, users.viktor];
     // Reads first, then the writes, which find the budget spent.
-    const reads: Promise<InteractionHandle>[] = [];
+    const reads: Array<Promise<InteractionHandle>> = [];
     for (let i = 0; i < READS; i++) {
       reads.push(sim.slashCommand({ user: readers[i % readers.length]!, guildId: guild.id, command: 'xp', subcommand: 'show' }));
     }
@@ -71,7 +71,7 @@ describe('a burst larger than Valentina’s rate limit', () => {
 
     const after = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
     expect(after - before).toBe(WRITES);
-    expect(fake.requests.filter((r) => r.method === 'POST' && /\/experience\/xp\/add$/.test(r.path) && r.status === 201)).toHaveLength(WRITES);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add') && r.status === 201)).toHaveLength(WRITES);
 
     // Nobody saw an internal error; readiness asked nothing; Valentina refused at most a stray request (the
     // budget and Valentina's bucket can differ by a token at the edge), and then only once.

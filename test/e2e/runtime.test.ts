@@ -86,7 +86,7 @@ describe('the bot process', () => {
       user: stack.users.celeste,
       guildId: stack.guild.id,
       message: reply.message,
-      customId: buttonLabelled(reply.message, '/ping').custom_id as string,
+      customId: buttonLabelled(reply.message, '/ping').custom_id!,
     });
     const detail = await click.reply();
     expect(detail.embeds[0]?.title).toBe('/ping');
@@ -143,12 +143,12 @@ describe('the bot process', () => {
 
   it('politely rejects buttons from an older version of the bot, or of a shape it does not know', async () => {
     const handle = await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'help' });
-    const current = buttonLabelled((await handle.reply()).message, '/ping').custom_id as string;
+    const current = buttonLabelled((await handle.reply()).message, '/ping').custom_id!;
     const stale = current.replace(/^v\d+\|/, 'v9|');
     expect(stale).not.toBe(current);
 
     // A message an earlier deployment posted, whose buttons carry ids this version no longer reads.
-    const rest = new REST({ api: stack.sim.apiUrl, version: '10' }).setToken(stack.bot.env.DISCORD_TOKEN as string);
+    const rest = new REST({ api: stack.sim.apiUrl, version: '10' }).setToken(stack.bot.env.DISCORD_TOKEN!);
     const channelId = stack.guild.defaultChannelId;
     const posted = (await rest.post(Routes.channelMessages(channelId), {
       body: {

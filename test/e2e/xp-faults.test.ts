@@ -51,7 +51,7 @@ describe('/xp and /cp under lost answers', () => {
       for (let i = 0; i < TIMES; i += 1) {
         const before = experience(ids.mara.id);
         const reason = `${name} ${command} #${i}`;
-        stack.fake.faults.inject({ ...fault, method: 'POST', path: command === 'xp' ? /\/experience\/xp\/add$/ : /\/experience\/cp\/add$/ } as FaultRule);
+        stack.fake.faults.inject({ ...fault, method: 'POST', path: command === 'xp' ? /\/experience\/xp\/add$/ : /\/experience\/cp\/add$/ });
         const reply = await run(command, { user: stack.users.mara.id, amount, reason });
         const after = experience(ids.mara.id);
         const expected = { xp_current: before.xp_current + xp, xp_total: before.xp_total + xp, cool_points: before.cool_points + points };

@@ -57,7 +57,7 @@ describe('experience and cool points', () => {
   it('rejects non-positive amounts and campaigns outside the company', async () => {
     const zero = await call('POST', xpPath('xp/add'), asCeleste(0));
     expect(zero.status).toBe(400);
-    expect((zero.body.invalid_parameters as { field: string }[])[0]?.field).toBe('amount');
+    expect((zero.body.invalid_parameters as Array<{ field: string }>)[0]?.field).toBe('amount');
     const foreign = await call('POST', xpPath('xp/add'), asCeleste(1, ids().campaigns.anarch));
     expect(foreign.status).toBe(404);
     expect(foreign.body.detail).toBe('Campaign not found');

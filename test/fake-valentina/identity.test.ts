@@ -64,7 +64,7 @@ describe('identify with the in-process token table', () => {
     const res = await identify('tok');
     expect(res.body.resolution).toBe('created');
     expect(res.body.user).toMatchObject({ username: 'bastien-2', role: 'UNAPPROVED', name_first: null, avatar_url: 'https://cdn.discordapp.com/embed/avatars/0.png' });
-    const lookup = await call<{ user_id: string }[]>('GET', '/users/lookup', { query: { discord_id: newcomer.id ?? '' } });
+    const lookup = await call<Array<{ user_id: string }>>('GET', '/users/lookup', { query: { discord_id: newcomer.id ?? '' } });
     expect(lookup.body.map((r) => r.user_id)).toEqual([res.body.user.id]);
   });
 

@@ -87,7 +87,7 @@ describe('user management', () => {
   });
 
   it('the unapproved list is ADMIN-only', async () => {
-    const list = await call<{ items: { id: string }[] }>('GET', `${chicago()}/users/unapproved`, { obo: u().viktor.id });
+    const list = await call<{ items: Array<{ id: string }> }>('GET', `${chicago()}/users/unapproved`, { obo: u().viktor.id });
     expect(list.body.items.map((x) => x.id)).toEqual([u().nadia.id]);
     expect((await call('GET', `${chicago()}/users/unapproved`, { obo: u().celeste.id })).status).toBe(403);
   });
@@ -140,13 +140,13 @@ describe('user management', () => {
 
 describe('storyteller characters', () => {
   it('are hidden from players in lists, details and rolls', async () => {
-    const asPlayer = await call<{ items: { id: string }[] }>('GET', `${chicago()}/characters`, { obo: u().mara.id });
-    const asStoryteller = await call<{ items: { id: string }[] }>('GET', `${chicago()}/characters`, { obo: u().celeste.id });
+    const asPlayer = await call<{ items: Array<{ id: string }> }>('GET', `${chicago()}/characters`, { obo: u().mara.id });
+    const asStoryteller = await call<{ items: Array<{ id: string }> }>('GET', `${chicago()}/characters`, { obo: u().celeste.id });
     expect(asPlayer.body.items.map((c) => c.id)).not.toContain(fake.fixture.characters.prince);
     expect(asStoryteller.body.items.map((c) => c.id)).toContain(fake.fixture.characters.prince);
     const detail = await call('GET', `${chicago()}/characters/${fake.fixture.characters.prince}`, { obo: u().mara.id });
     expect(detail.status).toBe(403);
-    const rolls = await call<{ items: { character_id: string | null }[]; total: number }>('GET', `${chicago()}/dicerolls`, {
+    const rolls = await call<{ items: Array<{ character_id: string | null }>; total: number }>('GET', `${chicago()}/dicerolls`, {
       obo: u().mara.id,
       query: { limit: '100' },
     });
@@ -156,7 +156,7 @@ describe('storyteller characters', () => {
   });
 
   it('filters "my characters in this campaign"', async () => {
-    const mine = await call<{ items: { name: string; name_full: string }[] }>('GET', `${chicago()}/characters`, {
+    const mine = await call<{ items: Array<{ name: string; name_full: string }> }>('GET', `${chicago()}/characters`, {
       obo: u().mara.id,
       query: { campaign_id: fake.fixture.campaigns.main, user_player_id: u().mara.id, status: 'ALIVE' },
     });

@@ -128,7 +128,7 @@ describe('free rolls (R2) and reading rolls (R3, R4)', () => {
   it('lists newest first and hides storyteller-character rolls from players', async () => {
     fake.forceDice([6]);
     const made = await call<Roll & { id: string }>('POST', `${chicago()}/dicerolls`, { obo: mara(), body: { difficulty: 6 } });
-    const list = await call<{ items: { id: string }[] }>('GET', `${chicago()}/dicerolls`, { obo: mara(), query: { userid: mara() } });
+    const list = await call<{ items: Array<{ id: string }> }>('GET', `${chicago()}/dicerolls`, { obo: mara(), query: { userid: mara() } });
     expect(list.body.items[0]?.id).toBe(made.body.id);
     const princeRoll = [...fake.store.diceRolls.values()].find((r) => r.character_id === f().characters.prince);
     expect((await call('GET', `${chicago()}/dicerolls/${princeRoll?.id}`, { obo: mara() })).status).toBe(403);
@@ -136,7 +136,7 @@ describe('free rolls (R2) and reading rolls (R3, R4)', () => {
   });
 
   it('computes statistics from the seeded rolls', async () => {
-    const stats = await call<{ total_rolls: number; top_traits: { name: string; usage_count: number }[]; botches: number }>(
+    const stats = await call<{ total_rolls: number; top_traits: Array<{ name: string; usage_count: number }>; botches: number }>(
       'GET',
       `${chicago()}/users/${mara()}/statistics`,
     );
@@ -180,7 +180,7 @@ describe('quickroll management (Q1–Q5)', () => {
     expect((await call('GET', wrongUser)).body.detail).toBe('Quick roll not found');
     expect((await call('DELETE', path, { obo: mara() })).status).toBe(204);
     expect((await call('DELETE', path, { obo: mara() })).status).toBe(404);
-    const list = await call<{ items: { name: string }[] }>('GET', `${chicago()}/users/${mara()}/quickrolls`);
+    const list = await call<{ items: Array<{ name: string }> }>('GET', `${chicago()}/users/${mara()}/quickrolls`);
     expect(list.body.items.map((q) => q.name)).toEqual(['Command', 'Second Sight', 'Shoot']);
   });
 });

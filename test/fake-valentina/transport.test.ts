@@ -42,10 +42,10 @@ describe('authentication and company access', () => {
   });
 
   it('lists only the companies the key reaches, sorted by name', async () => {
-    const res = await call<{ items: { name: string; settings: { permission_grant_xp: string } }[]; total: number }>('GET', '/companies');
+    const res = await call<{ items: Array<{ name: string; settings: { permission_grant_xp: string } }>; total: number }>('GET', '/companies');
     expect(res.body.items.map((c) => c.name)).toEqual(['Anarch Free State', 'Chicago by Night']);
     expect(res.body.items[1]?.settings.permission_grant_xp).toBe('STORYTELLER');
-    const me = await call<{ companies: { name: string; permission: string }[] }>('GET', '/developers/me');
+    const me = await call<{ companies: Array<{ name: string; permission: string }> }>('GET', '/developers/me');
     expect(me.body.companies).toHaveLength(2);
   });
 });
@@ -65,7 +65,7 @@ describe('response conventions', () => {
   });
 
   it('pages with the envelope and validates limit and offset', async () => {
-    const page = await call<{ items: { username: string }[]; limit: number; offset: number; total: number }>('GET', `${chicago()}/users`, {
+    const page = await call<{ items: Array<{ username: string }>; limit: number; offset: number; total: number }>('GET', `${chicago()}/users`, {
       query: { limit: '2', offset: '1' },
     });
     expect(page.body).toMatchObject({ limit: 2, offset: 1, total: 7 });
@@ -83,7 +83,7 @@ describe('response conventions', () => {
   });
 
   it('allows the trait catalogue up to 1000 per page', async () => {
-    const all = await call<{ items: { name: string }[]; total: number }>('GET', `${chicago()}/characterblueprint/traits`, {
+    const all = await call<{ items: Array<{ name: string }>; total: number }>('GET', `${chicago()}/characterblueprint/traits`, {
       query: { limit: '1000', is_rollable: 'true' },
     });
     expect(all.status).toBe(200);
@@ -96,7 +96,7 @@ describe('response conventions', () => {
   it('renders timestamps with Z, and character-trait rows with +00:00', async () => {
     const user = await call('GET', `${chicago()}/users/${ids().users.mara.id}`);
     expect(user.body.date_created).toMatch(/Z$/);
-    const traits = await call<{ items: { date_created: string; trait: { name: string } }[] }>(
+    const traits = await call<{ items: Array<{ date_created: string; trait: { name: string } }> }>(
       'GET',
       `${chicago()}/characters/${ids().characters.lucien}/traits`,
       { obo: ids().users.mara.id, query: { limit: '100' } },
@@ -125,7 +125,7 @@ describe('response conventions', () => {
 
 describe('lookup and health', () => {
   it('finds a Discord user in every company the key reaches', async () => {
-    const res = await call<{ company_name: string; role: string; user_id: string }[]>('GET', '/users/lookup', {
+    const res = await call<Array<{ company_name: string; role: string; user_id: string }>>('GET', '/users/lookup', {
       query: { discord_id: ids().users.mara.discordId ?? '' },
     });
     expect(res.body.map((r) => r.company_name).sort()).toEqual(['Anarch Free State', 'Chicago by Night']);
@@ -165,7 +165,7 @@ describe('seeding', () => {
       expect(hidden.status).toBe(403);
       empty.store.grantAccess(company.id, 'USER');
       const admin = empty.store.createUser({ company_id: company.id, username: 'regent', email: 'regent@example.com', role: 'ADMIN' });
-      const users = await emptyCall<{ items: { id: string }[] }>('GET', `/companies/${company.id}/users`, { obo: admin.id });
+      const users = await emptyCall<{ items: Array<{ id: string }> }>('GET', `/companies/${company.id}/users`, { obo: admin.id });
       expect(users.body.items.map((x) => x.id)).toEqual([admin.id]);
       const shown = await emptyCall('GET', `/companies/${company.id}`);
       expect(shown.body).toMatchObject({ name: 'Camarilla Tower', num_users: 1, settings: { permission_grant_xp: 'PLAYER' } });

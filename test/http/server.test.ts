@@ -147,7 +147,7 @@ describe('the ops server by default', () => {
     // From another address of this host, as another machine on the network would connect.
     const external = Object.values(networkInterfaces())
       .flat()
-      .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+      .find((address) => address?.family === 'IPv4' && !address.internal)?.address;
     if (external === undefined) return;
     expect((await get('/nope', `http://${external}:${defaults.http!.port}`)).status).toBe(404);
     await expect(fetch(`http://${external}:${defaults.ops!.port}/metrics`)).rejects.toThrow();

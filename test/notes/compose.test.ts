@@ -38,7 +38,7 @@ describe('composeNotes', () => {
 
   it('uses the whole message as content when the rest is shorter than 3 characters, and refuses a note under 3', () => {
     expect(composeNotes([part('Title\nok')], day)).toMatchObject({ drafts: [{ title: 'Title', content: 'Title\nok' }] });
-    expect(composeNotes([part('hi')], day)).toEqual({ ok: false, reason: expect.stringContaining('at least 3 characters') });
+    expect(composeNotes([part('hi')], day)).toEqual({ ok: false, reason: expect.stringContaining('at least 3 characters') as string });
   });
 
   it('joins a burst and lists attachments as links; a file alone gets a title from its name', () => {

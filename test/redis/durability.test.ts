@@ -97,7 +97,7 @@ describe('reading a real redis-server', () => {
           await expect(check.verify()).rejects.toBeInstanceOf(RedisDurabilityError);
         } else {
           await check.verify();
-          expect(await check.readiness()).toEqual({ note: expect.stringMatching(/^volatile: allowed by REDIS_ALLOW_VOLATILE \(on 127\.0\.0\.1:\d+ persistence is off/) });
+          expect(await check.readiness()).toEqual({ note: expect.stringMatching(/^volatile: allowed by REDIS_ALLOW_VOLATILE \(on 127\.0\.0\.1:\d+ persistence is off/) as string });
         }
       } finally {
         connection.disconnect();

@@ -255,7 +255,7 @@ export class ChildBot implements BotProcess {
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return this.exit;
+    if (child?.exitCode !== null || child.signalCode !== null) return this.exit;
     this.stoppedAt = Date.now();
     child.kill(signal);
     return this.exit;

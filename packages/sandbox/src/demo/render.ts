@@ -39,7 +39,7 @@ export function renderComponents(message: Pick<SimMessage, 'components'>): strin
   }
   selects.forEach((s, i) => {
     const options = (s.options ?? []).map((o) => `${o.label}${o.default ? '*' : ''}`).join(' | ');
-    lines.push(`(menu ${i + 1}) ${String(s.placeholder ?? 'choose')}: ${options}`);
+    lines.push(`(menu ${i + 1}) ${typeof s.placeholder === 'string' ? s.placeholder : 'choose'}: ${options}`);
   });
   return lines.join('\n');
 }

@@ -60,7 +60,7 @@ export interface AddGuildInput {
   /** Default: a fresh owner user is created. */
   ownerId?: string;
   /** Extra channels; a text channel `general` is always created first. */
-  channels?: { id?: string; name: string; type?: number }[];
+  channels?: Array<{ id?: string; name: string; type?: number }>;
   /** false: the server has no system messages channel; default `general`. */
   systemChannel?: boolean;
   /** Extra permissions the owner grants the bot's role when adding it, e.g. `PermissionFlagsBits.ViewAuditLog`. */
@@ -182,7 +182,7 @@ export interface WaitForMessageInput {
 }
 
 export interface SendDmInput {
-  attachments?: { filename: string; data: Buffer; contentType?: string }[];
+  attachments?: Array<{ filename: string; data: Buffer; contentType?: string }>;
 }
 
 export interface SetChannelPermissionsInput {

@@ -19,7 +19,7 @@ interface Session {
   shard: [number, number];
   intents: number;
   seq: number;
-  buffer: { s: number; frame: string }[];
+  buffer: Array<{ s: number; frame: string }>;
   socket: WebSocket | null;
   ready: boolean;
   resumable: boolean;

@@ -117,7 +117,7 @@ export const autocompleteSchema = z.looseObject({
   choices: z.array(z.looseObject({ name: z.string(), value: z.union([z.string(), z.number()]) })),
 });
 
-export function choiceViolations(choices: { name: string; value: string | number }[]): Violation[] {
+export function choiceViolations(choices: Array<{ name: string; value: string | number }>): Violation[] {
   const out: Violation[] = [];
   if (choices.length > 25) out.push({ rule: 'autocomplete-choices', detail: `${choices.length} choices (max 25)` });
   choices.forEach((choice, i) => {

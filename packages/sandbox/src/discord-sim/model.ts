@@ -101,7 +101,7 @@ export interface SimComponent {
   style?: number;
   disabled?: boolean;
   url?: string;
-  options?: { label: string; value: string; description?: string; default?: boolean }[];
+  options?: Array<{ label: string; value: string; description?: string; default?: boolean }>;
   components?: SimComponent[];
   component?: SimComponent;
   [key: string]: unknown;
@@ -114,7 +114,7 @@ export interface SimEmbed {
   url?: string;
   color?: number;
   timestamp?: string;
-  fields?: { name: string; value: string; inline?: boolean }[];
+  fields?: Array<{ name: string; value: string; inline?: boolean }>;
   footer?: { text: string; icon_url?: string };
   author?: { name: string; url?: string; icon_url?: string };
   image?: { url: string };
@@ -149,7 +149,7 @@ export interface SimCommandOption {
   description: string;
   required?: boolean;
   autocomplete?: boolean;
-  choices?: { name: string; value: string | number }[];
+  choices?: Array<{ name: string; value: string | number }>;
   options?: SimCommandOption[];
   /** Bounds Discord's client enforces before it sends the command (numbers; string lengths). */
   min_value?: number;

@@ -73,7 +73,7 @@ export class OAuthState {
 
   authorize(input: { userId: string; url: string }): string {
     const url = new URL(input.url);
-    if (!/\/oauth2\/authorize$/.test(url.pathname)) throw new Error(`discord-sim: ${input.url} is not an authorize URL`);
+    if (!url.pathname.endsWith('/oauth2/authorize')) throw new Error(`discord-sim: ${input.url} is not an authorize URL`);
     const query = this.parseAuthorize(url.searchParams);
     this.deps.store.user(input.userId);
     const code = token();
@@ -107,7 +107,7 @@ export class OAuthState {
   /** `/users/@me` for a bearer token: email and verified only with the `email` scope. */
   userForToken(accessToken: string): Json {
     const record = this.tokenFor(accessToken);
-    if (!record || !record.scopes.includes('identify')) throw new DiscordApiError(401, 0, '401: Unauthorized');
+    if (!record?.scopes.includes('identify')) throw new DiscordApiError(401, 0, '401: Unauthorized');
     const user = this.deps.store.user(record.userId);
     const withEmail = record.scopes.includes('email');
     return {

@@ -92,7 +92,7 @@ export function apiGuild(store: SimStore, guild: SimGuild): Json {
     verification_level: 0,
     default_message_notifications: 0,
     explicit_content_filter: 0,
-    roles: guild.roleIds.map((id) => apiRole(store.roles.get(id) as SimRole, store.botUserId)),
+    roles: guild.roleIds.map((id) => apiRole(store.roles.get(id)!, store.botUserId)),
     emojis: [],
     stickers: [],
     features: [],

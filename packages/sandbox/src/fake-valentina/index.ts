@@ -89,7 +89,7 @@ export async function startFakeValentina(options: FakeValentinaOptions = {}): Pr
   const now = options.now ?? Date.now;
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const store = new FakeStore(now);
-  const seed = options.seed === undefined ? STANDARD_FIXTURE : options.seed;
+  const seed = options.seed ?? STANDARD_FIXTURE;
   if (seed !== false) store.load(seed);
   const log = new RequestLog();
   const faults = new FaultController();

@@ -263,7 +263,7 @@ export interface SeedDeveloper {
   username: string;
   email: string;
   /** Companies the fake's API key may reach, with its permission on each. */
-  companies: { company_id: string; permission: DeveloperPermission }[];
+  companies: Array<{ company_id: string; permission: DeveloperPermission }>;
 }
 export type SeedUser = Seed<UserRow, 'id' | 'company_id' | 'username' | 'email' | 'role'>;
 export type SeedCampaign = Seed<CampaignRow, 'id' | 'company_id' | 'name'>;

@@ -67,7 +67,7 @@ const ENTRIES = [
   ['willpower', 'Willpower', 'advantages', true, 1, 10],
   ['humanity', 'Humanity', 'advantages', false, 0, 10],
   ['bloodPotency', 'Blood Potency', 'advantages', false, 0, 10],
-] as const satisfies readonly (readonly [string, string, CategoryKey, boolean, number, number])[];
+] as const satisfies ReadonlyArray<readonly [string, string, CategoryKey, boolean, number, number]>;
 
 export type TraitKey = (typeof ENTRIES)[number][0];
 

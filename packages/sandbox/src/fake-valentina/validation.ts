@@ -124,7 +124,7 @@ function storageError(detail: string) {
 }
 
 /** Sort helper: by the given keys in order. */
-export function byKeys<T>(...keys: ((item: T) => string)[]): (a: T, b: T) => number {
+export function byKeys<T>(...keys: Array<(item: T) => string>): (a: T, b: T) => number {
   return (a, b) => {
     for (const key of keys) {
       const diff = key(a).localeCompare(key(b));

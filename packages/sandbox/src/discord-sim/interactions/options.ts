@@ -40,7 +40,7 @@ export function addResolved(store: SimStore, resolved: BuiltOptions['resolved'],
     }
     return;
   }
-  if ((type === 8 || type === 9) && role && role.guildId === guildId) {
+  if ((type === 8 || type === 9) && role?.guildId === guildId) {
     resolved.roles = { ...resolved.roles, [id]: apiRole(role, store.botUserId) };
     return;
   }
@@ -96,7 +96,7 @@ export function buildOptions(store: SimStore, target: OptionTarget): BuiltOption
   const resolved: BuiltOptions['resolved'] = {};
   let path = `/${target.command.name}`;
   let level = target.command.options;
-  const wrap: ((inner: Json[]) => Json[])[] = [];
+  const wrap: Array<(inner: Json[]) => Json[]> = [];
   if (target.subcommandGroup !== undefined) {
     const group = child(level, target.subcommandGroup, 2, path);
     path += ` ${group.name}`;

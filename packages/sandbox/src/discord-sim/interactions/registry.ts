@@ -81,7 +81,7 @@ export class InteractionRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Modals the bot showed, oldest first. */
-  modals(): { custom_id: string; components: SimComponent[] }[] {
+  modals(): Array<{ custom_id: string; components: SimComponent[] }> {
     return [...this.#records.values()].flatMap((r) =>
       r.response?.type === 9 && r.response.data ? [r.response.data as { custom_id: string; components: SimComponent[] }] : [],
     );

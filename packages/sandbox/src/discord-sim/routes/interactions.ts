@@ -35,7 +35,7 @@ function acknowledge(ctx: SimContext, record: InteractionRecord, type: number, r
       });
       record.originalMessageId = message.id;
       record.originalSettled = true;
-      return payload as Record<string, unknown>;
+      return payload;
     }
     case 5: {
       const flags = z.looseObject({ flags: z.number().int().nullish() }).safeParse(data ?? {});
@@ -58,7 +58,7 @@ function acknowledge(ctx: SimContext, record: InteractionRecord, type: number, r
       editBotMessage(ctx, source, payload, req.files);
       record.originalMessageId = source.id;
       record.originalSettled = true;
-      return payload as Record<string, unknown>;
+      return payload;
     }
     case 8: {
       const parsed = autocompleteSchema.safeParse(data);
