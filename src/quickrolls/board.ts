@@ -50,8 +50,8 @@ const BoardRecord = z.object({
 type BoardRecord = z.infer<typeof BoardRecord>;
 
 interface BoardBody {
-  embeds: ReturnType<EmbedBuilder['toJSON']>[];
-  components: ReturnType<ActionRowBuilder['toJSON']>[];
+  embeds: Array<ReturnType<EmbedBuilder['toJSON']>>;
+  components: Array<ReturnType<ActionRowBuilder['toJSON']>>;
   allowed_mentions: { parse: [] };
 }
 

@@ -39,7 +39,7 @@ describe('/quickroll dice message and reroll', () => {
     expect(reply.ephemeral).toBe(true);
     return reply.content;
   };
-  const r2 = () => stack.fake.requests.filter((r) => r.method === 'POST' && /\/dicerolls$/.test(r.path.split('?')[0]!));
+  const r2 = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.path.split('?')[0]!.endsWith('/dicerolls'));
 
   it('shows each die as Valentina counted it: successes, the 1 cancelling the 10, the failures, and a short roll reference', async () => {
     stack.fake.forceDice([1, 10, 7, 6, 3]);
