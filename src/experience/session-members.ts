@@ -65,7 +65,7 @@ export function sessionSource(interaction: ChatInputCommandInteraction): Session
 
 /** The members of the source, without resolving them yet. */
 async function candidates(interaction: ChatInputCommandInteraction, source: SessionSource, deps: BotDeps): Promise<Candidate[]> {
-  const guildId = interaction.guildId as string;
+  const guildId = interaction.guildId!;
   if (source.kind === 'role') return roleMembers(guildId, source.id, deps);
   const guild = interaction.guild;
   if (!guild) throw new UserError("I can't see this server's voice channels right now. Try again in a moment.");
