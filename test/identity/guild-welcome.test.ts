@@ -55,7 +55,7 @@ describe('welcome of a joined server', () => {
     expect(results.map((r) => r.outcome).sort()).toEqual(['claimed', 'sent']);
     const jobs = await deliveries.queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed']);
     expect(jobs.map((job) => job.data)).toEqual([
-      { kind: 'channel', channelId: added.defaultChannelId, message: { content: expect.stringContaining('**Seen twice**'), allowed_mentions: { parse: [] } } },
+      { kind: 'channel', channelId: added.defaultChannelId, message: { content: expect.stringContaining('**Seen twice**') as string, allowed_mentions: { parse: [] } } },
     ]);
 
     // The same join seen again later (a third process, a restart that took it for new) is still claimed.
