@@ -30,7 +30,7 @@ function helpers(get: () => Stack) {
     return stack.sim.clickButton({ user: stack.users[user], guildId: stack.guild.id, message, customId }).then((ix) => ix.reply());
   };
   const current = (message: SimMessage) => get().sim.channelMessages(message.channelId).find((m) => m.id === message.id)!;
-  const rolls = () => get().fake.requests.filter((r) => r.method === 'POST' && /\/dicerolls$/.test(r.path));
+  const rolls = () => get().fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dicerolls'));
   return { ask, posted, press, current, rolls };
 }
 

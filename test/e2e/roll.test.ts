@@ -28,7 +28,7 @@ describe('/roll dice', () => {
     stack.sim.autocomplete({ user: stack.users[user], guildId: stack.guild.id, command: 'roll', subcommand: 'dice', options, focused });
   const buttonId = (message: SimMessage, label: string) => message.components.flatMap((row) => row.components ?? []).find((c) => c.label === label)!.custom_id!;
   const click = (user: GuildMemberName, message: SimMessage, label: string) => stack.sim.clickButton({ user: stack.users[user], guildId: stack.guild.id, message, customId: buttonId(message, label) });
-  const rollRequests = () => stack.fake.requests.filter((r) => r.method === 'POST' && /\/dicerolls$/.test(r.path));
+  const rollRequests = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dicerolls'));
   /** The reply and the Valentina requests the command made (method and path). */
   const counted = async (send: () => Promise<VisibleReply>) => {
     const before = stack.fake.requests.length;
