@@ -16,7 +16,7 @@ export function csvCell(value: CsvValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(rows: readonly (readonly CsvValue[])[]): string {
+export function toCsv(rows: ReadonlyArray<readonly CsvValue[]>): string {
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -41,7 +41,7 @@ export const LEDGER_CSV_HEADER = [
 ] as const;
 
 /** The ledger's entries (newest first, as read) as a CSV document; `undone[i]` belongs to `entries[i]`. */
-export function ledgerCsv(entries: readonly LedgerEntry[], undone: readonly (string | null)[]): string {
+export function ledgerCsv(entries: readonly LedgerEntry[], undone: ReadonlyArray<string | null>): string {
   const rows = entries.map((e, i): CsvValue[] => [
     new Date(e.at).toISOString(),
     e.id,

@@ -3,7 +3,7 @@
  * and token, a secret never logged) is kept while the token can still edit the answer, so an undo made
  * with `/xp undo` marks the record as the Undo button does.
  */
-import { EmbedBuilder, Routes, type APIEmbed } from 'discord.js';
+import { EmbedBuilder, Routes } from 'discord.js';
 import { z } from 'zod';
 import { loggableError } from '../discord/errors.js';
 import { snowflake } from '../discord/snowflake.js';
@@ -36,7 +36,7 @@ export async function markRecord(companyId: string, entryId: string, mark: (reco
     const message = z.object({ embeds: z.array(z.record(z.string(), z.unknown())) }).parse(await deps.rest.get(route, { auth: false }));
     const shown = message.embeds[0];
     if (!shown) return false;
-    const embed = mark(EmbedBuilder.from(shown as APIEmbed));
+    const embed = mark(EmbedBuilder.from(shown));
     await deps.rest.patch(route, { body: { embeds: [embed.toJSON()], components: [], allowed_mentions: { parse: [] } }, auth: false });
     return true;
   } catch (error) {

@@ -62,7 +62,7 @@ describe('the global rate limit of the discord simulator', () => {
     // Two processes, each with its own bucket: together they exceed the token's limit.
     let sent = false;
     const unfrozen = (async () => {
-      while (sim!.rateLimit.refused === 0 && !sent) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (sim.rateLimit.refused === 0 && !sent) await new Promise((resolve) => setTimeout(resolve, 10));
       frozenAt = undefined;
     })();
     await postAll([restClient(sim.apiUrl), restClient(sim.apiUrl)], channel, 60).finally(() => (sent = true));

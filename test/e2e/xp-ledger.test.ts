@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import type { OptionValue, SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
-import type { FaultRule } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
@@ -224,7 +223,7 @@ describe('the XP ledger', () => {
   ] as const)('writes one ledger entry per grant under %s', async (name, fault) => {
     const times = 3;
     for (let i = 0; i < times; i += 1) {
-      stack.fake.faults.inject({ ...fault, method: 'POST', path: /\/experience\/xp\/add$/ } as FaultRule);
+      stack.fake.faults.inject({ ...fault, method: 'POST', path: /\/experience\/xp\/add$/ });
       const reply = await grant(2, `${name} #${i}`);
       expect(reply.ephemeral).toBe(false);
     }

@@ -135,7 +135,7 @@ export async function startSentinelGroup(options: SentinelGroupOptions = {}): Pr
           await until('the sentinel to accept the failover', timeoutMs, () =>
             redisCommand(sentinelPort, 'SENTINEL', 'failover', name).then(
               () => true,
-              (error: Error) => (/INPROG/.test(error.message) ? true : undefined),
+              (error: Error) => (error.message.includes('INPROG') ? true : undefined),
             ),
           );
           let timer: NodeJS.Timeout | undefined;
