@@ -4,8 +4,9 @@
  * without the web app. Traits are typed as one comma-separated option whose autocomplete completes
  * the last item.
  */
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder, type APIActionRowComponent, type APIComponentInMessageActionRow } from 'discord.js';
 import { componentRoute } from '../src/discord/components.js';
+import { parseCustomIdHeader } from '../src/discord/custom-id.js';
 import { UserError } from '../src/discord/errors.js';
 import type { BotDeps, CommandModule, ComponentInteraction, ComponentReply } from '../src/discord/types.js';
 import { requireBinding, withActor } from '../src/identity/context.js';
@@ -126,11 +127,26 @@ export const quickroll: CommandModule = {
   ],
 };
 
+type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
+const REROLL_ROUTES = new Set([rerollId.name, rerollPickId.name]);
+
+/** The rows of a roll's message that are not its reroll's (a `/roll` result's "Save as quickroll"), as they are now. */
+function otherRows(message: NonNullable<ComponentInteraction['message']>): MessageRow[] {
+  return message.components
+    .map((row) => row.toJSON() as MessageRow)
+    .filter((row) => !row.components.some((c) => 'custom_id' in c && REROLL_ROUTES.has(parseCustomIdHeader(c.custom_id)?.name ?? '')));
+}
+
 /** A reroll press: checked (roller, once, in time) before the member is resolved, then rolled in place. */
 async function reroll(interaction: ComponentInteraction, deps: BotDeps, rollId: string, picked: string[] | null): Promise<ComponentReply> {
-  const where = interaction.message ? { channelId: interaction.message.channelId, messageId: interaction.message.id } : null;
+  const message = interaction.message;
+  const kept = message ? otherRows(message) : [];
+  const where = message ? { channelId: message.channelId, messageId: message.id, otherRows: kept } : null;
   const state = await checkReroll(deps, rollId, interaction.user.id, where);
-  return withActor(interaction, deps, async (actor) => ({ update: await applyReroll(deps, actor, state, picked, `${interaction.id}:quickroll-reroll`) }));
+  return withActor(interaction, deps, async (actor) => {
+    const update = await applyReroll(deps, actor, state, picked, `${interaction.id}:quickroll-reroll`);
+    return { update: { ...update, components: [...(update.components ?? []), ...kept] } };
+  });
 }
 
 /** A press on a board: the roll is a new public message; the board itself is redrawn when stale. */

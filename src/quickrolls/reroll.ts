@@ -10,7 +10,7 @@
  * What a reroll needs is kept in Redis under the roll's id (`deps.keys.quickrolls.reroll`), so the
  * custom ids stay short; a claim key makes the one reroll of a roll win against a double press.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Routes, StringSelectMenuBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Routes, StringSelectMenuBuilder, type APIActionRowComponent, type APIComponentInMessageActionRow } from 'discord.js';
 import { z } from 'zod';
 import { defineCustomId } from '../discord/custom-id.js';
 import { outcomeUnknownMessage, UnconfirmedChangeError, UserError } from '../discord/errors.js';
@@ -49,6 +49,8 @@ const RerollState = z.object({
   }),
   roll: DiceRollSchema,
   reroll: z.object({ indices: z.array(z.number().int().min(0)), roll: DiceRollSchema }).nullable(),
+  /** The command the roll came from, which a refusal names for a new roll. */
+  origin: z.enum(['quickroll', 'roll']).default('quickroll'),
 });
 export type RerollState = z.infer<typeof RerollState>;
 
@@ -68,6 +70,9 @@ const saveState = (deps: BotDeps, state: RerollState) => deps.redis.set(deps.key
 const viewOf = (state: RerollState): RollView => ({ ...state.view, roll: state.roll, reroll: state.reroll });
 const windowClosed = (state: RerollState, now: number) => now - state.rolledAt > REROLL_WINDOW_SECONDS * 1000;
 const windowText = `${REROLL_WINDOW_SECONDS / 60} minutes`;
+/** Where a new roll comes from, for a roll of this origin. */
+export type RollOrigin = RerollState['origin'];
+const againWith = (origin: RollOrigin) => (origin === 'roll' ? '`/roll dice`' : '`/quickroll run`');
 
 /** The menu and button under a roll, or one disabled button saying why there is nothing to press. */
 export function controls(state: RerollState, now: number): Array<ActionRowBuilder<ButtonBuilder> | ActionRowBuilder<StringSelectMenuBuilder>> {
@@ -106,9 +111,9 @@ function message(state: RerollState, now: number): ReplyMessage {
  * The public message of a fresh roll, with its reroll menu and button; remembers what a reroll of it
  * needs. `ownerId` is the Discord id of the member who may reroll it (the roller).
  */
-export async function rollMessage(deps: BotDeps, companyId: string, view: RollView, ownerId: string = view.rollerId): Promise<ReplyMessage> {
+export async function rollMessage(deps: BotDeps, companyId: string, view: RollView, ownerId: string = view.rollerId, origin: RollOrigin = 'quickroll'): Promise<ReplyMessage> {
   const { roll, reroll: _reroll, ...shown } = view;
-  const state: RerollState = { companyId, ownerId, rolledAt: Date.now(), view: { ...shown, pool: [...shown.pool], missing: [...shown.missing] }, roll, reroll: null };
+  const state: RerollState = { companyId, ownerId, rolledAt: Date.now(), view: { ...shown, pool: [...shown.pool], missing: [...shown.missing] }, roll, reroll: null, origin };
   await saveState(deps, state);
   return { ...message(state, state.rolledAt), ephemeral: false };
 }
@@ -117,6 +122,8 @@ export async function rollMessage(deps: BotDeps, companyId: string, view: RollVi
 export interface MessageRef {
   channelId: string;
   messageId: string;
+  /** The message's rows that are not the reroll's (such as "Save as quickroll"), kept as they are. */
+  otherRows: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
 /**
@@ -125,15 +132,17 @@ export interface MessageRef {
  */
 export async function checkReroll(deps: BotDeps, rollId: string, presserId: string, where: MessageRef | null): Promise<RerollState> {
   const state = await loadState(deps, rollId);
-  if (!state) throw new UserError(`This roll is too old to reroll: a reroll must come within ${windowText} of the roll. Roll again with \`/quickroll run\`.`);
-  if (presserId !== state.ownerId) throw new UserError(`Only <@${state.ownerId}> can reroll this. Run \`/quickroll run\` for a roll of your own.`);
-  if (state.reroll) throw new UserError('This roll was already rerolled: one reroll per roll. Roll again with `/quickroll run` for a new one.');
+  // A forgotten roll's origin is unknown: the refusal names both commands.
+  if (!state) throw new UserError(`This roll is too old to reroll: a reroll must come within ${windowText} of the roll. Roll again with \`/roll dice\` or \`/quickroll run\`.`);
+  const again = againWith(state.origin);
+  if (presserId !== state.ownerId) throw new UserError(`Only <@${state.ownerId}> can reroll this. Run ${again} for a roll of your own.`);
+  if (state.reroll) throw new UserError(`This roll was already rerolled: one reroll per roll. Roll again with ${again} for a new one.`);
   const now = Date.now();
   if (windowClosed(state, now)) {
     if (where) {
-      await deps.rest.patch(Routes.channelMessage(where.channelId, where.messageId), { body: { components: controls(state, now).map((row) => row.toJSON()) } }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not disable the reroll of a closed roll'));
+      await deps.rest.patch(Routes.channelMessage(where.channelId, where.messageId), { body: { components: [...controls(state, now).map((row) => row.toJSON()), ...where.otherRows] } }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not disable the reroll of a closed roll'));
     }
-    throw new UserError(`Too late to reroll: a reroll must come within ${windowText} of the roll. Roll again with \`/quickroll run\`.`);
+    throw new UserError(`Too late to reroll: a reroll must come within ${windowText} of the roll. Roll again with ${again}.`);
   }
   return state;
 }
@@ -166,12 +175,13 @@ const requestSuffix = (error: { requestId: string | undefined }) => (error.reque
  * outcome kept, the new dice marked "R:", the combined result, the controls disabled.
  */
 export async function applyReroll(deps: BotDeps, actor: Actor, state: RerollState, picked: readonly string[] | null, idempotencyKey: string): Promise<ReplyMessage> {
-  if (state.companyId !== actor.companyId) throw new UserError('This roll belongs to another company. Roll here with `/quickroll run` instead.');
+  const newRoll = againWith(state.origin);
+  if (state.companyId !== actor.companyId) throw new UserError(`This roll belongs to another company. Roll here with ${newRoll} instead.`);
   const indices = chosenDice(state, picked);
   const roll = state.roll;
   const claim = deps.keys.quickrolls.rerollClaim(roll.id);
   if ((await deps.redis.set(claim, idempotencyKey, 'EX', STATE_TTL_SECONDS, 'NX')) === null) {
-    throw new UserError('This roll was already rerolled: one reroll per roll. Roll again with `/quickroll run` for a new one.');
+    throw new UserError(`This roll was already rerolled: one reroll per roll. Roll again with ${newRoll} for a new one.`);
   }
   const before = indices.map((i) => roll.result?.player_roll[i] ?? 0);
   let again: DiceRoll;
@@ -193,7 +203,7 @@ export async function applyReroll(deps: BotDeps, actor: Actor, state: RerollStat
   } catch (error) {
     if (error instanceof ValentinaOutcomeUnknownError) {
       // The claim stays: a second reroll could be a second roll in the record.
-      throw new UnconfirmedChangeError(`${outcomeUnknownMessage(error.requestId, 'the reroll', 'recorded')} This roll's reroll is used up; roll again with \`/quickroll run\` if you need to.`, error);
+      throw new UnconfirmedChangeError(`${outcomeUnknownMessage(error.requestId, 'the reroll', 'recorded')} This roll's reroll is used up; roll again with ${newRoll} if you need to.`, error);
     }
     await deps.redis.del(claim);
     if (error instanceof ValentinaValidationError) throw new UserError(`Valentina refused the reroll: ${error.detail}.${requestSuffix(error)}`);

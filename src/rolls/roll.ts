@@ -159,7 +159,7 @@ export function rollEmbedOf(outcome: RollOutcome, rollerId: string): Record<stri
  * plus "Save as quickroll" for a pool of traits, whose roller and traits are kept under the roll's id.
  */
 export async function resultMessage(deps: BotDeps, actor: Actor, outcome: RollOutcome, show: ShowOptions): Promise<ReplyMessage> {
-  const message = await rollMessage(deps, actor.companyId, viewOf(outcome, show.rollerId), show.rollerId);
+  const message = await rollMessage(deps, actor.companyId, viewOf(outcome, show.rollerId), show.rollerId, 'roll');
   const components = [...(message.components ?? [])];
   if (show.save && outcome.pool.traits.length > 0) {
     const made: MadeRoll = { companyId: actor.companyId, rollerDiscordId: show.rollerId, traitNames: outcome.pool.traits.map((t) => t.name) };

@@ -169,11 +169,20 @@ describe('/roll dice', () => {
     const button = first.message.components.flatMap((row) => row.components ?? []).find((c) => c.label?.startsWith('Reroll'))!;
     expect(button.label).toBe('Reroll 3 failed dice');
     const refused = await (await stack.sim.clickButton({ user: stack.users.bastien, guildId: stack.guild.id, message: first.message, customId: button.custom_id! })).reply();
-    expect(refused.content).toContain(`Only <@${stack.users.mara.id}> can reroll this`);
+    expect(refused.content).toContain(`Only <@${stack.users.mara.id}> can reroll this. Run \`/roll dice\` for a roll of your own.`);
+    expect(refused.content).not.toContain('/quickroll');
     stack.fake.forceDice([10, 9, 8]);
     const rerolled = await (await stack.sim.clickButton({ user: stack.users.mara, guildId: stack.guild.id, message: first.message, customId: button.custom_id! })).reply();
     expect(rerolled.embeds[0]!.fields!.some((f) => f.name.includes('Reroll'))).toBe(true);
     expect(rollRequests().at(-1)!.body).toMatchObject({ num_dice: 3, difficulty: 8, character_id: characters.lucien, campaign_id: campaigns.main, trait_ids: [] });
+    // The reroll redraws the message's controls: "Save as quickroll" stays, and still saves.
+    const shown = stack.sim.channelMessages(first.message.channelId).find((m) => m.id === first.message.id)!;
+    expect(shown.components.flatMap((row) => row.components ?? []).map((c) => [c.label, c.disabled ?? false])).toEqual([
+      ['Rerolled', true],
+      ['Save as quickroll', false],
+    ]);
+    const form = (await (await click('mara', shown, 'Save as quickroll')).initialResponse()).data as { components: Array<{ components: Array<{ value?: string }> }> };
+    expect(form.components[0]!.components[0]!.value).toBe('Wits + Awareness');
   });
 
   it("shows rolls to the roller only on a server whose roll visibility is private", async () => {

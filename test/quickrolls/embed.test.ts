@@ -70,6 +70,7 @@ describe('rollEmbed', () => {
     view: { characterName: VIEW.characterName, quickrollName: VIEW.quickrollName, pool: [...VIEW.pool], missing: [...VIEW.missing], rollerId: VIEW.rollerId },
     roll: ROLL,
     reroll,
+    origin: 'quickroll',
   });
   const rendered = (view: RollView, rows: ReturnType<typeof controls>) => {
     const embed = rollEmbed(view).toJSON();
