@@ -48,8 +48,8 @@ export const quickroll: CommandModule = {
     .addSubcommand((sub) =>
       sub
         .setName('board')
-        .setDescription('Post a board here: one button per quickroll of your character')
-        .addStringOption((o) => o.setName('character').setDescription('Which character (leave out if you play only one)').setAutocomplete(true).setMaxLength(100)),
+        .setDescription('Post a board here: your character’s quickrolls (storytellers: the table’s characters)')
+        .addStringOption((o) => o.setName('character').setDescription('Which character (leave out if you play only one; storytellers: anyone)').setAutocomplete(true).setMaxLength(100)),
     )
     .addSubcommand((sub) => sub.setName('list').setDescription('Your quickrolls'))
     .addSubcommand((sub) =>
@@ -82,13 +82,18 @@ export const quickroll: CommandModule = {
     await requireBinding(interaction, deps);
     const options = interaction.options;
     const sub = options.getSubcommand(true);
-    return withActor(interaction, deps, async (actor) => {
+    return withActor(interaction, deps, async (actor, binding) => {
       switch (sub) {
         case 'list':
           return listPage(deps, actor, 0, true);
         case 'board':
           if (!interaction.guildId) throw new UserError('Post a board in a server channel.');
-          return postBoard(deps, actor, { character: options.getString('character'), channelId: interaction.channelId, guildId: interaction.guildId });
+          return postBoard(deps, actor, {
+            character: options.getString('character'),
+            channelId: interaction.channelId,
+            guildId: interaction.guildId,
+            campaign: binding?.defaultCampaignId ? { id: binding.defaultCampaignId, name: binding.defaultCampaignName ?? 'the default campaign' } : null,
+          });
         case 'create':
           return createQuickroll(deps, actor, { name: options.getString('name', true), traits: options.getString('traits', true), description: options.getString('description') }, `${interaction.id}:quickroll-create`);
         case 'edit':

@@ -7,6 +7,7 @@ import type { AutocompleteInteraction } from 'discord.js';
 import { matchChoices } from '../cache/cached-json.js';
 import type { BotDeps, Choices } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
+import { isStaff, rosterOf } from '../rolls/roster.js';
 import { charactersOf, quickrollsOf, traitCatalogue } from './catalogue.js';
 import { completeTraitList, traitNames } from './traits.js';
 
@@ -27,7 +28,9 @@ async function quickrollChoices(deps: BotDeps, actor: Actor, typed: string): Pro
   return matchChoices(mine, typed).map((q) => ({ name: clip(`${q.name} — ${traitNames(q.traitIds, catalogue).join(' + ')}`), value: q.id }));
 }
 
-async function characterChoices(deps: BotDeps, actor: Actor, typed: string): Promise<Choices> {
+/** The characters the actor plays; for a storyteller's or admin's board, any of the company's (table.ts). */
+async function characterChoices(deps: BotDeps, actor: Actor, typed: string, board: boolean): Promise<Choices> {
+  if (board && isStaff(actor)) return matchChoices(await rosterOf(deps, actor), typed).map((c) => ({ name: clip(c.name), value: c.id }));
   const mine = await charactersOf(deps, actor.companyId, actor.userId);
   const allowed = actor.role === 'PLAYER' ? mine.filter((c) => c.type !== 'STORYTELLER') : mine;
   return matchChoices(allowed, typed).map((c) => ({ name: clip(c.name), value: c.id }));
@@ -55,7 +58,7 @@ export async function quickrollAutocomplete(interaction: AutocompleteInteraction
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value);
   if (focused.name === 'quickroll') return quickrollChoices(deps, actor, typed);
-  if (focused.name === 'character') return characterChoices(deps, actor, typed);
+  if (focused.name === 'character') return characterChoices(deps, actor, typed, interaction.options.getSubcommand(false) === 'board');
   if (focused.name === 'traits') return traitChoices(interaction, deps, actor, typed);
   return [];
 }

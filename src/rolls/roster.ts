@@ -13,9 +13,11 @@ import type { Actor } from '../identity/resolver.js';
 export type { RosterEntry };
 
 export const isStaff = (actor: Pick<Actor, 'role'>) => actor.role === 'ADMIN' || actor.role === 'STORYTELLER';
-const tierOf = (actor: Actor) => (isStaff(actor) ? 'staff' : 'player');
+/** Who a roster is read for: its tier and the acting user of the read. */
+export type RosterReader = Pick<Actor, 'companyId' | 'userId' | 'role'>;
+const tierOf = (actor: RosterReader) => (isStaff(actor) ? 'staff' : 'player');
 
-async function load(deps: BotDeps, actor: Actor): Promise<RosterEntry[]> {
+async function load(deps: BotDeps, actor: RosterReader): Promise<RosterEntry[]> {
   const rows = await deps.valentina.characters.listAll(actor.companyId, { status: 'ALIVE' }, { onBehalfOf: actor.userId });
   return rows
     .filter((c) => c.company_id === actor.companyId && (isStaff(actor) || c.type !== 'STORYTELLER'))
@@ -23,7 +25,7 @@ async function load(deps: BotDeps, actor: Actor): Promise<RosterEntry[]> {
 }
 
 /** The company's living characters as the actor may see them (cached; `fresh` reads them again). */
-export async function rosterOf(deps: BotDeps, actor: Actor, fresh = false): Promise<RosterEntry[]> {
+export async function rosterOf(deps: BotDeps, actor: RosterReader, fresh = false): Promise<RosterEntry[]> {
   const key = deps.keys.rolls.roster(actor.companyId, tierOf(actor));
   if (!fresh) return deps.rollCaches.roster.get(key, () => load(deps, actor));
   const rows = await load(deps, actor);

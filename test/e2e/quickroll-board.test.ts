@@ -2,7 +2,7 @@
  * `/quickroll board` on the real bot process: a message with a button per quickroll showing its pool,
  * a press that rolls it (one Valentina call on a warm cache), another member's press rolling their own
  * quickroll of that name, the board following `/quickroll create` and a sheet changed in the web app,
- * a storyteller's table board, and quickrolls listed in natural order ("Roll 2" before "Roll 10").
+ * a storyteller's table board of the campaign's player characters, and quickrolls listed in natural order ("Roll 2" before "Roll 10").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
@@ -104,25 +104,58 @@ describe('/quickroll board', () => {
     await waitFor('the board to show 7 dice', 5_000, () => labels(board).includes('Shoot · 7 dice'));
   });
 
-  it("gives a storyteller who plays several characters a table board: one menu per character", async () => {
-    const npcs = ['Vera', 'Wren'].map((first) => {
-      const row = stack.fake.store.createCharacter({ company_id: chicago, campaign_id: FIXTURE_IDS.campaigns.main, name_first: first, name_last: 'Hollis', character_class: 'MORTAL', type: 'NPC', user_player_id: users.celeste.id, user_creator_id: users.celeste.id });
-      stack.fake.store.setCharacterTrait({ character_id: row.id, trait_id: traits.strength, value: first === 'Vera' ? 2 : 4 });
+  it("gives a storyteller a table board: the default campaign's player characters, each with its player's quickrolls, rolled as the storyteller", async () => {
+    await bindChicago(stack, { defaultCampaignId: FIXTURE_IDS.campaigns.main, defaultCampaignName: 'Requiem for the Loop' });
+    // Four more player characters of the campaign, played by Celeste: six in all, one more than a board holds.
+    const hollis = ['Vera', 'Wren', 'Yara', 'Zane'].map((first, i) => {
+      const row = stack.fake.store.createCharacter({ company_id: chicago, campaign_id: FIXTURE_IDS.campaigns.main, name_first: first, name_last: 'Hollis', character_class: 'MORTAL', type: 'PLAYER', user_player_id: users.celeste.id, user_creator_id: users.celeste.id });
+      stack.fake.store.setCharacterTrait({ character_id: row.id, trait_id: traits.strength, value: i + 2 });
       return row;
     });
+    // Not at the table: an NPC, and a player character of the archived campaign.
+    stack.fake.store.createCharacter({ company_id: chicago, campaign_id: FIXTURE_IDS.campaigns.main, name_first: 'Abel', name_last: 'Npc', character_class: 'MORTAL', type: 'NPC', user_player_id: users.celeste.id, user_creator_id: users.celeste.id });
+    stack.fake.store.createCharacter({ company_id: chicago, campaign_id: FIXTURE_IDS.campaigns.archived, name_first: 'Bram', name_last: 'Elsewhere', character_class: 'MORTAL', type: 'PLAYER', user_player_id: users.bastien.id, user_creator_id: users.bastien.id });
     const lift = stack.fake.store.createQuickroll({ user_id: users.celeste.id, name: 'Lift', trait_ids: [traits.strength] });
     stack.fake.flushResponseCache();
-    const posted = await qr('celeste', 'board');
-    const [, channelId, messageId] = /channels\/\d+\/(\d+)\/(\d+)/.exec(posted.content)!;
-    const table = stack.sim.channelMessages(channelId!).find((m) => m.id === messageId)!;
-    const menus = table.components.flatMap((row) => row.components ?? []);
-    expect(menus.map((m) => [m.type, m.placeholder, m.options?.map((o) => o.label)])).toEqual([
-      [3, '🎲 Vera Hollis: pick a quickroll', ['Lift · 2 dice']],
-      [3, '🎲 Wren Hollis: pick a quickroll', ['Lift · 4 dice']],
-    ]);
-    const handle = await stack.sim.selectMenu({ user: stack.users.celeste, guildId: stack.guild.id, message: table, customId: menus[1]!.custom_id!, values: [lift.id] });
-    const roll = await handle.reply();
-    expect(roll.embeds[0]!.title).toBe('🎲 Wren Hollis — Lift');
-    expect(r1().at(-1)!.body).toEqual({ quickroll_id: lift.id, character_id: npcs[1]!.id, difficulty: 6, num_desperation_dice: 0, comment: null });
+    try {
+      const posted = await qr('celeste', 'board');
+      expect(posted.content).toContain('It lists the player characters of **Requiem for the Loop**.');
+      expect(posted.content).toContain('1 more character doesn’t fit (a board holds 5): post a board for one with `/quickroll board character:`.');
+      const [, channelId, messageId] = /channels\/\d+\/(\d+)\/(\d+)/.exec(posted.content)!;
+      const table = stack.sim.channelMessages(channelId!).find((m) => m.id === messageId)!;
+      const menus = table.components.flatMap((row) => row.components ?? []);
+      expect(menus.map((m) => [m.type, m.placeholder, m.options?.map((o) => o.label)])).toEqual([
+        [3, '🎲 Isabeau Lenoir: pick a quickroll', ['Seduce · 7 dice', 'Shoot · 3 dice']],
+        [3, `🎲 ${LUCIEN}: pick a quickroll`, ['Command · 2 dice', 'Roll 10 · 5 dice', 'Shoot · 7 dice', 'Sneak · 4 dice']],
+        [3, '🎲 Vera Hollis: pick a quickroll', ['Lift · 2 dice']],
+        [3, '🎲 Wren Hollis: pick a quickroll', ['Lift · 3 dice']],
+        [3, '🎲 Yara Hollis: pick a quickroll', ['Lift · 4 dice']],
+      ]);
+
+      // Celeste rolls Mara's Shoot for Lucien: R1 acting as Celeste, with Mara's quickroll and Lucien.
+      stack.fake.forceDice([6, 7, 8, 9, 2, 3, 4]);
+      const before = stack.fake.requests.length;
+      const handle = await stack.sim.selectMenu({ user: stack.users.celeste, guildId: stack.guild.id, message: table, customId: menus[1]!.custom_id!, values: [quickrolls.shoot] });
+      const roll = await handle.reply();
+      expect(roll.ephemeral).toBe(false);
+      expect(roll.embeds[0]!.title).toBe(`🎲 ${LUCIEN} — Shoot`);
+      const sent = stack.fake.requests.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith('/dicerolls/quickroll'));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.path.split('?')[0]).toBe(`/api/v1/companies/${chicago}/dicerolls/quickroll`);
+      expect(sent[0]!.body).toEqual({ quickroll_id: quickrolls.shoot, character_id: characters.lucien, difficulty: 6, num_desperation_dice: 0, comment: null });
+      expect(sent[0]!.headers['on-behalf-of']).toBe(users.celeste.id);
+      expect(sent[0]!.headers['idempotency-key']).toBe(`${handle.id}:quickroll-board`);
+
+      // The character left out gets a board of its own with `character`.
+      const zane = await qr('celeste', 'board', { character: hollis[3]!.id });
+      const [, zaneChannel, zaneId] = /channels\/\d+\/(\d+)\/(\d+)/.exec(zane.content)!;
+      const single = stack.sim.channelMessages(zaneChannel!).find((m) => m.id === zaneId)!;
+      expect(single.components.flatMap((row) => row.components ?? []).map((c) => c.label)).toEqual(['Lift · 5 dice']);
+      const zaneRoll = await (await stack.sim.clickButton({ user: stack.users.celeste, guildId: stack.guild.id, message: single, customId: single.components[0]!.components![0]!.custom_id! })).reply();
+      expect(zaneRoll.embeds[0]!.title).toBe('🎲 Zane Hollis — Lift');
+      expect(r1().at(-1)!.body).toEqual({ quickroll_id: lift.id, character_id: hollis[3]!.id, difficulty: 6, num_desperation_dice: 0, comment: null });
+    } finally {
+      await bindChicago(stack);
+    }
   });
 });
