@@ -123,7 +123,7 @@ export interface MessageRef {
   channelId: string;
   messageId: string;
   /** The message's rows that are not the reroll's (such as "Save as quickroll"), kept as they are. */
-  otherRows: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
+  otherRows: ReadonlyArray<APIActionRowComponent<APIComponentInMessageActionRow>>;
 }
 
 /**
