@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects, one run. Unit and integration tests (everything outside test/e2e) share their worker
- * processes (`isolate: false`): each worker imports discord.js, BullMQ and the sandbox once instead of
- * once per file, which halves the suite's CPU time there. The end-to-end tests stay isolated, a fresh
- * worker per file: they spend their time waiting on the bot's child processes, not on imports.
+ * Two projects, one run: unit and integration tests (everything outside test/e2e), and the end-to-end
+ * tests. Every file gets a fresh worker. Sharing workers between unit files (`isolate: false`) halves
+ * their CPU time, but a shared module graph let one file's undici state break another's Discord upload
+ * (an unhandled "action is not a function" in a loaded run), so isolation stays on until that is found.
  * `npm run test:unit` / `test:e2e` pick one side by path, as before.
  */
 export default defineConfig({
@@ -18,7 +18,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], isolate: false } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
     ],
   },
