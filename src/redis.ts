@@ -8,6 +8,7 @@
  * tag (`{vbot}`), which puts every key of the deployment in the same slot.
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { z } from 'zod';
 import type { RedisSettings } from './config.js';
 
 /** ioredis' client for one Redis or Sentinel, or its cluster client; BullMQ accepts both. */
@@ -78,4 +79,16 @@ export function clusterOptions(settings: ClusterSettings, base: RedisOptions): C
       ...(settings.tls ? { tls: {} } : {}),
     },
   };
+}
+
+/** The value at `key` as `schema` reads it, or null when there is none or it is not valid JSON of that shape. */
+export async function readJson<S extends z.ZodType>(redis: RedisConnection, key: string, schema: S): Promise<z.infer<S> | null> {
+  const raw = await redis.get(key);
+  if (raw === null) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

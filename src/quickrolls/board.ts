@@ -23,6 +23,7 @@ import { isStaff, rosterOf } from '../rolls/roster.js';
 import { characterById, pickCharacter } from './pick.js';
 import { DESPERATION, DIFFICULTY, planPool, rollWith } from './run.js';
 import { seatsFor, TABLE_CHARACTERS, type Seat, type TableCampaign } from './table.js';
+import { readJson } from '../redis.js';
 
 const uuid = z.string().uuid();
 const discordId = z.string().regex(/^\d{15,21}$/);
@@ -110,14 +111,7 @@ async function buildBoard(deps: BotDeps, companyId: string, userId: string, owne
 const shownOf = (body: BoardBody) => JSON.stringify(body.components);
 
 async function loadBoard(deps: BotDeps, messageId: string): Promise<BoardRecord | null> {
-  const raw = await deps.redis.get(deps.keys.quickrolls.board(messageId));
-  if (raw === null) return null;
-  try {
-    const parsed = BoardRecord.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readJson(deps.redis, deps.keys.quickrolls.board(messageId), BoardRecord);
 }
 
 const saveBoard = (deps: BotDeps, record: BoardRecord) => deps.redis.set(deps.keys.quickrolls.board(record.messageId), JSON.stringify(BoardRecord.parse(record)), 'EX', BOARD_TTL_SECONDS);

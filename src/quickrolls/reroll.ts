@@ -20,6 +20,7 @@ import { forgetStatistics } from '../stats/figures.js';
 import { DiceRollSchema, ValentinaOutcomeUnknownError, ValentinaValidationError, type DiceRoll } from '../valentina/index.js';
 import { countable, failedDice, REROLL_MAX_DICE } from './count.js';
 import { faceEmoji, rollEmbed, shortRef, type RollView } from './embed.js';
+import { readJson } from '../redis.js';
 
 const uuid = z.string().uuid();
 const discordId = z.string().regex(/^\d{15,21}$/);
@@ -55,14 +56,7 @@ const RerollState = z.object({
 export type RerollState = z.infer<typeof RerollState>;
 
 async function loadState(deps: BotDeps, rollId: string): Promise<RerollState | null> {
-  const raw = await deps.redis.get(deps.keys.quickrolls.reroll(rollId));
-  if (raw === null) return null;
-  try {
-    const parsed = RerollState.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readJson(deps.redis, deps.keys.quickrolls.reroll(rollId), RerollState);
 }
 
 const saveState = (deps: BotDeps, state: RerollState) => deps.redis.set(deps.keys.quickrolls.reroll(state.roll.id), JSON.stringify(RerollState.parse(state)), 'EX', STATE_TTL_SECONDS);

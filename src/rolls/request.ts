@@ -13,11 +13,13 @@ import { UserError } from '../discord/errors.js';
 import { snowflake } from '../discord/snowflake.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import type { Actor } from '../identity/resolver.js';
+import { tryLock } from '../redis-lock.js';
 import { poolLabel } from './pool.js';
 import { scheduleExpiry } from './request-queue.js';
 import { checkSettings, makeRoll, parseFor, resultMessage, rollEmbedOf, RollSettingsSchema, type RollInput } from './roll.js';
 import { isStaff, playedBy, rosterOf, type RosterEntry } from './roster.js';
 import { describeDuration, REQUEST_MEMORY_SECONDS, requestTtlSeconds } from './settings.js';
+import { readJson } from '../redis.js';
 
 /** The Roll button of a request, and the character menu a player of several characters gets. */
 export const pressId = defineCustomId('roll.req', z.object({ q: snowflake }));
@@ -38,8 +40,6 @@ const RollRequestSchema = RollSettingsSchema.extend({
   expiresAt: z.number().int(),
 });
 type RollRequest = z.infer<typeof RollRequestSchema>;
-
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export interface NewRequest {
   player: Actor;
@@ -109,14 +109,7 @@ export async function createRequest(deps: BotDeps, actor: Actor, input: NewReque
 }
 
 async function loadRequest(deps: BotDeps, requestId: string): Promise<RollRequest | null> {
-  const raw = await deps.redis.get(deps.keys.rolls.request(requestId));
-  if (raw === null) return null;
-  try {
-    const parsed = RollRequestSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readJson(deps.redis, deps.keys.rolls.request(requestId), RollRequestSchema);
 }
 
 /** The request, if the presser may still roll it; else a `UserError` saying why not. */
@@ -166,8 +159,8 @@ export async function pickAndRoll(deps: BotDeps, actor: Actor, requestId: string
 /** Claims the request, rolls it as the player, and shows the result where the request says. */
 async function fulfil(deps: BotDeps, actor: Actor, request: RollRequest, character: RosterEntry | null): Promise<ReplyMessage> {
   const claimKey = deps.keys.rolls.requestClaim(request.id);
-  const token = `rolling:${actor.discordUserId}:${Date.now()}`;
-  if ((await deps.redis.set(claimKey, token, 'EX', REQUEST_MEMORY_SECONDS, 'NX')) !== 'OK') {
+  const claim = await tryLock(deps.redis, claimKey, REQUEST_MEMORY_SECONDS * 1000, `rolling:${actor.discordUserId}:${Date.now()}`);
+  if (!claim) {
     // Pressed twice at once, or expired meanwhile: the claim's holder says which.
     await openRequest(deps, request.id, actor.discordUserId);
     throw new UserError('This request is being rolled right now — the result follows in a moment.');
@@ -186,7 +179,7 @@ async function fulfil(deps: BotDeps, actor: Actor, request: RollRequest, charact
       ? { embeds: [rollEmbedOf(outcome, actor.discordUserId)] }
       : await resultMessage(deps, actor, outcome, { rollerId: actor.discordUserId, ephemeral: false, save: false });
   } catch (error) {
-    await deps.redis.eval(RELEASE, 1, claimKey, token).catch(() => undefined);
+    await claim.release().catch(() => undefined);
     throw error;
   }
   await deps.redis.set(claimKey, 'rolled', 'EX', REQUEST_MEMORY_SECONDS);

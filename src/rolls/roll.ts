@@ -19,6 +19,7 @@ import { ValentinaOutcomeUnknownError, ValentinaValidationError, type DiceRoll }
 import { countPool, parsePool, poolLabel, splitPool, type CountedPool, type ParsedPool } from './pool.js';
 import { forgetRoster, type RosterEntry } from './roster.js';
 import { COMMENT_MAX, DESPERATION, DIFFICULTY, MADE_TTL_SECONDS, POOL_DICE } from './settings.js';
+import { readJson } from '../redis.js';
 
 /** "Save as quickroll": the roll whose traits become the quickroll (its roller is kept with the roll). */
 export const saveId = defineCustomId('roll.save', z.object({ r: z.string().uuid() }));
@@ -171,12 +172,5 @@ export async function resultMessage(deps: BotDeps, actor: Actor, outcome: RollOu
 }
 
 export async function loadMadeRoll(deps: BotDeps, rollId: string): Promise<MadeRoll | null> {
-  const raw = await deps.redis.get(deps.keys.rolls.made(rollId));
-  if (raw === null) return null;
-  try {
-    const parsed = MadeRollSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readJson(deps.redis, deps.keys.rolls.made(rollId), MadeRollSchema);
 }
