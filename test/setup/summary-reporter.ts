@@ -1,6 +1,8 @@
 /**
  * Prints one plain closing line, `tests: N passed, N failed, N skipped`, after the default reporter,
  * so any tool reading the run's last lines gets the counts without parsing vitest's coloured summary.
+ * With `TEST_TIMINGS=N` it first lists the N slowest files by their whole time in a worker (start-up,
+ * import, hooks and tests), which is what the suite's wall time is made of.
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -18,6 +20,23 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed += 1;
     }
+    const slowest = Number(process.env.TEST_TIMINGS ?? 0);
+    if (slowest > 0) process.stdout.write(timings(testModules, slowest));
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
+}
+
+function timings(testModules: readonly TestModule[], count: number): string {
+  const rows = testModules.map((module) => {
+    const d = module.diagnostic();
+    const startup = d.environmentSetupDuration + d.prepareDuration + d.setupDuration;
+    return { name: module.moduleId.replace(`${process.cwd()}/`, ''), total: startup + d.collectDuration + d.duration, startup, collect: d.collectDuration, run: d.duration };
+  });
+  const total = rows.reduce((sum, row) => sum + row.total, 0);
+  const seconds = (ms: number) => (ms / 1000).toFixed(1).padStart(6);
+  const lines = rows
+    .sort((a, b) => b.total - a.total)
+    .slice(0, count)
+    .map((row) => `${seconds(row.total)} s  (start ${seconds(row.startup)}, import ${seconds(row.collect)}, run ${seconds(row.run)})  ${row.name}`);
+  return `\nslowest files (sum over all ${rows.length} files: ${(total / 1000).toFixed(0)} s)\n${lines.join('\n')}\n`;
 }

@@ -188,6 +188,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  * (HTTP_PORT and OPS_HTTP_PORT).
  */
 export class ChildBot implements BotProcess {
+  /** Every bot process this test file started, so a failed test can keep their logs (test/setup/bot-logs.ts). */
+  static readonly started = new Set<ChildBot>();
   readonly logs: string[] = [];
   readonly httpUrl: string;
   readonly opsUrl: string;
@@ -201,6 +203,13 @@ export class ChildBot implements BotProcess {
   ) {
     this.httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`;
     this.opsUrl = `http://127.0.0.1:${env.OPS_HTTP_PORT}`;
+    ChildBot.started.add(this);
+  }
+
+  /** Roles and shards, to tell the logs of several processes apart. */
+  get label(): string {
+    const roles = this.env.BOT_ROLES ?? 'all roles';
+    return this.env.SHARD_IDS === undefined ? roles : `${roles}, shard ${this.env.SHARD_IDS}`;
   }
 
   get pid(): number | undefined {
