@@ -15,7 +15,8 @@ import type { BotDeps, ComponentInteraction, ComponentReply, ComponentRoute, Rep
 import { requireBinding } from '../identity/context.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import type { XpChangeKind } from './embeds.js';
-import { ExperienceChangeRequestSchema, performChange, prepareChange, type ExperienceChangeRequest } from './grant.js';
+import { chooseCampaign } from './campaign.js';
+import { ExperienceChangeRequestSchema, performChange, readChange, type ExperienceChangeRequest } from './grant.js';
 import { changeNowOrQueue } from './queued.js';
 import { ValentinaRateLimitError } from '../valentina/index.js';
 
@@ -34,7 +35,7 @@ const points = (n: number) => `${n} cool point${n === 1 ? '' : 's'}`;
 const what = (request: Pick<ExperienceChangeRequest, 'kind' | 'amount'>) => (request.kind === 'cp-add' ? points(request.amount) : `${request.amount} XP`);
 
 /** Why this change asks first, or null when it goes through at once. */
-export function confirmationReason(request: ExperienceChangeRequest, binding: Pick<GuildBinding, 'xpConfirmAbove' | 'cpConfirmAbove'>): string | null {
+export function confirmationReason(request: Pick<ExperienceChangeRequest, 'kind' | 'target' | 'actorDiscordId' | 'amount'>, binding: Pick<GuildBinding, 'xpConfirmAbove' | 'cpConfirmAbove'>): string | null {
   if (request.kind === 'xp-remove') return null;
   if (request.target.id === request.actorDiscordId) return 'it is a grant to yourself';
   if (request.kind === 'xp-add' && request.amount > binding.xpConfirmAbove) return `it is more than ${binding.xpConfirmAbove} XP`;
@@ -44,9 +45,10 @@ export function confirmationReason(request: ExperienceChangeRequest, binding: Pi
 
 /** `/xp add|remove` and `/cp add`: the change at once, or the confirmation step first. */
 export async function changeOrAsk(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<ReplyMessage> {
-  const { binding, request } = await prepareChange(kind, interaction, deps);
-  const reason = confirmationReason(request, binding);
-  if (!reason) return changeNowOrQueue(request, binding, interaction, deps);
+  const { binding, draft, campaignOption } = await readChange(kind, interaction, deps);
+  const reason = confirmationReason(draft, binding);
+  if (!reason) return changeNowOrQueue(draft, campaignOption, binding, interaction, deps);
+  const request: ExperienceChangeRequest = { ...draft, campaign: await chooseCampaign(campaignOption, binding, deps.directory) };
   await deps.redis.set(pendingKey(deps, request.interactionId), JSON.stringify(request), 'EX', CONFIRM_TTL_SECONDS);
   const expires = Math.floor(Date.now() / 1000) + CONFIRM_TTL_SECONDS;
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(

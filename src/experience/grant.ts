@@ -23,7 +23,7 @@ import {
   XP_PER_COOL_POINT,
   type CampaignExperience,
 } from '../valentina/index.js';
-import { chooseCampaign, type ChosenCampaign } from './campaign.js';
+import type { ChosenCampaign } from './campaign.js';
 import { xpChangeEmbed, type XpChangeKind } from './embeds.js';
 import { memberName } from './member-name.js';
 import { recordLedgerEntry, type LedgerEntryInput } from './ledger.js';
@@ -105,18 +105,25 @@ export const ExperienceChangeRequestSchema = z.object({
   key: z.string().min(1).max(120).optional(),
 }) satisfies z.ZodType<ExperienceChangeRequest>;
 
-/** Reads and checks the command's options. */
-export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<{ binding: GuildBinding; request: ExperienceChangeRequest }> {
+/** A change as the command typed it, before its campaign is picked from the company's list. */
+export type ChangeDraft = Omit<ExperienceChangeRequest, 'campaign'>;
+
+/** Reads and checks the command's options; the campaign is picked apart (`chooseCampaign`), as it may need a Valentina read. */
+export async function readChange(
+  kind: XpChangeKind,
+  interaction: ChatInputCommandInteraction,
+  deps: BotDeps,
+): Promise<{ binding: GuildBinding; draft: ChangeDraft; campaignOption: string | null }> {
   const binding = await requireBinding(interaction, deps);
   const amount = validAmount(interaction.options.getInteger('amount', true), kind);
   const member = interaction.options.getUser('user', true);
   // Discord resolves a user option to a member only for people in the server.
   if (interaction.inGuild() && !interaction.options.getMember('user')) throw new UserError(departedMessage(member.id, kind));
   const reason = interaction.options.getString('reason')?.trim() || null;
-  const campaign = await chooseCampaign(interaction.options.getString('campaign'), binding, deps.directory);
   return {
     binding,
-    request: {
+    campaignOption: interaction.options.getString('campaign'),
+    draft: {
       kind,
       interactionId: interaction.id,
       guildId: binding.guildId,
@@ -124,7 +131,6 @@ export async function prepareChange(kind: XpChangeKind, interaction: ChatInputCo
       target: { id: member.id, bot: member.bot },
       targetName: memberName(interaction, 'user', member),
       amount,
-      campaign,
       reason,
     },
   };

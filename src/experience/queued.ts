@@ -6,7 +6,8 @@
  * with the same lock, fresh read before, idempotency key and proof after a lost answer as a change made
  * at once. When it lands the queued message is edited into the usual record (the interaction's token
  * lives 15 minutes); if it cannot be edited any more, the record goes to the channel through the
- * delivery queue.
+ * delivery queue. When even the company's campaign list cannot be read in time (a cold cache in a burst),
+ * the change is queued with its campaign still to pick: the job reads the list with one more reserved call.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import { Routes } from 'discord.js';
@@ -20,11 +21,14 @@ import { KEEP_FAILED_JOBS } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import type { RedisConnection } from '../redis.js';
 import { INTERACTIVE_MAX_WAIT_MS, ValentinaBudgetError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
-import { ExperienceChangeRequestSchema, performChange, type ExperienceChangeRequest } from './grant.js';
+import { chooseCampaign, type ChosenCampaign } from './campaign.js';
+import { ExperienceChangeRequestSchema, performChange, type ChangeDraft, type ExperienceChangeRequest } from './grant.js';
 
 export const XP_QUEUE = 'xp-writes';
 /** Valentina calls of one change: the fresh balance read and the write. */
 export const WRITE_COST = 2;
+/** One more when the job must read the company's campaign list first. */
+const CAMPAIGN_READ_COST = 1;
 /** The latest a change is queued for: well inside the 15 minutes its message can be edited. */
 export const QUEUE_MAX_WAIT_MS = 10 * 60_000;
 /** How long Discord lets the bot edit an interaction's answer. */
@@ -33,7 +37,10 @@ const TOKEN_LIFETIME_MS = 15 * 60_000;
 const JOB_MAX_WAIT_MS = 60_000;
 
 export const QueuedChangeSchema = z.object({
-  request: ExperienceChangeRequestSchema,
+  /** The change; `campaign` is null when it is to be picked from `campaignOption` when the job runs. */
+  request: ExperienceChangeRequestSchema.extend({ campaign: ExperienceChangeRequestSchema.shape.campaign.nullable() }),
+  /** The command's `campaign:` option as typed (null: the server's default campaign). */
+  campaignOption: z.string().nullable().default(null),
   /** The interaction's webhook: application id and token (a secret: never logged). */
   applicationId: snowflake,
   token: z.string().min(1),
@@ -55,11 +62,30 @@ export interface ChangeOrigin {
   createdTimestamp: number;
 }
 
+/** A change as queued: its campaign, or null while it is still to be picked. */
+type QueuedRequest = ChangeDraft & { campaign: ChosenCampaign | null };
+
 /**
- * Makes the change now when the budget has its calls within a short wait; otherwise (or when the budget
- * runs out on the way, before the write was sent) queues it and answers when it will be applied.
+ * Picks the campaign and makes the change now when the budget has its calls within a short wait;
+ * otherwise (or when the budget runs out on the way, before the write was sent) queues it and answers
+ * when it will be applied. A campaign list that cannot be read for the budget queues the change too.
  */
-export async function changeNowOrQueue(request: ExperienceChangeRequest, binding: GuildBinding, origin: ChangeOrigin, deps: BotDeps): Promise<ReplyMessage> {
+export async function changeNowOrQueue(
+  draft: ChangeDraft,
+  campaignOption: string | null,
+  binding: GuildBinding,
+  origin: ChangeOrigin,
+  deps: BotDeps,
+): Promise<ReplyMessage> {
+  let campaign: ChosenCampaign;
+  try {
+    campaign = await chooseCampaign(campaignOption, binding, deps.directory);
+  } catch (error) {
+    // A 429 (ours or Valentina's) on the list: nothing was written, the job picks the campaign in its turn.
+    if (!(error instanceof ValentinaRateLimitError)) throw error;
+    return queueChange({ ...draft, campaign: null }, campaignOption, origin, deps);
+  }
+  const request: ExperienceChangeRequest = { ...draft, campaign };
   const wait = await deps.budget.peek({ priority: 'interactive', cost: WRITE_COST });
   if (wait <= INTERACTIVE_MAX_WAIT_MS) {
     try {
@@ -69,35 +95,48 @@ export async function changeNowOrQueue(request: ExperienceChangeRequest, binding
       if (!(error instanceof ValentinaRateLimitError)) throw error;
     }
   }
-  return queueChange(request, origin, deps);
+  return queueChange(request, null, origin, deps);
 }
 
-async function queueChange(request: ExperienceChangeRequest, origin: ChangeOrigin, deps: BotDeps): Promise<ReplyMessage> {
-  const ticket = await deps.budget.acquire({ priority: 'interactive', cost: WRITE_COST, maxWaitMs: QUEUE_MAX_WAIT_MS });
+async function queueChange(request: QueuedRequest, campaignOption: string | null, origin: ChangeOrigin, deps: BotDeps): Promise<ReplyMessage> {
+  const cost = WRITE_COST + (request.campaign ? 0 : CAMPAIGN_READ_COST);
+  const ticket = await deps.budget.acquire({ priority: 'interactive', cost, maxWaitMs: QUEUE_MAX_WAIT_MS });
   if (!ticket.granted) {
     throw new ValentinaBudgetError({ status: 429, detail: 'request budget spent', method: 'POST', endpoint: 'queued XP change', retryAfterMs: ticket.waitMs });
   }
   const job: QueuedChange = {
     request,
+    campaignOption,
     applicationId: origin.applicationId,
     token: origin.token,
     channelId: origin.channelId,
     expiresAt: origin.createdTimestamp + TOKEN_LIFETIME_MS,
-    prepaid: WRITE_COST,
+    prepaid: cost,
   };
   await deps.xpQueue.add('change', QueuedChangeSchema.parse(job), { jobId: queuedChangeJobId(request.interactionId), delay: ticket.waitMs });
-  deps.logger.info({ interactionId: request.interactionId, inMs: ticket.waitMs }, 'XP change queued until the request budget has room');
-  return queuedMessage(request, ticket.waitMs);
+  deps.logger.info({ interactionId: request.interactionId, inMs: ticket.waitMs, campaignPicked: request.campaign !== null }, 'XP change queued until the request budget has room');
+  return queuedMessage(request, campaignOption, ticket.waitMs);
 }
 
-export function queuedMessage(request: Pick<ExperienceChangeRequest, 'kind' | 'amount' | 'target' | 'campaign'>, waitMs: number): ReplyMessage {
+/** Where a queued change lands, as its message says it. */
+function campaignLabel(campaign: ChosenCampaign | null, campaignOption: string | null): string {
+  if (campaign) return `*${campaign.name}*`;
+  const typed = campaignOption?.trim();
+  return typed ? `the campaign “${typed.slice(0, 50)}”` : "this server's default campaign";
+}
+
+export function queuedMessage(
+  request: Pick<QueuedRequest, 'kind' | 'amount' | 'target' | 'campaign'>,
+  campaignOption: string | null,
+  waitMs: number,
+): ReplyMessage {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   const at = Math.ceil((Date.now() + waitMs) / 1000);
   const what = request.kind === 'cp-add' ? `${request.amount} cool point${request.amount === 1 ? '' : 's'}` : `${request.amount} XP`;
   const verb = request.kind === 'xp-remove' ? `Removing ${what} from` : `Giving ${what} to`;
   return {
     content:
-      `⏳ Queued: ${verb} <@${request.target.id}> in *${request.campaign.name}* will be applied in about ${seconds} s (<t:${at}:R>) — Valentina is busy right now. ` +
+      `⏳ Queued: ${verb} <@${request.target.id}> in ${campaignLabel(request.campaign, campaignOption)} will be applied in about ${seconds} s (<t:${at}:R>) — Valentina is busy right now. ` +
       'This message will show the result; no need to send it again.',
     allowedMentions: { parse: [] },
     ephemeral: false,
@@ -130,7 +169,10 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
   try {
     const binding = await deps.bindings.get(data.request.guildId);
     if (!binding) throw new Error('the server was disconnected from Valentina before a queued XP change ran');
-    reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, () => performChange(data.request, binding, deps, { origin: data }));
+    reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, async () => {
+      const campaign = data.request.campaign ?? (await chooseCampaign(data.campaignOption, binding, deps.directory));
+      return performChange({ ...data.request, campaign }, binding, deps, { origin: data });
+    });
   } catch (error) {
     // Not applied (a 429 is refused before the handler): try again while the message can still be edited.
     if (error instanceof ValentinaRateLimitError && Date.now() + error.retryAfterMs < data.expiresAt - 60_000) throw error;

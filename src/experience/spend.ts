@@ -6,8 +6,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import { requireBinding } from '../identity/context.js';
-import { chooseCampaign } from './campaign.js';
-import { validAmount, type ExperienceChangeRequest } from './grant.js';
+import { validAmount, type ChangeDraft } from './grant.js';
 import { memberName } from './member-name.js';
 import { changeNowOrQueue } from './queued.js';
 
@@ -15,8 +14,7 @@ export async function spendExperience(interaction: ChatInputCommandInteraction, 
   const binding = await requireBinding(interaction, deps);
   const amount = validAmount(interaction.options.getInteger('amount', true), 'xp-remove');
   const reason = interaction.options.getString('reason', true).trim() || null;
-  const campaign = await chooseCampaign(interaction.options.getString('campaign'), binding, deps.directory);
-  const request: ExperienceChangeRequest = {
+  const draft: ChangeDraft = {
     kind: 'xp-remove',
     purpose: 'spend',
     interactionId: interaction.id,
@@ -25,8 +23,7 @@ export async function spendExperience(interaction: ChatInputCommandInteraction, 
     target: { id: interaction.user.id, bot: interaction.user.bot },
     targetName: memberName(interaction, null, interaction.user),
     amount,
-    campaign,
     reason,
   };
-  return changeNowOrQueue(request, binding, interaction, deps);
+  return changeNowOrQueue(draft, interaction.options.getString('campaign'), binding, interaction, deps);
 }

@@ -77,7 +77,7 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
         await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
       });
     }
-    await start({ BOT_ROLES: 'worker,http', REGISTER_COMMANDS: '' }, async () => undefined);
+    await start({ BOT_ROLES: 'worker,http', REGISTER_COMMANDS: '', LOG_LEVEL: 'info' }, async () => undefined);
   }, 90_000);
 
   afterAll(async () => {
@@ -122,7 +122,11 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
 
     // Each change ends as its public record (at once, or once its queued turn came).
     const recorded = (handle: InteractionHandle) => (handle.original?.embeds[0]?.title ?? '') === '+1 XP for Mara';
-    await waitFor('every XP change to be applied and its message to show the record', 180_000, () => writeHandles.every(recorded));
+    await waitFor('every XP change to be applied and its message to show the record', 180_000, () => writeHandles.every(recorded)).catch((error: unknown) => {
+      const stuck = writeHandles.filter((handle) => !recorded(handle)).map((handle) => `${handle.id}: ${handle.original?.embeds[0]?.title ?? handle.original?.content ?? '(no answer)'}`);
+      const posts = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add')).map((r) => r.status);
+      throw new Error(`${String(error)}\nnot recorded:\n${stuck.join('\n')}\nxp/add answers: ${posts.join(' ')}`);
+    });
     const after = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
     expect(after - before).toBe(2 * WRITES_PER_GUILD);
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add') && r.status === 201)).toHaveLength(2 * WRITES_PER_GUILD);
