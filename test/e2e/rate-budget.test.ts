@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;
@@ -38,6 +39,9 @@ describe('a burst larger than Valentina’s rate limit', () => {
       reads.push(sim.slashCommand({ user: readers[i % readers.length]!, guildId: guild.id, command: 'xp', subcommand: 'show' }));
     }
     const readHandles = await Promise.all(reads);
+    // The writes arrive while the reads hold the budget: its tokens promised more than a write could wait for.
+    const budgetKey = createKeyspace(stack.redis.prefix).valentinaBudget();
+    await waitFor('the reads to spend the budget', 30_000, async () => Number((await stack.redis.client.hget(budgetKey, 'tokens')) ?? 50) <= -3);
     const writeHandles = await Promise.all(
       Array.from({ length: WRITES }, (_, i) =>
         sim.slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 1, reason: `burst ${i}` } }),
@@ -84,5 +88,31 @@ describe('a burst larger than Valentina’s rate limit', () => {
     const times = fake.requests.map((request) => request.at.getTime()).sort((x, y) => x - y);
     const perMinute = Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 60_000).length));
     expect(perMinute).toBeLessThanOrEqual(100);
+  });
+
+  it('queues a change whose campaign list cannot be read yet, and picks the campaign when its turn comes', { timeout: 90_000 }, async () => {
+    const { sim, users, guild, fake, redis } = stack;
+    const keys = createKeyspace(redis.prefix);
+    const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
+    // As a burst leaves them: the company's campaign list not cached, and the budget's tokens promised ten ahead.
+    await redis.client.del(keys.directory.campaigns(FIXTURE_IDS.companies.chicago));
+    const [seconds, micros] = await redis.client.time();
+    await redis.client.hset(keys.valentinaBudget(), 'tokens', '-10', 'ts', String(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)));
+    fake.clearRequests();
+
+    const handle = await sim.slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 2, reason: 'cold cache' } });
+    const first = await handle.reply({ timeoutMs: 30_000 });
+    expect(first.content).toMatch(new RegExp(`^⏳ Queued: Giving 2 XP to <@${users.mara.id}> in this server's default campaign will be applied in about \\d+ s`));
+    expect(fake.requests).toEqual([]);
+
+    await waitFor('the queued change to be applied and its message edited', 60_000, () => handle.original?.embeds[0]?.title === '+2 XP for Mara');
+    expect(handle.original?.embeds[0]?.description).toContain('*Requiem for the Loop*');
+    expect(fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current).toBe(before + 2);
+    const paths = fake.requests.map((request) => `${request.method} ${request.path}`);
+    expect(paths.filter((path) => path.endsWith('/experience/xp/add'))).toHaveLength(1);
+    // The job read the list itself, before the write.
+    const listRead = paths.findIndex((path) => path.startsWith('GET ') && path.endsWith(`/companies/${FIXTURE_IDS.companies.chicago}/campaigns`));
+    expect(listRead).toBeGreaterThanOrEqual(0);
+    expect(listRead).toBeLessThan(paths.findIndex((path) => path.endsWith('/experience/xp/add')));
   });
 });
