@@ -15,7 +15,7 @@ export default defineConfig({
     pool: 'forks',
     // One file per core. More at once would overlap the end-to-end files' waits, but on a machine shared with
     // other runs it adds contention where Discord's 3 s deadline is already tight.
-    maxWorkers: 2,
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },

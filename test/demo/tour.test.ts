@@ -85,7 +85,7 @@ describe('demo sandbox', () => {
     await session.run('click 1');
     const text = out.join('\n');
     expect(text).toContain('Posted meanwhile');
-    expect(text.match(/— Sneak\*\*/g)).toHaveLength(2);
+    expect(text.match(/— Sneak\*\*/g), text).toHaveLength(2);
     expect(text).not.toContain('This button has expired');
   });
 

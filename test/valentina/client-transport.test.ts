@@ -182,7 +182,12 @@ describe('client errors and retries', () => {
     fake.faults.inject({ method: 'GET', path: `/companies/${cid}`, kind: 'latency', ms: 2_000, times: 10 });
     fake.clearRequests();
     const caller = new AbortController();
-    setTimeout(() => caller.abort(new Error('the user left')), 50);
+    // Aborted while the request is at Valentina (however long it took to get there on a busy machine).
+    const sent = () => fake.countRequests({ method: 'GET', path: `/companies/${cid}` }) > 0;
+    void (async () => {
+      while (!sent()) await new Promise((r) => setTimeout(r, 5));
+      caller.abort(new Error('the user left'));
+    })();
     // Without the abort the slow answer would arrive, as a company.
     const error = await client.companies.get(cid, { signal: caller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
