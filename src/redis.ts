@@ -81,14 +81,18 @@ export function clusterOptions(settings: ClusterSettings, base: RedisOptions): C
   };
 }
 
-/** The value at `key` as `schema` reads it, or null when there is none or it is not valid JSON of that shape. */
-export async function readJson<S extends z.ZodType>(redis: RedisConnection, key: string, schema: S): Promise<z.infer<S> | null> {
-  const raw = await redis.get(key);
-  if (raw === null) return null;
+/** A stored JSON string as `schema` reads it, or null when there is none or it is not valid JSON of that shape. */
+export function parseJson<S extends z.ZodType>(raw: string | null | undefined, schema: S): z.infer<S> | null {
+  if (raw === null || raw === undefined) return null;
   try {
     const parsed = schema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+/** The value at `key` as `schema` reads it, or null when there is none or it is not valid JSON of that shape. */
+export async function readJson<S extends z.ZodType>(redis: RedisConnection, key: string, schema: S): Promise<z.infer<S> | null> {
+  return parseJson(await redis.get(key), schema);
 }

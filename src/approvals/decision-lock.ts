@@ -4,7 +4,7 @@
  * the winner to finish and is told what was decided (or takes over if the winner was refused).
  */
 import { randomUUID } from 'node:crypto';
-import type { RedisConnection } from '../redis.js';
+import { parseJson, type RedisConnection } from '../redis.js';
 import { tryLock } from '../redis-lock.js';
 import { DecisionStateSchema, type DecisionState } from './queue.js';
 
@@ -46,11 +46,5 @@ export async function acquireDecision(redis: RedisConnection, key: string, optio
 }
 
 function readState(raw: string | null): DecisionState | null {
-  if (raw === null) return null;
-  try {
-    const parsed = DecisionStateSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseJson(raw, DecisionStateSchema);
 }

@@ -19,6 +19,7 @@ import { chooseCampaign } from './campaign.js';
 import { ExperienceChangeRequestSchema, performChange, readChange, type ExperienceChangeRequest } from './grant.js';
 import { changeNowOrQueue } from './queued.js';
 import { ValentinaRateLimitError } from '../valentina/index.js';
+import { parseJson } from '../redis.js';
 
 /** How long the Confirm and Cancel buttons work. */
 export const CONFIRM_TTL_SECONDS = 5 * 60;
@@ -73,9 +74,8 @@ async function claim(interaction: ComponentInteraction, interactionId: string, a
     if (used) throw new UserError(`This grant was already ${used} — nothing more to do here.`);
     throw new UserError(`This confirmation expired after ${CONFIRM_TTL_SECONDS / 60} minutes, so nothing was changed. Run the command again.`);
   }
-  const parsed = ExperienceChangeRequestSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new UserError('This confirmation can no longer be read, so nothing was changed. Run the command again.');
-  const request = parsed.data;
+  const request = parseJson(raw, ExperienceChangeRequestSchema);
+  if (!request) throw new UserError('This confirmation can no longer be read, so nothing was changed. Run the command again.');
   if (interaction.user.id !== request.actorDiscordId) throw new UserError(`Only <@${request.actorDiscordId}>, who asked for this grant, can confirm or cancel it.`);
   if ((await deps.redis.set(claimKey(deps, interactionId), as, 'EX', CLAIM_TTL_SECONDS, 'NX')) !== 'OK') {
     throw new UserError(`This grant was already ${(await deps.redis.get(claimKey(deps, interactionId))) ?? 'handled'} — nothing more to do here.`);

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { snowflake } from '../discord/snowflake.js';
 import type { BotDeps } from '../discord/types.js';
+import { parseJson } from '../redis.js';
 
 export const LEDGER_KINDS = ['add', 'remove', 'cp', 'spend', 'undo'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -79,13 +80,8 @@ export async function recordLedgerEntry(deps: LedgerDeps, companyId: string, ent
 function parseEntry(id: string, fields: string[]): LedgerEntry | null {
   const at = fields.indexOf(FIELD);
   const raw = at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
-  if (raw === undefined) return null;
-  try {
-    const parsed = LedgerEntryInputSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? { ...parsed.data, id } : null;
-  } catch {
-    return null;
-  }
+  const entry = parseJson(raw, LedgerEntryInputSchema);
+  return entry ? { ...entry, id } : null;
 }
 
 type StreamBatch = Array<[string, string[]]>;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loggableError } from '../discord/errors.js';
 import { snowflake } from '../discord/snowflake.js';
 import type { BotDeps } from '../discord/types.js';
+import { readJson } from '../redis.js';
 
 /** The interaction whose answer is the record. */
 export interface RecordOrigin {
@@ -28,10 +29,9 @@ export async function rememberRecord(companyId: string, entryId: string, origin:
 
 /** Marks the record of an undone change (`mark` rewrites its embed); false when it can no longer be edited. */
 export async function markRecord(companyId: string, entryId: string, mark: (record: EmbedBuilder) => EmbedBuilder, deps: Pick<BotDeps, 'redis' | 'keys' | 'logger' | 'rest'>): Promise<boolean> {
-  const raw = await deps.redis.get(deps.keys.experience.ledgerRecord(companyId, entryId));
-  const parsed = raw === null ? null : RecordOriginSchema.safeParse(JSON.parse(raw));
-  if (!parsed?.success) return false;
-  const route = Routes.webhookMessage(parsed.data.applicationId, parsed.data.token);
+  const origin = await readJson(deps.redis, deps.keys.experience.ledgerRecord(companyId, entryId), RecordOriginSchema);
+  if (!origin) return false;
+  const route = Routes.webhookMessage(origin.applicationId, origin.token);
   try {
     const message = z.object({ embeds: z.array(z.record(z.string(), z.unknown())) }).parse(await deps.rest.get(route, { auth: false }));
     const shown = message.embeds[0];

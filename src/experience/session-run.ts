@@ -26,7 +26,7 @@ import { handOverAnswer } from '../discord/undelivered.js';
 import type { GuildBinding } from '../identity/guild-binding.js';
 import { KEEP_FAILED_JOBS } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
-import type { RedisConnection } from '../redis.js';
+import { parseJson, type RedisConnection } from '../redis.js';
 import { ValentinaError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
 import { PERMISSION_MESSAGES, performChange, type ExperienceChangeRequest } from './grant.js';
 import { WRITE_COST } from './queued.js';
@@ -147,7 +147,7 @@ export async function processSession(job: Job, deps: BotDeps): Promise<'done' | 
   const results = new Map<string, GrantOutcome>();
   const sendingSince = new Map<string, number>();
   for (const [id, raw] of Object.entries(await deps.redis.hgetall(resultsKey))) {
-    const value: unknown = JSON.parse(raw);
+    const value = parseJson(raw, z.unknown());
     const outcome = GrantOutcomeSchema.safeParse(value);
     if (outcome.success) results.set(id, outcome.data);
     const sending = SendingSchema.safeParse(value);

@@ -18,6 +18,7 @@ import { PERMISSION_MESSAGES, validAmount } from './grant.js';
 import { sessionMembers, sessionSource } from './session-members.js';
 import { granted, omitId, panelMessage, SELECT_PAGE, SessionAwardSchema, startId, type SessionAward } from './session-panel.js';
 import { enqueueSession } from './session-run.js';
+import { parseJson } from '../redis.js';
 
 /** How long the panel works: the command's interaction token lives 15 minutes. */
 export const PANEL_TTL_SECONDS = 14 * 60;
@@ -65,10 +66,10 @@ async function waitingSession(interaction: ComponentInteraction, interactionId: 
     if (await deps.redis.exists(deps.keys.experience.sessionClaim(interactionId))) throw new UserError('This session award was already started — its progress shows on this panel.');
     throw new UserError(`This panel expired after ${PANEL_TTL_SECONDS / 60} minutes, so nobody was granted anything. Run \`/xp session\` again.`);
   }
-  const parsed = SessionAwardSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new UserError('This panel can no longer be read, so nobody was granted anything. Run `/xp session` again.');
-  if (interaction.user.id !== parsed.data.actorDiscordId) throw new UserError(`Only <@${parsed.data.actorDiscordId}>, who opened this session award, can use it.`);
-  return parsed.data;
+  const award = parseJson(raw, SessionAwardSchema);
+  if (!award) throw new UserError('This panel can no longer be read, so nobody was granted anything. Run `/xp session` again.');
+  if (interaction.user.id !== award.actorDiscordId) throw new UserError(`Only <@${award.actorDiscordId}>, who opened this session award, can use it.`);
+  return award;
 }
 
 const panelExpiry = (interactionId: string, deps: BotDeps) => deps.redis.pttl(deps.keys.experience.session(interactionId)).then((ms) => Date.now() + Math.max(0, ms));

@@ -3,7 +3,7 @@
  * guild/company they asked from, and a 10-minute expiry. Any bot process can consume them.
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisConnection } from '../redis.js';
+import { parseJson, type RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { IdentityKeys } from '../keyspace.js';
 
@@ -51,7 +51,7 @@ export class OAuthStateStore {
       const issued = await this.redis.exists(this.keys.oauthIssued(token));
       return { ok: false, reason: issued ? 'expired_or_used' : 'unknown' };
     }
-    const parsed = OAuthStateSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? { ok: true, state: parsed.data } : { ok: false, reason: 'unknown' };
+    const state = parseJson(raw, OAuthStateSchema);
+    return state ? { ok: true, state } : { ok: false, reason: 'unknown' };
   }
 }

@@ -6,7 +6,7 @@
  *   plus a short Redis lock so several bot processes do not stampede the API either.
  * - Every outcome that is not "ok" has its own answer for the user (see `describeResolution`).
  */
-import type { RedisConnection } from '../redis.js';
+import { readJson, type RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { tryLock } from '../redis-lock.js';
@@ -182,10 +182,7 @@ export class IdentityResolver {
   }
 
   private async readCache(discordUserId: string): Promise<LookupEntry[] | null> {
-    const raw = await this.options.redis.get(this.keys.lookup(discordUserId));
-    if (raw === null) return null;
-    const parsed = LookupCacheSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
+    return readJson(this.options.redis, this.keys.lookup(discordUserId), LookupCacheSchema);
   }
 }
 

@@ -11,7 +11,7 @@
  * in that burst (before the seal) or in a new one — never in between.
  */
 import type { NotesKeys } from '../keyspace.js';
-import type { RedisConnection } from '../redis.js';
+import { parseJson, type RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import { AttachmentSchema, type MessagePart } from './compose.js';
 
@@ -106,14 +106,7 @@ export class BurstBuffer {
   async seal(discordUserId: string, burstId: string): Promise<StoredPart[]> {
     await this.redis.eval(SEAL, 1, this.pointerKey(discordUserId), burstId);
     const raw = await this.redis.lrange(this.partsPrefix() + burstId, 0, -1);
-    return raw.flatMap((entry) => {
-      try {
-        const parsed = PartSchema.safeParse(JSON.parse(entry));
-        return parsed.success ? [parsed.data] : [];
-      } catch {
-        return [];
-      }
-    });
+    return raw.flatMap((entry) => parseJson(entry, PartSchema) ?? []);
   }
 
   /** Drops a sealed burst's messages once its notes are safe in the job. */
