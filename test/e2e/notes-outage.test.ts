@@ -9,7 +9,8 @@ import { startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 const bastienId = FIXTURE_IDS.users.bastien.id;
-const NOTES_PATH = new RegExp(`/companies/${chicago}/users/${bastienId}/notes$`);
+const notesPath = (userId: string) => new RegExp(`/companies/${chicago}/users/${userId}/notes$`);
+const NOTES_PATH = notesPath(bastienId);
 
 describe('notes while Valentina is down', () => {
   let stack: Stack;
@@ -20,9 +21,17 @@ describe('notes while Valentina is down', () => {
     await stack?.close();
   });
 
-  const titled = (title: string) => [...stack.fake.store.notes.values()].filter((n) => n.user_id === bastienId && !n.archived && n.title === title);
-  const dmTo = (predicate: (content: string, title: string | undefined) => boolean, timeoutMs = 20_000) =>
-    stack.sim.waitForMessage({ dmUserId: stack.users.bastien.id, timeoutMs, predicate: (m) => predicate(m.content, m.embeds[0]?.title) });
+  const titled = (title: string, userId = bastienId) =>
+    [...stack.fake.store.notes.values()].filter((n) => n.user_id === userId && !n.archived && n.title === title);
+  const dmTo = (predicate: (content: string, title: string | undefined) => boolean, timeoutMs = 20_000, dmUserId = stack.users.bastien.id) =>
+    stack.sim.waitForMessage({ dmUserId, timeoutMs, predicate: (m) => predicate(m.content, m.embeds[0]?.title) });
+  /** A new player of Chicago by Night with a Discord account, who writes notes by DM like Bastien. */
+  const player = (username: string) => {
+    const discord = stack.sim.addUser({ username });
+    const profile = { id: discord.id, username, global_name: null, avatar_id: null, discriminator: '0', email: `${username}@example.net`, verified: true };
+    const user = stack.fake.store.createUser({ company_id: chicago, username, email: `${username}@example.net`, role: 'PLAYER', discord_profile: profile });
+    return { discord, userId: user.id };
+  };
 
   it('keeps the note pending while Valentina answers 503, and saves it once when Valentina is back', async () => {
     stack.fake.faults.inject({ method: 'POST', path: NOTES_PATH, kind: 'status', status: 503, times: 1000 });
@@ -46,14 +55,13 @@ describe('notes while Valentina is down', () => {
       { kind: 'apply-then-status', status: 500 },
       { kind: 'apply-then-drop' },
     ] as const;
-    let once = 0;
-    for (const [i, fault] of faults.entries()) {
-      const title = `Lost answer ${i}`;
-      stack.fake.faults.inject({ method: 'POST', path: NOTES_PATH, ...fault });
-      await stack.sim.sendDM(stack.users.bastien, `${title}\nSaved by Valentina, its answer lost.`);
-      await dmTo((_content, shown) => shown === `📝 ${title}`, 30_000);
-      if (titled(title).length === 1) once += 1;
-    }
+    // One player per fault, each fault on that player's notes only, so the four lost answers (and the
+    // retries that must find the saved note rather than send it again) run side by side.
+    const players = faults.map((_fault, i) => player(`lost-answer-${i}`));
+    for (const [i, fault] of faults.entries()) stack.fake.faults.inject({ method: 'POST', path: notesPath(players[i]!.userId), ...fault });
+    await Promise.all(players.map((p, i) => stack.sim.sendDM(p.discord, `Lost answer ${i}\nSaved by Valentina, its answer lost.`)));
+    await Promise.all(players.map((p, i) => dmTo((_content, shown) => shown === `📝 Lost answer ${i}`, 30_000, p.discord.id)));
+    const once = players.filter((p, i) => titled(`Lost answer ${i}`, p.userId).length === 1).length;
     expect(once).toBe(faults.length);
     expect(stack.fake.faults.pending).toBe(0);
   }, 90_000);
