@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalQueue } from '../../src/approvals/queue.js';
+import { ApprovalQueue, approvalJobId } from '../../src/approvals/queue.js';
 import { createQueueConnection } from '../../src/queue/connection.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { startHoldingProxy, type HoldingProxy } from '../approvals/holding-proxy.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
+import { expireLocksOfKilledProcess } from '../support/queues.js';
 import { createKeyspace } from '../../src/keyspace.js';
 
 const { chicago } = FIXTURE_IDS.companies;
@@ -70,6 +71,8 @@ describe('approval requests across crashes', () => {
     proxy.releaseAll();
     expect(await isRecorded(userId)).toBe(false);
 
+    // The killed process still holds the job; the restarted one takes it over once its lock ran out.
+    expect(await expireLocksOfKilledProcess(queue.queue, connection)).toEqual([approvalJobId({ companyId: chicago, userId })]);
     await stack.bot.restart();
     await expect.poll(() => isRecorded(userId), { timeout: 40_000, interval: 250 }).toBe(true);
     expect(requestsFor(discordId)).toHaveLength(1);

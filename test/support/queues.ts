@@ -52,3 +52,21 @@ export async function waitForIdle(queues: readonly Queue[], timeoutMs = 30_000):
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Runs BullMQ's clock on for the jobs a killed process left running in `queue`: their locks run out (as
+ * they would a worker's `lockDuration` after its last renewal) and a stalled-job check has seen them (as
+ * the next one would, within a `stalledInterval`). The first check of a live worker — every worker runs
+ * one when it starts — then takes them over, by the bot's own rules (its `maxStalledCount`), as it would
+ * have 10–20 s later. Call it only once the process that ran the jobs is dead: a live one would lose them.
+ * `connection` reaches the queue's Redis. Returns the ids of the jobs taken away from the dead process.
+ */
+export async function expireLocksOfKilledProcess(queue: Queue, connection: RedisConnection): Promise<string[]> {
+  const ids = (await queue.getActive()).flatMap((job) => (job.id === undefined ? [] : [job.id]));
+  const expire = connection.multi();
+  for (const id of ids) expire.del(`${queue.toKey(id)}:lock`);
+  if (ids.length > 0) expire.sadd(queue.keys.stalled!, ...ids);
+  expire.del(queue.keys['stalled-check']!);
+  await expire.exec();
+  return ids;
+}
