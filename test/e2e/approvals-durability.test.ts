@@ -74,7 +74,7 @@ describe('approval requests across crashes', () => {
     // The killed process still holds the job; the restarted one takes it over once its lock ran out.
     expect(await expireLocksOfKilledProcess(queue.queue, connection)).toEqual([approvalJobId({ companyId: chicago, userId })]);
     await stack.bot.restart();
-    await expect.poll(() => isRecorded(userId), { timeout: 40_000, interval: 250 }).toBe(true);
+    await expect.poll(() => isRecorded(userId), { timeout: 40_000, interval: 50 }).toBe(true);
     expect(requestsFor(discordId)).toHaveLength(1);
   }, 60_000);
 
@@ -87,7 +87,8 @@ describe('approval requests across crashes', () => {
     await redis.stop();
     redis = await startRedisServer({ appendOnly: true, dir, port: redis.port });
     await stack.bot.restart();
-    for (const { userId } of waiting) await expect.poll(() => isRecorded(userId), { timeout: 20_000, interval: 250 }).toBe(true);
+    const recorded = async () => (await Promise.all(waiting.map(({ userId }) => isRecorded(userId)))).filter(Boolean).length;
+    await expect.poll(recorded, { timeout: 20_000, interval: 50 }).toBe(waiting.length);
     for (const { discordId } of waiting) expect(requestsFor(discordId)).toHaveLength(1);
     expect(stack.sim.violations).toEqual([]);
   }, 60_000);
