@@ -3,21 +3,35 @@
  * A configuration error, a Redis that could lose data (src/redis-durability.ts) or a fatal finding of the
  * start-up check (src/self-check.ts) is printed to stderr, and the process exits 1.
  */
-import { createApp, type App } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { loggableError } from './discord/errors.js';
-import { createLogger, type Logger } from './logger.js';
-import { RedisDurabilityError } from './redis-durability.js';
-import { SelfCheckError } from './self-check.js';
-import { installProcessHandlers } from './shutdown.js';
+import type { App } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
-let logger: Logger;
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+// The rest of the bot (about a second of CPU to load) once the environment is known to be usable: a configuration
+// error is reported at once.
+const [{ createApp }, { loggableError }, { createLogger }, { RedisDurabilityError }, { SelfCheckError }, { installProcessHandlers }] = await Promise.all([
+  import('./app.js'),
+  import('./discord/errors.js'),
+  import('./logger.js'),
+  import('./redis-durability.js'),
+  import('./self-check.js'),
+  import('./shutdown.js'),
+]);
+
+const logger = createLogger(config.logLevel);
 let app: App;
 try {
-  const config = loadConfig();
-  logger = createLogger(config.logLevel);
   app = createApp(config, logger);
 } catch (error) {
+  // A rule across variables (SHARD_IDS needs SHARD_COUNT) is checked where they are used.
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
