@@ -8,11 +8,13 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REST } from '@discordjs/rest';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { commands } from '../../../../commands/index.js';
 import { registerCommands } from '../../../../src/discord/register.js';
 import { GuildBindingStore } from '../../../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../../../src/keyspace.js';
+import { createQueueConnection, QUEUE_NAMES } from '../../../../src/queue/connection.js';
 import { startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../fake-valentina/index.js';
 import { FIXTURE_IDS } from '../fixture.js';
@@ -39,6 +41,12 @@ export interface Sandbox {
   channels: Record<'general' | 'approvals' | 'xp-log', string>;
   botUrl: string;
   logFile: string;
+  /**
+   * Resolves once the bot has posted what it queued (XP log, approval requests, notes, DMs): its notes,
+   * approval and delivery queues hold no job to run now or later. A scheduler's next run is not pending
+   * work. Gives up quietly after `timeoutMs`: the demo then goes on and shows what landed.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -119,6 +127,27 @@ export async function startSandbox(log: (line: string) => void = () => undefined
       updatedBy: users.viktor.id,
     });
 
+    // The bot's queues, to know when what it queued has been posted. Upstream first: a notes or approval job
+    // queues its message before it completes, so one pass in this order never misses work handed on.
+    const queueConnection = createQueueConnection(redis.url);
+    cleanup.push(() => queueConnection.quit());
+    const queues = [QUEUE_NAMES.notes, QUEUE_NAMES.approvals, QUEUE_NAMES.deliveries].map(
+      (name) => new Queue(name, { connection: queueConnection, prefix: createKeyspace(prefix).queuePrefix }),
+    );
+    for (const queue of queues) cleanup.push(() => queue.close());
+    const pending = async (): Promise<number> => {
+      let count = 0;
+      for (const queue of queues) {
+        count += await queue.getJobCountByTypes('waiting', 'active', 'prioritized', 'waiting-children');
+        count += (await queue.getDelayed()).filter((job) => job.repeatJobKey === undefined).length;
+      }
+      return count;
+    };
+    const settled = async (timeoutMs = 15_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await pending()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+
     const httpPort = await freePort();
     // The redirect /link uses, registered with the simulated Discord application as an operator would.
     sim.application.redirectUris.push(`http://127.0.0.1:${httpPort}/oauth/discord/callback`);
@@ -167,7 +196,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
     const rest = new REST({ api: sim.apiUrl, version: '10' }).setToken(SANDBOX_BOT_TOKEN);
     await registerCommands({ rest, applicationId: APPLICATION_ID, scope: { scope: 'global' }, commands });
 
-    return { sim, fake, guild, users, channels: { general, approvals, 'xp-log': xpLog }, botUrl: `http://127.0.0.1:${httpPort}`, logFile, close };
+    return { sim, fake, guild, users, channels: { general, approvals, 'xp-log': xpLog }, botUrl: `http://127.0.0.1:${httpPort}`, logFile, settled, close };
   } catch (error) {
     await close();
     throw error;

@@ -21,6 +21,9 @@ export const HELP_TEXT = `Type what you would type in Discord:
 
 type OptionValue = string | number | boolean;
 
+/** How long a DM to the bot waits for its answer before the demo goes on. */
+const DM_ANSWER_TIMEOUT_MS = 15_000;
+
 /** The callback data of a form (interaction response type 9), as the simulator recorded it. */
 const formSchema = z.looseObject({ custom_id: z.string(), title: z.string(), components: z.array(z.custom<SimComponent>((v) => typeof v === 'object' && v !== null)) });
 
@@ -197,8 +200,11 @@ export class DemoSession {
 
   private async dm(text: string): Promise<void> {
     await this.sandbox.sim.sendDM(this.user, text);
-    // Give the bot a moment to react and answer.
-    await new Promise((r) => setTimeout(r, 2_500));
+    // The bot answers a DM once the person stopped typing (its quiet gap); show that answer, however long it takes
+    // (within reason: without one the demo goes on).
+    await this.sandbox.sim
+      .waitForMessage({ dmUserId: this.user.id, predicate: (m) => !this.seen.has(m.id), timeoutMs: DM_ANSWER_TIMEOUT_MS })
+      .catch(() => undefined);
   }
 
   private async click(n: number): Promise<void> {
@@ -222,8 +228,7 @@ export class DemoSession {
     const html = await page.text();
     const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? /<title>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? `HTTP ${page.status}`;
     this.print(`(${this.person} approves the Discord sign-in; the page says: ${heading.replace(/<[^>]+>/g, '').trim()})`);
-    // The approval request is queued; give the worker a moment to post it.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // An approval request, if the sign-in created an account, is queued by now: printNewMessages waits for it.
   }
 
   private async select(args: string): Promise<void> {
@@ -257,8 +262,8 @@ export class DemoSession {
   /** Messages the bot posted on its own (audit log, approval requests, DMs) since the last command. */
   private async printNewMessages(): Promise<void> {
     const { sim, channels } = this.sandbox;
-    // Queued deliveries (the XP log, approval requests, DMs) land a moment after the reply.
-    await new Promise((r) => setTimeout(r, 250));
+    // Queued deliveries (the XP log, approval requests, DMs) land a moment after the reply: wait until they did.
+    await this.sandbox.settled();
     const fresh: Array<{ where: string; message: SimMessage }> = [];
     for (const [name, id] of Object.entries(channels)) {
       for (const message of sim.channelMessages(id)) if (!this.seen.has(message.id) && message.interactionId === null) fresh.push({ where: `#${name}`, message });
