@@ -2,6 +2,7 @@
  * Honest answers under faults, against the real bot process: a change that was made is never
  * followed by "send it again" when Discord refuses the answer, and a restart gives every command
  * still running a last word that says whether its change may have been applied.
+ * The two suites have a stack each and run side by side.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
@@ -12,7 +13,7 @@ const main = FIXTURE_IDS.campaigns.main;
 const ids = FIXTURE_IDS.users;
 const INVITES_RESEND = /send (it )?again|went wrong/i;
 
-describe('a change whose answer Discord refuses', () => {
+describe.concurrent('a change whose answer Discord refuses', () => {
   let stack: Stack;
 
   beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('a change whose answer Discord refuses', () => {
   }, 90_000);
 });
 
-describe('a restart while commands are running', () => {
+describe.concurrent('a restart while commands are running', () => {
   let stack: Stack;
 
   beforeAll(async () => {

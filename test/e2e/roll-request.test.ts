@@ -2,6 +2,10 @@
  * `/roll request` end to end: a storyteller asks a player to roll; only that player's press rolls,
  * once however often it is pressed; a secret request's result reaches the storyteller alone; and an
  * unanswered request expires — its message says so and a late press is refused.
+ *
+ * The three stacks are independent (own simulator, fake and Redis prefix), so their suites run side
+ * by side: the expiry suites' waits for the TTL overlap the main suite, whose tests share one stack
+ * and stay in order (`it.sequential`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
@@ -34,7 +38,7 @@ function helpers(get: () => Stack) {
   return { ask, posted, press, current, rolls };
 }
 
-describe('/roll request', () => {
+describe.concurrent('/roll request', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
@@ -45,13 +49,13 @@ describe('/roll request', () => {
   });
   const { ask, posted, press, current, rolls } = helpers(() => stack);
 
-  it('is for storytellers and admins only', async () => {
+  it.sequential('is for storytellers and admins only', async () => {
     const refused = await ask('bastien', { player: stack.users.mara.id, pool: 'Wits', difficulty: 6 });
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toContain('Only storytellers and admins can ask a player to roll');
   });
 
-  it('posts a request only the named player can press; their press rolls with their character and posts the result', async () => {
+  it.sequential('posts a request only the named player can press; their press rolls with their character and posts the result', async () => {
     const confirmation = await ask('celeste', { player: stack.users.mara.id, pool: 'Dexterity + Firearms', difficulty: 7, comment: 'The getaway' });
     expect(confirmation.ephemeral).toBe(true);
     expect(confirmation.content).toContain(`Asked <@${stack.users.mara.id}> to roll **Dexterity + Firearms** at difficulty **7**`);
@@ -78,7 +82,7 @@ describe('/roll request', () => {
     expect(current(request).components[0]!.components![0]).toMatchObject({ label: 'Rolled', disabled: true });
   });
 
-  it('rolls once when pressed twice at the same moment', async () => {
+  it.sequential('rolls once when pressed twice at the same moment', async () => {
     await ask('viktor', { player: stack.users.mara.id, pool: '6', difficulty: 6 });
     const request = await posted('mara');
     const before = stack.fake.store.diceRolls.size;
@@ -90,7 +94,7 @@ describe('/roll request', () => {
     expect(stack.fake.store.diceRolls.size).toBe(before + 1);
   });
 
-  it("sends a secret request's result to the storyteller alone", async () => {
+  it.sequential("sends a secret request's result to the storyteller alone", async () => {
     await ask('celeste', { player: stack.users.mara.id, pool: 'Wits + Awareness', difficulty: 6, secret: true });
     const request = await posted('mara');
     expect(request.content).toContain('A secret roll: only the storyteller will see the result');
@@ -105,7 +109,7 @@ describe('/roll request', () => {
     expect(current(request).embeds).toHaveLength(0);
   });
 
-  it('says so when the bot cannot post the request in the channel', async () => {
+  it.sequential('says so when the bot cannot post the request in the channel', async () => {
     const closed = stack.sim.addChannel(stack.guild.id, { name: 'backroom' });
     stack.sim.setChannelPermissions(closed.id, { botCanSend: false });
     const reply = await stack.sim
@@ -116,7 +120,7 @@ describe('/roll request', () => {
     expect(stack.sim.channelMessages(closed.id).filter((m) => m.interactionId === null)).toEqual([]);
   });
 
-  it('asks a player of several characters which one rolls', async () => {
+  it.sequential('asks a player of several characters which one rolls', async () => {
     const extra = stack.fake.store.createCharacter({ company_id: FIXTURE_IDS.companies.chicago, campaign_id: campaigns.main, name_first: 'Remy', name_last: 'Duval', character_class: 'MORTAL', type: 'PLAYER', user_player_id: users.bastien.id, user_creator_id: users.bastien.id });
     stack.fake.store.setCharacterTrait({ character_id: extra.id, trait_id: traits.wits, value: 4 });
     stack.fake.flushResponseCache();
@@ -134,7 +138,7 @@ describe('/roll request', () => {
   });
 });
 
-describe('/roll request expiry', () => {
+describe.concurrent('/roll request expiry', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ env: { ROLL_REQUEST_TTL_SECONDS: '5' }, startTimeoutMs: 40_000 });
@@ -155,7 +159,7 @@ describe('/roll request expiry', () => {
   });
 });
 
-describe('/roll request pressed after it expired, before the worker marked it', () => {
+describe.concurrent('/roll request pressed after it expired, before the worker marked it', () => {
   let stack: Stack;
   beforeAll(async () => {
     // No worker role in this process: the expiry job waits for a worker that is elsewhere (and late).
