@@ -2,15 +2,19 @@
  * The built bot refuses to start on a Redis that could lose its data (no persistence, an evicting
  * policy), with one line saying what is wrong and how to fix it; REDIS_ALLOW_VOLATILE=true starts it
  * anyway, with one warning and a note in /readyz; a Redis with AOF starts it quietly.
+ * Each test starts its own bot process against its own Redis or key prefix, so they run side by side.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, it, type OnTestFinishedHandler } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { BOT_ENTRY, startStack } from '../support/bot-process.js';
 
-/** Runs the bot against `redisUrl` until it exits by itself; Discord and Valentina cannot be reached (warnings of the start-up check). */
-async function runUntilExit(redisUrl: string): Promise<{ code: number | null; stderr: string }> {
+/**
+ * Runs the bot against `redisUrl` until it exits by itself; Discord and Valentina cannot be reached (warnings of the start-up check).
+ * `onTestFinished` is the test's own (its context's): the tests run concurrently.
+ */
+async function runUntilExit(redisUrl: string, onTestFinished: (fn: OnTestFinishedHandler) => void): Promise<{ code: number | null; stderr: string }> {
   const bot = spawn(process.execPath, [BOT_ENTRY], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -25,6 +29,8 @@ async function runUntilExit(redisUrl: string): Promise<{ code: number | null; st
       REDIS_URL: redisUrl,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
+      // Any free port: the default (9464) would be taken by the other bot this file runs at the same time.
+      OPS_HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -36,7 +42,7 @@ async function runUntilExit(redisUrl: string): Promise<{ code: number | null; st
   return { code, stderr };
 }
 
-describe('Redis durability at start-up', () => {
+describe.concurrent('Redis durability at start-up', () => {
   let volatile: RedisServerHandle;
   let evicting: RedisServerHandle;
   beforeAll(async () => {
@@ -49,8 +55,8 @@ describe('Redis durability at start-up', () => {
     await Promise.all([volatile?.stop(), evicting?.stop()]);
   });
 
-  it('refuses a Redis without persistence: exit 1 and one line of the start-up report saying what to change', async () => {
-    const { code, stderr } = await runUntilExit(volatile.url);
+  it('refuses a Redis without persistence: exit 1 and one line of the start-up report saying what to change', async ({ expect, onTestFinished }) => {
+    const { code, stderr } = await runUntilExit(volatile.url, onTestFinished);
     expect(code).toBe(1);
     const lines = stderr.trim().split('\n');
     expect(lines[0]).toBe('Start-up check failed: fix what is marked FAIL, then start the bot again.');
@@ -60,13 +66,13 @@ describe('Redis durability at start-up', () => {
     ]);
   });
 
-  it('refuses an evicting maxmemory-policy even with AOF', async () => {
-    const { code, stderr } = await runUntilExit(evicting.url);
+  it('refuses an evicting maxmemory-policy even with AOF', async ({ expect, onTestFinished }) => {
+    const { code, stderr } = await runUntilExit(evicting.url, onTestFinished);
     expect(code).toBe(1);
     expect(stderr).toContain(`on 127.0.0.1:${evicting.port} maxmemory-policy is allkeys-lru, which evicts keys. Fix: run Redis with maxmemory-policy noeviction`);
   });
 
-  it('starts on a Redis without persistence when REDIS_ALLOW_VOLATILE=true, warns once and says so in /readyz', async () => {
+  it('starts on a Redis without persistence when REDIS_ALLOW_VOLATILE=true, warns once and says so in /readyz', async ({ expect, onTestFinished }) => {
     const stack = await startStack({ redisUrl: volatile.url, env: { REDIS_ALLOW_VOLATILE: 'true' } });
     onTestFinished(() => stack.close());
     const ready = await fetch(`${stack.bot.opsUrl}/readyz`);
@@ -78,7 +84,7 @@ describe('Redis durability at start-up', () => {
     expect((await (await stack.sim.slashCommand({ user: stack.users.mara, guildId: stack.guild.id, command: 'ping' })).reply()).content).toContain('Pong');
   });
 
-  it('starts quietly on a Redis with AOF (the test suite\'s own)', async () => {
+  it('starts quietly on a Redis with AOF (the test suite\'s own)', async ({ expect, onTestFinished }) => {
     const stack = await startStack();
     onTestFinished(() => stack.close());
     const body = (await (await fetch(`${stack.bot.opsUrl}/readyz`)).json()) as { checks: Record<string, string> };
