@@ -81,6 +81,8 @@ describe('demo sandbox', () => {
       body: JSON.stringify({ content: 'Posted meanwhile', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Not this one', custom_id: 'meanwhile' }] }] }),
     });
     expect(posted.status).toBe(200);
+    // A failed die among the four, so the answer's first button (Reroll) is live: all successes would disable it.
+    sandbox.fake.forceDice([2, 7, 8, 9]);
     await session.run('/quickroll run quickroll:Sneak');
     await session.run('click 1');
     const text = out.join('\n');
