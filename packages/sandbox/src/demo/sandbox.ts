@@ -7,11 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REST } from '@discordjs/rest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { commands } from '../../../../commands/index.js';
-import { registerCommands } from '../../../../src/discord/register.js';
 import { GuildBindingStore } from '../../../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../../../src/keyspace.js';
 import { createQueueConnection, QUEUE_NAMES } from '../../../../src/queue/connection.js';
@@ -193,9 +190,15 @@ export async function startSandbox(log: (line: string) => void = () => undefined
       return sim.commands({ guildId: guild.id }).length > 0;
     });
     await sim.gateway.waitForReady({ timeoutMs: 30_000 });
-    // In DMs Discord offers the global commands: registered as `npm run deploy-commands` would.
-    const rest = new REST({ api: sim.apiUrl, version: '10' }).setToken(SANDBOX_BOT_TOKEN);
-    await registerCommands({ rest, applicationId: APPLICATION_ID, scope: { scope: 'global' }, commands });
+    // In DMs Discord offers the global commands, registered as `npm run deploy-commands` would: the same definitions
+    // the bot registered for the server (Discord's own fields left out).
+    const definitions = sim.commands({ guildId: guild.id }).map(({ id: _id, application_id: _app, guild_id: _guild, version: _version, ...body }) => body);
+    const registered = await fetch(`${sim.apiUrl}/v10/applications/${APPLICATION_ID}/commands`, {
+      method: 'PUT',
+      headers: { authorization: `Bot ${SANDBOX_BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(definitions),
+    });
+    if (!registered.ok) throw new Error(`registering the global commands failed: ${registered.status} ${await registered.text()}`);
 
     return { sim, fake, guild, users, channels: { general, approvals, 'xp-log': xpLog }, botUrl: `http://127.0.0.1:${httpPort}`, logFile, settled, close };
   } catch (error) {
