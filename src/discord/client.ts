@@ -5,7 +5,7 @@
  */
 import { ChannelType, Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
 import { ConfigError, type Config } from '../config.js';
-import { restApiUrl } from './register.js';
+import { restApiUrl, restTransport } from './register.js';
 
 /** How long a swept item may stay cached, and how often sweepers run (seconds). */
 const SWEEP = {
@@ -33,7 +33,7 @@ export function discordClientOptions(config: Config): ClientOptions {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates, GatewayIntentBits.DirectMessages],
     // DM channels are not cached until used; without this partial their first message is dropped.
     partials: [Partials.Channel],
-    rest: { api: restApiUrl(config) },
+    rest: { api: restApiUrl(config), ...restTransport },
     ...sharding,
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,

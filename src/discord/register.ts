@@ -3,7 +3,7 @@
  * for development and single-server deployments) or globally. Used at start-up when REGISTER_COMMANDS
  * is set and by `scripts/deploy-commands.ts`.
  */
-import { REST } from '@discordjs/rest';
+import { REST, type RESTOptions } from '@discordjs/rest';
 import { Routes } from 'discord.js';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -21,8 +21,17 @@ export function restApiUrl(config: Pick<Config, 'discord'>): string {
   return config.discord.restProxyUrl ?? config.discord.apiUrl;
 }
 
+/**
+ * The bot's Discord REST calls go through Node's fetch. The default, undici's request(), sends through the
+ * process-wide undici dispatcher, which is whichever undici copy the process loaded first; when that is the
+ * bot's own undici 7 (the Valentina client), every file upload fails ("action is not a function": undici 7
+ * does not recognise the FormData of Node's undici that @discordjs/rest builds uploads with). Node's fetch
+ * encodes that FormData itself, whichever dispatcher then sends the bytes.
+ */
+export const restTransport = { makeRequest: fetch } satisfies Partial<RESTOptions>;
+
 export function createRest(config: Pick<Config, 'discord'>): REST {
-  return new REST({ api: restApiUrl(config), version: '10' }).setToken(config.discord.token);
+  return new REST({ api: restApiUrl(config), version: '10', ...restTransport }).setToken(config.discord.token);
 }
 
 /** The slash commands, each followed by its member menu commands. */

@@ -1,6 +1,7 @@
 /** Starts the simulator and a real discord.js Client connected to it. */
 import { Client, GatewayIntentBits, Partials, type ClientOptions, type Guild } from 'discord.js';
 import { startDiscordSimulator, type DiscordSimulator, type DiscordSimulatorOptions } from '../../packages/sandbox/src/discord-sim/index.js';
+import { restTransport } from '../../src/discord/register.js';
 
 export const BOT_TOKEN = 'sim-bot-token';
 export const APP_ID = '1100000000000000001';
@@ -13,7 +14,8 @@ export async function connectClient(sim: DiscordSimulator, options: Partial<Clie
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages, GatewayIntentBits.GuildMessages],
     partials: [Partials.Channel],
-    rest: { api: sim.apiUrl, retries: 2, timeout: 5_000 },
+    // The bot's REST transport (see restTransport): uploads work whichever undici loaded first in this worker.
+    rest: { api: sim.apiUrl, retries: 2, timeout: 5_000, ...restTransport },
     ...options,
   });
   const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
