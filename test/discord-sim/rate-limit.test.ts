@@ -50,7 +50,7 @@ describe('the global rate limit of the discord simulator', () => {
     expect(sim.rateLimit.refused).toBe(10);
   });
 
-  it('refuses two clients posting at 50 a second each, and lets them through one shared proxy without a refusal', async () => {
+  it('refuses two clients each under the limit but together over it, and lets them through one shared proxy without a refusal', async () => {
     // The simulator's clock stands still until the first refusal, so the two clients' first bursts fall in
     // one of its seconds however slowly a busy machine delivers them; then it runs on, and the refused
     // requests go through on their retries.
@@ -59,25 +59,27 @@ describe('the global rate limit of the discord simulator', () => {
     const guild = sim.addGuild({ name: 'Busy Table' });
     const channel = guild.defaultChannelId;
 
-    // Two processes, each with its own bucket: together they exceed the token's limit.
+    // Two processes, each with its own bucket and each under the limit alone (30 of 50 a second): together
+    // they exceed the token's limit.
     let sent = false;
     const unfrozen = (async () => {
       while (sim.rateLimit.refused === 0 && !sent) await new Promise((resolve) => setTimeout(resolve, 10));
       frozenAt = undefined;
     })();
-    await postAll([restClient(sim.apiUrl), restClient(sim.apiUrl)], channel, 60).finally(() => (sent = true));
+    await postAll([restClient(sim.apiUrl), restClient(sim.apiUrl)], channel, 30).finally(() => (sent = true));
     await unfrozen;
     expect(sim.rateLimit.refused).toBeGreaterThan(0);
     expect(sim.rateLimit.peakPerSecond).toBeGreaterThan(50);
 
     sim.rateLimit.resetStats();
     proxy = await startRestProxy({ apiUrl: sim.apiUrl, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
-    const posted = await postAll([restClient(`${proxy.url}/api`), restClient(`${proxy.url}/api`)], channel, 60);
-    expect(posted).toHaveLength(120);
+    // 60 requests, paced to 50 a second: the proxy spreads them over two of the simulator's seconds.
+    const posted = await postAll([restClient(`${proxy.url}/api`), restClient(`${proxy.url}/api`)], channel, 30);
+    expect(posted).toHaveLength(60);
     expect(sim.rateLimit.refused).toBe(0);
     expect(sim.rateLimit.peakPerSecond).toBeLessThanOrEqual(50);
     const contents = sim.channelMessages(channel).map((m) => m.content);
-    for (const c of [0, 1]) for (let i = 0; i < 60; i += 1) expect(contents.filter((text) => text === `client ${c} message ${i}`)).toHaveLength(2);
+    for (const c of [0, 1]) for (let i = 0; i < 30; i += 1) expect(contents.filter((text) => text === `client ${c} message ${i}`)).toHaveLength(2);
   });
 
   it('keeps the body of a request the proxy retries after a 429 or a 503', async () => {
