@@ -44,7 +44,12 @@ export interface DeliveryQueueOptions {
   prefix: string;
   /** Failed deliveries kept for inspection; default {@link KEEP_FAILED_JOBS}. */
   keepFailed?: KeepJobs;
+  /** Wait before the first retry, doubled for each next one; default {@link DELIVERY_RETRY_DELAY_MS}. */
+  retryDelayMs?: number;
 }
+
+/** A failed delivery is retried after 1 s, then 2 s, 4 s…: Discord's 5xx and dropped connections are brief. */
+export const DELIVERY_RETRY_DELAY_MS = 1_000;
 
 /** Producer side: any process may enqueue. */
 export class DeliveryQueue {
@@ -56,7 +61,7 @@ export class DeliveryQueue {
       prefix: options.prefix,
       defaultJobOptions: {
         attempts: DELIVERY_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1_000 },
+        backoff: { type: 'exponential', delay: options.retryDelayMs ?? DELIVERY_RETRY_DELAY_MS },
         removeOnComplete: { age: 24 * 3600, count: 10_000 },
         removeOnFail: options.keepFailed ?? KEEP_FAILED_JOBS,
       },

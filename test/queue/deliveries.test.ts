@@ -25,7 +25,9 @@ describe('DeliveryQueue', () => {
   beforeAll(async () => {
     sim = await startDiscordSimulator({ botToken: 'delivery-bot', applicationId: '1180000000000000009' });
     const rest = new REST({ api: sim.apiUrl, version: '10', retries: 0 }).setToken('delivery-bot');
-    queue = new DeliveryQueue({ connection: connections[0]!, prefix });
+    // Retries after 20 ms, 40 ms… instead of 1 s, 2 s…: the same retries, without the wait (the default is
+    // checked under "every queue").
+    queue = new DeliveryQueue({ connection: connections[0]!, prefix, retryDelayMs: 20 });
     worker = startDeliveryWorker({ connection: connections[1]!, prefix, rest, logger: createLogger('silent') });
   });
   afterAll(async () => {
@@ -136,6 +138,8 @@ describe('every queue', () => {
     try {
       expect(KEEP_FAILED_JOBS).toEqual({ age: 7 * 24 * 3600, count: 1_000 });
       for (const queue of queues.slice(0, 2)) expect(queue.defaultJobOptions.removeOnFail).toEqual(KEEP_FAILED_JOBS);
+      // A delivery is tried 8 times, waiting 1 s, 2 s, 4 s… in between (about 2 minutes in all).
+      expect(queues[0]!.defaultJobOptions).toMatchObject({ attempts: 8, backoff: { type: 'exponential', delay: 1_000 } });
       // A failed burst holds the text of a note: kept two weeks, as many at most.
       expect(notes.defaultJobOptions.removeOnFail).toEqual({ age: 14 * 24 * 3600, count: 1_000 });
     } finally {
