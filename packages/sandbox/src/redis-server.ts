@@ -44,6 +44,16 @@ export class RedisServerMissingError extends Error {
   }
 }
 
+/** Resolves true when `port` can be listened on at 127.0.0.1 right now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -93,7 +103,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let child: ChildProcess;
   try {
     child = await new Promise<ChildProcess>((resolve, reject) => {
-      const proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      // Redis logs to stdout: a refused start (a port in use…) says why there.
+      const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       proc.once('error', (error: NodeJS.ErrnoException) =>
         reject(error.code === 'ENOENT' ? new RedisServerMissingError() : error),
       );
@@ -104,6 +115,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     throw error;
   }
   let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
   const deadline = Date.now() + 10_000;

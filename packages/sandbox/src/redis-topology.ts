@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { RedisNode } from '../../../src/config.js';
-import { startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { portIsFree, startRedisServer, type RedisServerHandle } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -166,13 +166,33 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * A port for a cluster node: free, and so is the port 10,000 above it, the node's cluster bus. Taken from
+ * 20000–22767, so both stay below Linux's ephemeral range (32768 and up): any random free port could be 55536
+ * or more (no bus port exists above it), and a bus port in that range may be taken by any outgoing connection.
+ */
+async function freeClusterPort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 2_768);
+    if (taken.has(port)) continue;
+    if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port pair (port and port + 10000) for a Redis Cluster node in 20000–32767');
+}
+
 /** Starts `primaries` cluster-enabled nodes (at least 3), joins them with `redis-cli --cluster create` and waits for `cluster_state:ok`. */
 export async function startRedisCluster(options: { primaries?: number } = {}): Promise<RedisClusterHandle> {
   const servers: RedisServerHandle[] = [];
   try {
+    const taken = new Set<number>();
+    const ports: number[] = [];
+    for (let i = 0; i < Math.max(3, options.primaries ?? 3); i += 1) ports.push(await freeClusterPort(taken));
     const started = await Promise.all(
-      Array.from({ length: Math.max(3, options.primaries ?? 3) }, () =>
-        startRedisServer({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] }),
+      ports.map((port) =>
+        startRedisServer({ port, args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] }),
       ),
     );
     servers.push(...started);
