@@ -127,6 +127,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const valentina = new ValentinaClient({
     baseUrl: config.valentina.apiUrl,
     apiKey: config.valentina.apiKey,
+    timeoutMs: config.valentina.timeoutMs,
     logger: logger.child({ component: 'valentina' }),
     budget,
     onResponse: (info) => {

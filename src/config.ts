@@ -65,6 +65,7 @@ const hostList = (defaultPort: number) =>
 const PORT_RULE = 'must be a port number from 0 to 65535';
 const RATE_RULE = 'must be requests/seconds with whole numbers, e.g. 50/60';
 const RESERVE_RULE = 'must be a whole percentage from 0 to 90';
+const TIMEOUT_RULE = 'must be a number of milliseconds from 1000 to 120000';
 const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 1000';
 const QUIET_RULE = 'must be a number of milliseconds from 250 to 60000';
 const REQUEST_TTL_RULE = 'must be a number of seconds from 5 to 86400';
@@ -94,6 +95,8 @@ const envSchema = z.object({
       .default([50, 60]),
   ),
   VALENTINA_RATE_RESERVE_PERCENT: optional(z.coerce.number(RESERVE_RULE).int(RESERVE_RULE).min(0, RESERVE_RULE).max(90, RESERVE_RULE)),
+  // How long one request to Valentina may take before the bot stops waiting for its answer (each attempt).
+  VALENTINA_TIMEOUT_MS: optional(z.coerce.number(TIMEOUT_RULE).int(TIMEOUT_RULE).min(1_000, TIMEOUT_RULE).max(120_000, TIMEOUT_RULE)),
   REDIS_URL: optional(z.string().regex(/^(redis|rediss):\/\//, 'must be a redis:// or rediss:// URL')),
   REDIS_SENTINELS: optional(hostList(26379)),
   REDIS_SENTINEL_NAME: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the sentinels monitor the primary under')),
@@ -180,6 +183,8 @@ export interface Config {
     apiKey: string;
     /** The request budget shared by the deployment's processes (src/valentina/budget.ts). */
     budget: { capacity: number; windowSeconds: number; reservePercent: number };
+    /** VALENTINA_TIMEOUT_MS: how long one attempt may take (default 10 000 ms). */
+    timeoutMs: number;
   };
   /** REDIS_ALLOW_VOLATILE: start even when Redis could lose data (see src/redis-durability.ts). */
   redisAllowVolatile: boolean;
@@ -230,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl: e.VALENTINA_API_URL,
       apiKey: e.VALENTINA_API_KEY,
       budget: { capacity: e.VALENTINA_RATE_LIMIT[0], windowSeconds: e.VALENTINA_RATE_LIMIT[1], reservePercent: e.VALENTINA_RATE_RESERVE_PERCENT ?? 20 },
+      timeoutMs: e.VALENTINA_TIMEOUT_MS ?? 10_000,
     },
     redisAllowVolatile: e.REDIS_ALLOW_VOLATILE ?? false,
     redis: redisSettings(e),

@@ -42,6 +42,12 @@ describe('loadConfig', () => {
     expect(failure({ VALENTINA_RATE_RESERVE_PERCENT: '95' })).toBe('Configuration error: VALENTINA_RATE_RESERVE_PERCENT must be a whole percentage from 0 to 90');
   });
 
+  it('waits 10 s for each answer from Valentina by default, or VALENTINA_TIMEOUT_MS', () => {
+    expect(loadConfig(base).valentina.timeoutMs).toBe(10_000);
+    expect(loadConfig({ ...base, VALENTINA_TIMEOUT_MS: '3000' }).valentina.timeoutMs).toBe(3_000);
+    expect(failure({ VALENTINA_TIMEOUT_MS: '500' })).toBe('Configuration error: VALENTINA_TIMEOUT_MS must be a number of milliseconds from 1000 to 120000');
+  });
+
   it('names a missing variable in one line', () => {
     const { DISCORD_TOKEN: _omit, ...rest } = base;
     expect(() => loadConfig(rest)).toThrow(new ConfigError('Configuration error: DISCORD_TOKEN is required but not set'));
