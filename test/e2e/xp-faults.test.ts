@@ -8,11 +8,14 @@ import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import type { FaultRule } from '../../packages/sandbox/src/fake-valentina/index.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
-import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
+import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;
 const ids = FIXTURE_IDS.users;
 const TIMES = 5;
+/** How long the bot waits for an answer from Valentina (VALENTINA_TIMEOUT_MS), and how late the late answer comes. */
+const TIMEOUT_MS = 3_000;
+const LATE_ANSWER_MS = TIMEOUT_MS + 2_000;
 
 type Fault = FaultRule extends infer R ? (R extends { kind: infer K } ? { kind: K } & Omit<R, 'method' | 'path' | 'times'> : never) : never;
 const FAULTS: Array<[string, Fault]> = [
@@ -29,7 +32,7 @@ describe('/xp and /cp under lost answers', () => {
   let binding: GuildBinding;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { VALENTINA_TIMEOUT_MS: String(TIMEOUT_MS) } });
     binding = await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
   });
   afterAll(async () => {
@@ -94,11 +97,15 @@ describe('/xp and /cp under lost answers', () => {
   it('proves a grant whose answer came too late (a timeout) from the balance', async () => {
     const before = experience(ids.mara.id);
     stack.fake.clearRequests();
-    stack.fake.faults.inject({ kind: 'latency-after-apply', ms: 10_500, method: 'POST', path: /\/experience\/xp\/add$/ });
+    let appliedAt = 0;
+    stack.fake.faults.inject({ kind: 'latency-after-apply', ms: LATE_ANSWER_MS, method: 'POST', path: /\/experience\/xp\/add$/, afterApply: () => (appliedAt = Date.now()) });
     const reply = await run('xp', { user: stack.users.mara.id, amount: 2, reason: 'late answer' });
     expect(reply.ephemeral).toBe(false);
     expect(fieldsOf(reply.embeds)['Available XP']).toBe(`${before.xp_current} → ${before.xp_current + 2}`);
     expect(experience(ids.mara.id).xp_current).toBe(before.xp_current + 2);
     expect(stack.fake.countRequests({ method: 'POST', path: /\/experience\/xp\/add$/ })).toBe(1);
-  }, 30_000);
+    // The answer was never delivered: by the time it was due the bot had given up waiting and hung up.
+    await waitFor('the late answer to be due', LATE_ANSWER_MS + 5_000, () => appliedAt > 0 && Date.now() > appliedAt + LATE_ANSWER_MS + 200);
+    expect(stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add')).map((r) => r.status)).toEqual([null]);
+  });
 });
