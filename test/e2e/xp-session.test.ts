@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle, SimChannel, SimMessage, SimUser, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { createKeyspace } from '../../src/keyspace.js';
+import { sessionJobId, XP_SESSION_QUEUE } from '../../src/experience/session-run.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
@@ -115,10 +117,11 @@ describe('/xp session', () => {
     const panel = await openPanel(stack.users.celeste, { amount: 3, voice_channel: voice.id, reason: 'Crash session' });
     let applied = 0;
     let killed: Promise<unknown> | undefined;
-    // Each grant is answered a while after it is applied; the fourth is applied, then the bot dies before its answer.
+    // Each grant is answered a while after it is applied; the fourth is applied, then the bot dies before its
+    // answer (SIGKILL is sent before the wait starts, so the answer finds the connection gone).
     stack.fake.faults.inject({
       kind: 'latency-after-apply',
-      ms: 1_500,
+      ms: 300,
       method: 'POST',
       path: /\/experience\/xp\/add$/,
       times: 7,
@@ -134,6 +137,22 @@ describe('/xp session', () => {
     const midway = balances();
     const grantedBeforeCrash = [...midway].filter(([id, xp]) => xp === before.get(id)! + 3).length;
     expect(grantedBeforeCrash).toBe(4);
+
+    // The checkpoint names the member whose grant was cut off: sent, its answer never heard.
+    const keys = createKeyspace(stack.redis.prefix);
+    const interactionId = panel.message.interactionId!;
+    const checkpoint = Object.entries(await stack.redis.client.hgetall(keys.experience.sessionResults(interactionId)));
+    const statusOf = (raw: string) => (JSON.parse(raw) as { status: string }).status;
+    expect(checkpoint.map(([, raw]) => statusOf(raw)).sort()).toEqual(['granted', 'granted', 'granted', 'sending']);
+    const cutOff = checkpoint.find(([, raw]) => statusOf(raw) === 'sending')![0];
+    // What the dead process held runs out by itself within 15 s: the award job's lock (then BullMQ hands the
+    // job to the next worker) and the cut-off member's record lock. Made to run out now instead of waited for.
+    const held = [`${keys.queuePrefix}:${XP_SESSION_QUEUE}:${sessionJobId(interactionId)}:lock`, keys.experience.lock(chicago, players.get(cutOff)!, main)];
+    for (const key of held) {
+      const left = await stack.redis.client.pttl(key);
+      expect({ key, held: left > 0 && left <= 15_000 }).toEqual({ key, held: true });
+      await stack.redis.client.pexpire(key, 1);
+    }
 
     await stack.bot.restart();
     const summary = await summaryOf(click, 90_000);
