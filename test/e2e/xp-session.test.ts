@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle, SimChannel, SimMessage, SimUser, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { createKeyspace } from '../../src/keyspace.js';
-import { sessionJobId, XP_SESSION_QUEUE } from '../../src/experience/session-run.js';
+import { createXpSessionQueue, sessionJobId } from '../../src/experience/session-run.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
+import { expireLocksOfKilledProcess } from '../support/queues.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 const main = FIXTURE_IDS.campaigns.main;
@@ -145,14 +146,21 @@ describe('/xp session', () => {
     const statusOf = (raw: string) => (JSON.parse(raw) as { status: string }).status;
     expect(checkpoint.map(([, raw]) => statusOf(raw)).sort()).toEqual(['granted', 'granted', 'granted', 'sending']);
     const cutOff = checkpoint.find(([, raw]) => statusOf(raw) === 'sending')![0];
-    // What the dead process held runs out by itself within 15 s: the award job's lock (then BullMQ hands the
-    // job to the next worker) and the cut-off member's record lock. Made to run out now instead of waited for.
-    const held = [`${keys.queuePrefix}:${XP_SESSION_QUEUE}:${sessionJobId(interactionId)}:lock`, keys.experience.lock(chicago, players.get(cutOff)!, main)];
-    for (const key of held) {
-      const left = await stack.redis.client.pttl(key);
-      expect({ key, held: left > 0 && left <= 15_000 }).toEqual({ key, held: true });
-      await stack.redis.client.pexpire(key, 1);
+    // What the dead process held runs out by itself within 15 s: the award job's lock (then the next worker
+    // takes the job over) and the cut-off member's record lock. Both are run out now instead of waited for.
+    const jobId = sessionJobId(interactionId);
+    const recordLock = keys.experience.lock(chicago, players.get(cutOff)!, main);
+    const queue = createXpSessionQueue(stack.redis.client, keys.queuePrefix);
+    try {
+      for (const key of [`${queue.toKey(jobId)}:lock`, recordLock]) {
+        const left = await stack.redis.client.pttl(key);
+        expect({ key, held: left > 0 && left <= 15_000 }).toEqual({ key, held: true });
+      }
+      expect(await expireLocksOfKilledProcess(queue, stack.redis.client)).toEqual([jobId]);
+    } finally {
+      await queue.close();
     }
+    await stack.redis.client.pexpire(recordLock, 1);
 
     await stack.bot.restart();
     const summary = await summaryOf(click, 90_000);
