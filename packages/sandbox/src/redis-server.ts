@@ -114,15 +114,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     if (ownDir) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
   const deadline = Date.now() + 10_000;
   while (!(await pingRedis(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`redis-server did not start on port ${port}: ${stderr.trim() || 'no output'}`);
+      throw new Error(`redis-server did not start on port ${port}: ${output.trim() || 'no output'}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

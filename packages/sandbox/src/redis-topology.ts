@@ -180,7 +180,7 @@ async function freeClusterPort(taken: Set<number>): Promise<number> {
       return port;
     }
   }
-  throw new Error('no free port pair (port and port + 10000) for a Redis Cluster node in 20000–32767');
+  throw new Error('no free port pair for a Redis Cluster node: a port in 20000–22767 and its bus port 10000 above it');
 }
 
 /** Starts `primaries` cluster-enabled nodes (at least 3), joins them with `redis-cli --cluster create` and waits for `cluster_state:ok`. */
