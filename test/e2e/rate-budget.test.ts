@@ -7,6 +7,9 @@
  * /readyz asks Valentina nothing while the commands flow. The bot runs on its default budget, which is
  * the live limit (test/e2e/burst-processes.test.ts runs a scaled bucket the bot learns from the headers).
  *
+ * The reads keep coming while the writes arrive (as in a real burst), so the writes meet a spent budget
+ * however long they take to reach the bot.
+ *
  * Each test has its own stack (they would meet in the one request budget), both started before either
  * test runs, and the two tests run side by side: both spend most of their time waiting for the live
  * bucket to refill.
@@ -54,20 +57,35 @@ describe.concurrent('a burst larger than Valentina’s rate limit', () => {
     const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
     fake.clearRequests();
     const readers = [users.mara, users.bastien, users.celeste, users.viktor];
-    // Reads first, then the writes, which find the budget spent.
-    const reads: Array<Promise<InteractionHandle>> = [];
-    for (let i = 0; i < READS; i++) {
-      reads.push(sim.slashCommand({ user: readers[i % readers.length]!, guildId: guild.id, command: 'xp', subcommand: 'show' }));
-    }
-    const readHandles = await Promise.all(reads);
-    // The writes arrive while the reads hold the budget: its tokens promised more than a write could wait for.
+    const reads: InteractionHandle[] = [];
+    let sent = 0;
+    const read = async () => {
+      const user = readers[sent++ % readers.length]!;
+      reads.push(await sim.slashCommand({ user, guildId: guild.id, command: 'xp', subcommand: 'show' }));
+    };
+    // Reads first: they spend the budget down to its floor, an interactive call promising tokens up to 5 s ahead.
+    await Promise.all(Array.from({ length: READS }, read));
     const budgetKey = createKeyspace(stack.redis.prefix).valentinaBudget();
     await waitFor('the reads to spend the budget', 30_000, async () => Number((await stack.redis.client.hget(budgetKey, 'tokens')) ?? 50) <= -3);
+    // The burst goes on while the writes arrive (a read every 200 ms holds the budget at its floor), so each
+    // write meets a spent budget however long it takes to reach the bot: a change (2 calls) would wait > 5 s.
+    let writesAnswered = false;
+    const pump = (async () => {
+      while (!writesAnswered) {
+        await read();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
     const writeHandles = await Promise.all(
       Array.from({ length: WRITES }, (_, i) =>
         sim.slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 1, reason: `burst ${i}` } }),
       ),
     );
+    const firstAnswers = await Promise.all(writeHandles.map((handle) => handle.reply({ timeoutMs: 30_000 }))).finally(() => {
+      writesAnswered = true;
+    });
+    await pump;
+    const readHandles = reads;
 
     // Discord's 3 s: the simulator rejects an interaction that got no first response (a deferral counts).
     await Promise.all([...readHandles, ...writeHandles].map((handle) => handle.initialResponse()));
@@ -77,14 +95,13 @@ describe.concurrent('a burst larger than Valentina’s rate limit', () => {
     const busy = readAnswers.filter((answer) => /^Valentina is busy right now\. Try again in \d+ seconds?\./.test(answer.content));
     const other = readAnswers.filter((answer) => answer.embeds.length === 0 && !busy.includes(answer)).map((answer) => answer.content);
     expect(other).toEqual([]);
-    expect(shown + busy.length).toBe(READS);
+    expect(shown + busy.length).toBe(readHandles.length);
     expect(busy.length).toBeGreaterThan(0);
 
     // While the commands flow (queued changes still to run), readiness is judged from their requests.
     const ready = await fetch(`${stack.bot.opsUrl}/readyz`).then((r) => r.json() as Promise<{ checks: Record<string, string> }>);
     expect(ready.checks.valentina).toBe('ok');
 
-    const firstAnswers = await Promise.all(writeHandles.map((handle) => handle.reply({ timeoutMs: 30_000 })));
     const queued = firstAnswers.filter((answer) => answer.content.startsWith('⏳ Queued:'));
     expect(queued.length).toBeGreaterThan(0);
     for (const answer of queued) expect(answer.content).toMatch(/will be applied in about \d+ s/);
