@@ -17,7 +17,7 @@ import { startGateway, type RunningGateway } from './discord/gateway.js';
 import { createRest } from './discord/register.js';
 import { restProxyReachable } from './discord/rest-proxy.js';
 import { shardLeaseFor } from './discord/shard-lease.js';
-import { noteRequestSent } from './discord/interaction-scope.js';
+import { noteRequestSent, noteRequestWaiting } from './discord/interaction-scope.js';
 import { InteractionRouter } from './discord/router.js';
 import type { BotDeps, CommandModule, DirectMessageHandler } from './discord/types.js';
 import { cachedCheck, mountHealthRoutes, redisCheck, type NamedCheck } from './http/health.js';
@@ -135,6 +135,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       valentinaHealth.record(info.status, info.durationMs);
     },
     onSend: (info) => noteRequestSent(info.method),
+    onWait: (info) => noteRequestWaiting(info.waitMs),
   });
   const charts = lazyChartPool({ size: 1, timeoutMs: 5_000 });
   // One Discord REST client per process, so its rate-limit state (Discord's 50 requests a second per token,

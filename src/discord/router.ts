@@ -271,9 +271,12 @@ export class InteractionRouter {
     return { outcome: 'ok' };
   }
 
-  /** Runs a handler with its deferral clock armed, inside its own scope, known to shutdown while it runs. */
+  /**
+   * Runs a handler with its deferral clock armed, inside its own scope, known to shutdown while it runs.
+   * A Valentina call that must wait (for a budget token, a retry) defers at once.
+   */
   private async track(responder: Responder, info: Pick<Running, 'howToCheck' | 'again'>, work: () => Promise<Finished>): Promise<Finished> {
-    const entry: Running = { responder, scope: newInteractionScope(), ...info };
+    const entry: Running = { responder, scope: newInteractionScope(() => responder.defer()), ...info };
     this.running.add(entry);
     responder.arm();
     try {

@@ -103,6 +103,8 @@ export interface ValentinaClientOptions {
   onResponse?: (info: ResponseInfo) => void;
   /** Called just before each attempt is sent, so a caller can tell whether a write may have reached the API. */
   onSend?: (info: { method: string; endpoint: string }) => void;
+  /** Called before the client waits on purpose (a budget token, a retry's backoff), so a caller can tell its user. */
+  onWait?: (info: { endpoint: string; waitMs: number }) => void;
   /** Source of randomness for backoff jitter (tests). */
   random?: () => number;
   /** The request budget shared with the deployment's other processes; without one, nothing is metered. */
@@ -189,6 +191,7 @@ export class Transport {
       const delay = this.delayFor(error, attempt);
       if (opts.deadline !== undefined && Date.now() + delay >= opts.deadline) throw error;
       this.options.logger?.debug({ endpoint, attempt, delayMs: Math.round(delay), status: error.status }, 'retrying Valentina request');
+      this.options.onWait?.({ endpoint, waitMs: delay });
       await sleep(delay, opts.signal);
     }
   }
@@ -221,7 +224,9 @@ export class Transport {
       });
     }
     if (ticket.waitMs > 0) {
-      this.options.logger?.debug({ endpoint: `${spec.method} ${spec.template}`, priority, waitMs: ticket.waitMs }, 'waiting for a Valentina budget token');
+      const endpoint = `${spec.method} ${spec.template}`;
+      this.options.logger?.debug({ endpoint, priority, waitMs: ticket.waitMs }, 'waiting for a Valentina budget token');
+      this.options.onWait?.({ endpoint, waitMs: ticket.waitMs });
       await sleep(ticket.waitMs, opts.signal);
     }
   }
