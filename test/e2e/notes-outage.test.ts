@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import { startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
@@ -15,7 +16,8 @@ const NOTES_PATH = notesPath(bastienId);
 describe('notes while Valentina is down', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { NOTES_BURST_QUIET_MS: '500' } });
+    // A quiet window long enough that the kill below lands while the burst is still being collected.
+    stack = await startStack({ env: { NOTES_BURST_QUIET_MS: '2000' } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -81,6 +83,9 @@ describe('notes while Valentina is down', () => {
     const dm = await stack.sim.sendDM(stack.users.bastien, 'Collected before the crash');
     await waitFor('the bot to take the message', 10_000, () => (stack.sim.reactions(dm.id).get('📝') ?? []).length > 0);
     await stack.bot.stop('SIGKILL');
+    // The kill came while the burst was open (not yet sealed into a note), so the restart has it to finish.
+    const openBurst = createKeyspace(stack.redis.prefix).notes.burst(stack.users.bastien.id);
+    expect(await stack.redis.client.hget(openBurst, 'id')).toBe(dm.id);
     await stack.bot.restart();
     await dmTo((_content, title) => title === '📝 Collected before the crash', 30_000);
     expect(titled('Collected before the crash')).toHaveLength(1);
