@@ -132,11 +132,13 @@ export class InteractionRegistry extends EventEmitter<RegistryEvents> {
           throw new Error(`discord-sim: ${record.label} was answered with callback type ${response.type}, which shows no message`);
         }
         // The reply is the settled original — or, when the bot deleted its "thinking…" placeholder to answer
-        // with the other visibility, the follow-up that took its place.
+        // with the other visibility, the follow-up that took its place; after a silent acknowledgement of a
+        // component (type 6), whichever the bot sent first: the edited message or a new one following it.
         const visible = await this.waitUntil(
           record,
           (r) => {
             if (r.originalSettled) return message(r.originalMessageId);
+            if (response.type === 6) return message(r.followUpIds[0] ?? null);
             return message(r.originalMessageId)?.deleted ? message(r.followUpIds[0] ?? null) : undefined;
           },
           options.timeoutMs ?? 10_000,
