@@ -8,7 +8,7 @@ const SECRET = 'shh-secret';
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
 
 beforeEach(async () => {
-  sim = await startSim({ clientSecret: SECRET });
+  sim = await startSim({ clientSecret: SECRET, redirectUris: [REDIRECT] });
   lena = sim.addUser({ username: 'lena', email: 'lena@example.test', verified: true });
 });
 
@@ -16,9 +16,9 @@ afterEach(async () => {
   await sim.close();
 });
 
-function authorizeUrl(scope: string, state = 'st4te'): string {
+function authorizeUrl(scope: string, state = 'st4te', redirectUri = REDIRECT): string {
   const url = new URL(`${sim.apiUrl}/oauth2/authorize`);
-  url.search = new URLSearchParams({ client_id: APP_ID, redirect_uri: REDIRECT, response_type: 'code', scope, state }).toString();
+  url.search = new URLSearchParams({ client_id: APP_ID, redirect_uri: redirectUri, response_type: 'code', scope, state }).toString();
   return url.toString();
 }
 
@@ -74,5 +74,30 @@ describe('OAuth2 code flow', () => {
       body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, client_id: APP_ID, client_secret: 'wrong' }),
     });
     expect(badSecret.status).toBe(401);
+  });
+
+  it('refuses a redirect_uri the application has not registered, character for character, until it is added', async () => {
+    const elsewhere = 'http://127.0.0.1:9/elsewhere';
+    const unregistered = [elsewhere, `${REDIRECT}/`, REDIRECT.replace('http:', 'https:')];
+    for (const redirectUri of unregistered) {
+      const page = await fetch(authorizeUrl('identify', 'st4te', redirectUri));
+      expect(page.status).toBe(400);
+      expect(await page.json()).toEqual({ error: 'invalid_request', error_description: 'Invalid OAuth2 redirect_uri' });
+      expect(() => sim.oauth.authorize({ userId: lena.id, url: authorizeUrl('identify', 'st4te', redirectUri) })).toThrow(
+        `Discord shows "Invalid OAuth2 redirect_uri" and redirects nowhere: ${redirectUri} is not among the application's OAuth2 redirects (registered: ${REDIRECT})`,
+      );
+    }
+
+    // Added in the Developer Portal while everything runs: the next sign-in goes through.
+    sim.application.redirectUris.push(elsewhere);
+    expect((await fetch(authorizeUrl('identify', 'st4te', elsewhere))).status).toBe(200);
+    const redirect = new URL(sim.oauth.authorize({ userId: lena.id, url: authorizeUrl('identify', 'st4te', elsewhere) }));
+    expect(redirect.origin + redirect.pathname).toBe(elsewhere);
+    expect((await exchange(redirect.searchParams.get('code') ?? '', elsewhere)).status).toBe(200);
+
+    // Removed again: refused again.
+    sim.application.redirectUris = [];
+    expect((await fetch(authorizeUrl('identify'))).status).toBe(400);
+    expect(() => sim.oauth.authorize({ userId: lena.id, url: authorizeUrl('identify') })).toThrow('(registered: none)');
   });
 });

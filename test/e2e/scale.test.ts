@@ -63,6 +63,8 @@ describe('two gateway shards and a worker on one Redis', () => {
       REGISTER_COMMANDS: 'global',
       LOG_LEVEL: 'warn',
     };
+    // The worker's callback, registered with the application as an operator would: Discord refuses other redirects.
+    sim.application.redirectUris.push(`${baseEnv.PUBLIC_URL}/oauth/discord/callback`);
     for (const shard of [0, 1]) {
       await startBot({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
         await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);

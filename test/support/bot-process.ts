@@ -48,6 +48,11 @@ export interface StackOptions {
   sim?: Partial<Omit<DiscordSimulatorOptions, 'botToken' | 'applicationId'>>;
   /** Extra or overriding environment for the bot process. */
   env?: Record<string, string>;
+  /**
+   * Whether `<PUBLIC_URL>/oauth/discord/callback` is registered with the application (OAuth2 → Redirects);
+   * default true. false: an operator forgot it, and Discord refuses /link's sign-in.
+   */
+  registerRedirect?: boolean;
   /** Redis to use; default the test suite's shared server (`redisUrl()`). */
   redisUrl?: string;
   /**
@@ -144,8 +149,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
-    // Registered in the Developer Portal, as docs/deploy.md says: the start-up check looks for it.
-    if (env.PUBLIC_URL) sim.application.redirectUris.push(`${env.PUBLIC_URL}/oauth/discord/callback`);
+    // Registered in the Developer Portal, as docs/deploy.md says: the start-up check looks for it, and Discord
+    // refuses the sign-in of /link to any redirect not registered.
+    if (env.PUBLIC_URL && options.registerRedirect !== false) sim.application.redirectUris.push(`${env.PUBLIC_URL}/oauth/discord/callback`);
     const bot = new ChildBot(env, async () => {
       await waitFor('the guild commands to be registered', options.startTimeoutMs ?? START_TIMEOUT_MS, () => {
         const count = sim.commands({ guildId: guild.id }).length;

@@ -215,7 +215,10 @@ export interface GatewayControls {
 }
 
 export interface OAuthControls {
-  /** Follows an authorize URL as `userId` consenting; returns the redirect URL with code and state. */
+  /**
+   * Follows an authorize URL as `userId` consenting; returns the redirect URL with code and state. Throws,
+   * as Discord shows "Invalid OAuth2 redirect_uri", when the redirect_uri is not one of `application.redirectUris`.
+   */
   authorize(input: { userId: string; url: string }): string;
   /** Mints an access token without the browser dance. */
   issueToken(userId: string, scopes: string[]): { accessToken: string; refreshToken: string };

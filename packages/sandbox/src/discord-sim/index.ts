@@ -13,7 +13,8 @@
  *   const reply = await ix.reply();    // {content, embeds, components, flags, ephemeral, attachments, message}
  *   await sim.clickButton({ user: alice, message: reply.message, customId: 'xp:confirm' });
  *   await sim.sendDM(alice, 'hello'); await sim.waitForMessage({ dmUserId: alice.id });
- *   sim.oauth.authorize({ userId: alice.id, url: authorizeUrl }) → redirect URL with ?code&state
+ *   sim.oauth.authorize({ userId: alice.id, url: authorizeUrl }) → redirect URL with ?code&state; the
+ *     redirect_uri must be registered (`redirectUris` option / `sim.application.redirectUris`), else it throws
  *   sim.violations / sim.unknownRoutes / sim.faults.inject({ path: /messages/, status: 503 })
  *   sim.rateLimit.peakPerSecond / .refused / .windows  // Discord's global limit: 50 bot-token requests a second
  *   await sim.close();
@@ -37,7 +38,7 @@
  * Deliberately unsupported: voice, threads, presences, ETF encoding, attachment options in commands.
  */
 import type { AddressInfo } from 'node:net';
-import type { DiscordSimulator, DiscordSimulatorOptions } from './api.js';
+import type { ApplicationControls, DiscordSimulator, DiscordSimulatorOptions } from './api.js';
 import type { SimConfig } from './config.js';
 import type { SimContext } from './context.js';
 import { FaultInjector } from './faults.js';
@@ -82,6 +83,8 @@ export async function startDiscordSimulator(options: DiscordSimulatorOptions): P
   const violations: Violation[] = [];
   const unknownRoutes: UnknownRoute[] = [];
   let origin = '';
+  // One object: tests misconfigure it through `sim.application`, and the authorize page reads it live.
+  const application: ApplicationControls = { redirectUris: [...(options.redirectUris ?? [])], interactionsEndpointUrl: null };
   const ctx: SimContext = {
     config,
     store,
@@ -91,8 +94,8 @@ export async function startDiscordSimulator(options: DiscordSimulatorOptions): P
     violations,
     gateway: new GatewayServer({ store, config, origin: () => origin, nextId }),
     interactions: new InteractionRegistry(store, config.initialResponseDeadlineMs, violations),
-    oauth: new OAuthState({ store, applicationId: config.applicationId, clientSecret: config.clientSecret, now }),
-    application: { redirectUris: [...(options.redirectUris ?? [])], interactionsEndpointUrl: null },
+    oauth: new OAuthState({ store, applicationId: config.applicationId, clientSecret: config.clientSecret, redirectUris: () => application.redirectUris, now }),
+    application,
   };
   const faults = new FaultInjector();
   const routes = [...coreRoutes(ctx), ...messageRoutes(ctx), ...commandRoutes(ctx), ...interactionRoutes(ctx), ...ctx.oauth.routes()];

@@ -1,4 +1,9 @@
-/** OAuth2 authorization-code flow: consent (test-driven), code exchange, bearer tokens for /users/@me. */
+/**
+ * OAuth2 authorization-code flow: consent (test-driven), code exchange, bearer tokens for /users/@me.
+ * As on Discord, the authorize step refuses a redirect_uri that is not one of the application's
+ * registered redirects (Developer Portal → OAuth2 → Redirects, compared character for character): the
+ * page shows "Invalid OAuth2 redirect_uri" and sends the browser nowhere.
+ */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DiscordApiError, type RouteResult, type SimRequest, type SimRoute } from './http.js';
@@ -47,10 +52,15 @@ class OAuthError extends DiscordApiError {
 
 const token = () => randomBytes(20).toString('base64url');
 
+/** What Discord's authorize page shows for an unregistered redirect_uri. */
+export const INVALID_REDIRECT_MESSAGE = 'Invalid OAuth2 redirect_uri';
+
 export interface OAuthDeps {
   store: SimStore;
   applicationId: string;
   clientSecret: string;
+  /** The application's registered redirects, read at each request (tests change them while running). */
+  redirectUris: () => readonly string[];
   now: () => number;
 }
 
@@ -61,19 +71,34 @@ export class OAuthState {
 
   constructor(private readonly deps: OAuthDeps) {}
 
-  /** Validates an authorize URL's query; throws a readable error for a broken one. */
+  /**
+   * Validates an authorize URL's query as Discord's authorize page does; throws a readable error for a
+   * broken one, and Discord's "Invalid OAuth2 redirect_uri" (HTTP 400, no redirect) for a redirect the
+   * application has not registered.
+   */
   parseAuthorize(query: URLSearchParams): z.infer<typeof authorizeQuerySchema> {
     const parsed = authorizeQuerySchema.safeParse(Object.fromEntries(query));
     if (!parsed.success) {
       throw new OAuthError(400, 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     }
     if (parsed.data.client_id !== this.deps.applicationId) throw new OAuthError(400, 'invalid_client', 'Unknown client_id');
+    if (!this.deps.redirectUris().includes(parsed.data.redirect_uri)) throw new OAuthError(400, 'invalid_request', INVALID_REDIRECT_MESSAGE);
     return parsed.data;
   }
 
+  /** The user consents on the authorize page; returns where Discord sends the browser (code and state). */
   authorize(input: { userId: string; url: string }): string {
     const url = new URL(input.url);
     if (!url.pathname.endsWith('/oauth2/authorize')) throw new Error(`discord-sim: ${input.url} is not an authorize URL`);
+    const redirectUri = url.searchParams.get('redirect_uri');
+    const registered = this.deps.redirectUris();
+    if (redirectUri !== null && !registered.includes(redirectUri)) {
+      const list = registered.length > 0 ? registered.join(', ') : 'none';
+      throw new Error(
+        `discord-sim: Discord shows "${INVALID_REDIRECT_MESSAGE}" and redirects nowhere: ${redirectUri} is not among the application's ` +
+          `OAuth2 redirects (registered: ${list}). Register it with the redirectUris option or sim.application.redirectUris.`,
+      );
+    }
     const query = this.parseAuthorize(url.searchParams);
     this.deps.store.user(input.userId);
     const code = token();
