@@ -3,12 +3,13 @@
  * own key prefix / queue names (see test/support/redis.ts).
  */
 import type { TestProject } from 'vitest/node';
-import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import type { RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { startRedisServerOnFreshPort } from '../support/ports.js';
 
 let server: RedisServerHandle | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startRedisServer();
+  server = await startRedisServerOnFreshPort();
   project.provide('redisUrl', server.url);
 }
 

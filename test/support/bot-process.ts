@@ -24,6 +24,7 @@ import { loadConfig } from '../../src/config.js';
 import { GuildBindingStore, type GuildBinding, type GuildBindingInput } from '../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
+import { botPorts, PORT_ATTEMPTS, portTakenAtStart, type BotPortKey } from './ports.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BOT_ENTRY = join(REPO_ROOT, 'dist/src/main.js');
@@ -46,13 +47,15 @@ export interface StackOptions {
   fake?: FakeValentinaOptions;
   /** Extra simulator options (token and application id are the harness's). */
   sim?: Partial<Omit<DiscordSimulatorOptions, 'botToken' | 'applicationId'>>;
-  /** Extra or overriding environment for the bot process. */
+  /** Extra or overriding environment for the bot process; a port named here stays where it is. */
   env?: Record<string, string>;
   /**
    * Whether `<PUBLIC_URL>/oauth/discord/callback` is registered with the application (OAuth2 → Redirects);
    * default true. false: an operator forgot it, and Discord refuses /link's sign-in.
    */
   registerRedirect?: boolean;
+  /** The bot's ports to try first (default fresh ones); unlike ports in `env`, moved when found taken at start-up. */
+  ports?: Partial<Record<BotPortKey, number>>;
   /** Redis to use; default the test suite's shared server (`redisUrl()`). */
   redisUrl?: string;
   /**
@@ -130,8 +133,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const guild = sim.addGuild({ name: 'Chicago by Night', ownerId: users.viktor.id });
     for (const name of GUILD_MEMBERS) if (users[name].id !== guild.ownerId) sim.addMember(guild.id, users[name].id);
 
-    const httpPort = await freePort();
-    const opsPort = await freePort();
+    const ports = await botPorts();
+    if (options.ports?.HTTP_PORT) Object.assign(ports, { HTTP_PORT: String(options.ports.HTTP_PORT), PUBLIC_URL: `http://127.0.0.1:${options.ports.HTTP_PORT}` });
+    if (options.ports?.OPS_HTTP_PORT) ports.OPS_HTTP_PORT = String(options.ports.OPS_HTTP_PORT);
     const env: Record<string, string> = {
       DISCORD_TOKEN: SIM_BOT_TOKEN,
       DISCORD_API_URL: sim.apiUrl,
@@ -142,23 +146,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.redisEnv ?? { REDIS_URL: redisUrl }),
       REDIS_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
-      OPS_HTTP_PORT: String(opsPort),
+      ...ports,
       REGISTER_COMMANDS: `guild:${guild.id}`,
       LOG_LEVEL: 'warn',
       ...options.env,
     };
     // Registered in the Developer Portal, as docs/deploy.md says: the start-up check looks for it, and Discord
     // refuses the sign-in of /link to any redirect not registered.
-    if (env.PUBLIC_URL && options.registerRedirect !== false) sim.application.redirectUris.push(`${env.PUBLIC_URL}/oauth/discord/callback`);
-    const bot = new ChildBot(env, async () => {
-      await waitFor('the guild commands to be registered', options.startTimeoutMs ?? START_TIMEOUT_MS, () => {
-        const count = sim.commands({ guildId: guild.id }).length;
-        return options.expectedCommands === undefined ? count > 0 : count === options.expectedCommands;
-      });
-      await sim.gateway.waitForReady({ timeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS });
-    });
+    const registerRedirect = (url: string | undefined) =>
+      void (url && options.registerRedirect !== false && sim.application.redirectUris.push(`${url}/oauth/discord/callback`));
+    registerRedirect(env.PUBLIC_URL);
+    const bot = new ChildBot(
+      env,
+      async () => {
+        await waitFor('the guild commands to be registered', options.startTimeoutMs ?? START_TIMEOUT_MS, () => {
+          const count = sim.commands({ guildId: guild.id }).length;
+          return options.expectedCommands === undefined ? count > 0 : count === options.expectedCommands;
+        });
+        await sim.gateway.waitForReady({ timeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS });
+      },
+      // A port the caller chose (something may point at it, like a proxy's upstream) stays where it is.
+      { movablePorts: (['HTTP_PORT', 'OPS_HTTP_PORT'] as const).filter((key) => options.env?.[key] === undefined), onPortsMoved: (moved) => registerRedirect(moved.PUBLIC_URL) },
+    );
     cleanup.push(() => bot.stop('SIGKILL'));
     await bot.start(options.startTimeoutMs ?? START_TIMEOUT_MS);
 
@@ -187,18 +196,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
+export interface ChildBotOptions {
+  /**
+   * Ports (env keys) this process moves to a fresh port when another process took them before the bot listened
+   * (its start-up fails with `listen EADDRINUSE`); default both. PUBLIC_URL follows HTTP_PORT when it led to it directly.
+   */
+  movablePorts?: readonly BotPortKey[];
+  /** Called with the environment after a port moved (e.g. to register the new PUBLIC_URL's OAuth redirect). */
+  onPortsMoved?: (env: Record<string, string>) => void;
+}
+
 /**
  * Starts `node dist/src/main.js` with a clean environment and supervises it. Exported for tests that
  * run several bot processes (shards, workers) against one stack; a process without the `http` role
  * (BOT_ROLES) has no /healthz, so only `waitUntilServing` tells when it is up. `env` names both ports
- * (HTTP_PORT and OPS_HTTP_PORT).
+ * (HTTP_PORT and OPS_HTTP_PORT); a start that fails because one was taken in the meantime is made again
+ * on a fresh one (test/support/ports.ts), any other failed start is not.
  */
 export class ChildBot implements BotProcess {
   /** Every bot process this test file started, so a failed test can keep their logs (test/setup/bot-logs.ts). */
   static readonly started = new Set<ChildBot>();
   readonly logs: string[] = [];
-  readonly httpUrl: string;
-  readonly opsUrl: string;
+  /** Processes spawned so far (a start retried on fresh ports spawns more than one). */
+  spawns = 0;
   private child: ChildProcess | undefined;
   private exit: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null, ms: 0 });
   private stoppedAt = 0;
@@ -206,10 +226,17 @@ export class ChildBot implements BotProcess {
   constructor(
     readonly env: Record<string, string>,
     private readonly waitUntilServing: () => Promise<void>,
+    private readonly options: ChildBotOptions = {},
   ) {
-    this.httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`;
-    this.opsUrl = `http://127.0.0.1:${env.OPS_HTTP_PORT}`;
     ChildBot.started.add(this);
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.env.HTTP_PORT}`;
+  }
+
+  get opsUrl(): string {
+    return `http://127.0.0.1:${this.env.OPS_HTTP_PORT}`;
   }
 
   /** Roles and shards, to tell the logs of several processes apart. */
@@ -226,7 +253,37 @@ export class ChildBot implements BotProcess {
     return this.exit;
   }
 
+  /** Starts the process and waits until it serves; again on a fresh port if its port was taken in between. */
   async start(timeoutMs: number): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const from = this.logs.length;
+      try {
+        await this.startOnce(timeoutMs);
+        return;
+      } catch (error) {
+        if (attempt >= PORT_ATTEMPTS || !(await this.movePortTaken(from))) throw error;
+      }
+    }
+  }
+
+  /**
+   * When the attempt whose logs start at `from` exited because one of this process's movable ports was taken:
+   * moves that port, replaces the attempt's lines by one saying so, and returns true.
+   */
+  private async movePortTaken(from: number): Promise<boolean> {
+    const port = portTakenAtStart(this.logs.slice(from));
+    const key = (this.options.movablePorts ?? ['HTTP_PORT', 'OPS_HTTP_PORT']).find((k) => this.env[k] === String(port));
+    if (port === undefined || key === undefined) return false;
+    const fresh = String(await freePort());
+    if (key === 'HTTP_PORT' && this.env.PUBLIC_URL === `http://127.0.0.1:${port}`) this.env.PUBLIC_URL = `http://127.0.0.1:${fresh}`;
+    this.env[key] = fresh;
+    this.logs.splice(from, this.logs.length - from, `[test harness] ${key} ${port} was taken before the bot listened on it (listen EADDRINUSE); starting it again on ${fresh}`);
+    this.options.onPortsMoved?.(this.env);
+    return true;
+  }
+
+  private async startOnce(timeoutMs: number): Promise<void> {
+    this.spawns += 1;
     const child = spawn(process.execPath, [BOT_ENTRY], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...this.env },
@@ -248,7 +305,9 @@ export class ChildBot implements BotProcess {
         resolveExit({ code, signal, ms: this.stoppedAt ? Date.now() - this.stoppedAt : 0 });
       });
     });
-    const died = this.exit.then((info) => {
+    // After 'close', every line it wrote has been read (its start-up failure says why it exited).
+    const closed = new Promise<void>((resolveClose) => child.once('close', () => resolveClose()));
+    const died = closed.then(() => this.exit).then((info) => {
       throw new Error(`the bot exited during start-up (code ${info.code}, signal ${info.signal}):\n${this.tail()}`);
     });
     try {

@@ -86,6 +86,8 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 500): Pr
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.on('error', () => done(false));
+    // Something else on the port (it was taken before redis-server bound it) may just close the connection.
+    socket.on('close', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
   });
