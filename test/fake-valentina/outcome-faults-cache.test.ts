@@ -63,6 +63,25 @@ describe('faults after the write was applied', () => {
   });
 });
 
+describe('hold', () => {
+  it('keeps a request in flight, not applied, until the test releases it; then runs and answers it', async () => {
+    await start();
+    let release!: () => void;
+    fake.faults.inject({ kind: 'hold', method: 'POST', path: /xp\/add$/, until: new Promise<void>((resolve) => (release = resolve)) });
+    const answer = call('POST', addXp(), { obo: celeste(), rawBody: xpBody(5), idempotencyKey: 'k-held' });
+    const inFlight = () => fake.requests.filter((r) => r.path.endsWith('/xp/add'));
+    while (inFlight().length === 0) await new Promise((r) => setTimeout(r, 5));
+    // A read meanwhile is answered: only the held request waits.
+    expect((await call('GET', readXp(), { obo: celeste() })).status).toBe(200);
+    expect(inFlight().map((r) => r.status)).toEqual([null]);
+    expect(xpNow()).toBe(21);
+    release();
+    expect((await answer).status).toBe(201);
+    expect(xpNow()).toBe(26);
+    expect(inFlight().map((r) => r.status)).toEqual([201]);
+  });
+});
+
 describe('response cache', () => {
   it('answers a cached GET from the cache for 60 s, and reads around it with any extra query parameter', async () => {
     let now = Date.parse('2026-07-15T08:00:00Z');

@@ -11,6 +11,8 @@
  * - `apply-then-status`: runs the request, stores nothing and answers 500 (the API's plain body, as an
  *   exception after the commit gives), or 502/503 (a proxy's page, no request id).
  * - `latency-after-apply`: runs the request, then waits before answering (a client timeout after the commit).
+ * - `hold`: waits, before running the request, until `until` settles or the client goes away (then nothing runs):
+ *   a test decides when the answer may go out, instead of guessing a latency.
  */
 
 export type FaultRule = {
@@ -29,6 +31,7 @@ export type FaultRule = {
   | { kind: 'apply-then-drop' }
   | { kind: 'apply-then-status'; status: 500 | 502 | 503 }
   | { kind: 'latency-after-apply'; ms: number }
+  | { kind: 'hold'; until: Promise<unknown> }
 );
 
 

@@ -265,6 +265,20 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
     res.end(body);
   }
 
+  /** Waits for every hold to be released; false when the client went away first (the request is not run). */
+  async function heldUntilReleased(req: IncomingMessage, holds: Array<Extract<FaultRule, { kind: 'hold' }>>): Promise<boolean> {
+    const socket = req.socket;
+    if (socket.destroyed) return false;
+    let onClose: (() => void) | undefined;
+    const gone = new Promise<false>((resolve) => socket.once('close', (onClose = () => resolve(false))));
+    const released = Promise.all(holds.map((h) => h.until.catch(() => undefined))).then(() => true as const);
+    try {
+      return (await Promise.race([released, gone])) && !socket.destroyed;
+    } finally {
+      if (onClose) socket.off('close', onClose);
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${deps.host}:${deps.port}`}`);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -299,6 +313,8 @@ export async function startServer(deps: ServerDeps): Promise<{ url: string; clos
 
     const fired = deps.faults.take(method, url.pathname);
     for (const rule of fired) if (rule.kind === 'latency') await sleep(rule.ms);
+    const holds = fired.filter((r): r is Extract<FaultRule, { kind: 'hold' }> => r.kind === 'hold');
+    if (holds.length > 0 && !(await heldUntilReleased(req, holds))) return;
     if (fired.some((r) => r.kind === 'drop')) {
       req.socket.destroy();
       return;
