@@ -35,6 +35,7 @@ import { createRedisConnection } from './redis.js';
 import { RedisDurabilityCheck } from './redis-durability.js';
 import { runSelfCheck, settleSelfCheck } from './self-check.js';
 import { DeliveryQueue, startDeliveryWorker } from './queue/deliveries.js';
+import { WorkerReadiness } from './queue/readiness.js';
 import { RedisRequestBudget, ValentinaClient, withRequestPriority } from './valentina/index.js';
 import { CompanyDirectory } from './cache/directory.js';
 import { createNoteCaches } from './cache/notes.js';
@@ -206,7 +207,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   let stopping: Promise<void> | undefined;
 
   const durability = new RedisDurabilityCheck({ connection: redis, settings: config.redis, allowVolatile: config.redisAllowVolatile, logger });
-  const checks: NamedCheck[] = [];
+  // Not ready before the start-up check has finished, nor before this process's roles serve (workers below, gateway).
+  let selfCheckDone = !(options.selfCheck ?? true);
+  const checks: NamedCheck[] = [{ name: 'startup_check', check: async () => (selfCheckDone ? true : 'still running') }];
+  const workerReadiness = roles.has('worker') ? new WorkerReadiness() : undefined;
+  if (workerReadiness) checks.push({ name: 'workers', check: workerReadiness.check });
   if (client) {
     checks.push({ name: 'gateway', check: async () => (gateway?.ready() ? true : lease?.waiting ? 'waiting for another process to release its shards' : 'not connected') });
   }
@@ -231,6 +236,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       logger: logger.child({ component: 'deliveries' }),
     });
     deliveryWorker.on('error', onRedisError);
+    workerReadiness?.track(QUEUE_NAMES.deliveries, Promise.resolve(deliveryWorker));
     closers.push(async () => {
       // Lets the active jobs finish; with Redis gone, close() never resolves, so the connection is cut.
       const closed = deliveryWorker.close().catch(() => undefined);
@@ -246,6 +252,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       connection.on('error', onRedisError);
       const running = Promise.resolve(module.start(deps, connection));
       running.catch((error: unknown) => logger.error({ err: error, worker: module.name }, 'queue worker failed to start'));
+      workerReadiness?.track(module.name, running);
       closers.push(async () => {
         const closed = running.then((worker) => worker.close()).catch(() => undefined);
         await withTimeout(closed, WORKER_CLOSE_TIMEOUT_MS);
@@ -326,8 +333,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       durable.catch(() => undefined);
       // Once per process: what works and what is missing; a fatal finding stops start-up here (src/self-check.ts).
       if (options.selfCheck ?? true) settleSelfCheck(await runSelfCheck({ config, rest, valentina, durability: durable }), logger);
+      selfCheckDone = true;
       await durable;
-      if (roles.has('worker')) startWorkers();
+      if (roles.has('worker')) {
+        startWorkers();
+        // Serving means taking jobs: the gateway connects once the workers for what it enqueues are connected.
+        await workerReadiness?.settled();
+      }
       if (client && router) {
         gateway = await startGateway({
           client,

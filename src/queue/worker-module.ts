@@ -9,6 +9,10 @@ import type { RedisConnection } from '../redis.js';
 export interface RunningWorker {
   /** Lets active jobs finish, then stops (bounded by the app on shutdown). */
   close(): Promise<void>;
+  /** Resolves once its Redis connections answer, so it can take jobs (BullMQ's Worker). */
+  waitUntilReady(): Promise<unknown>;
+  /** True from its start until it is closed (BullMQ's Worker). */
+  isRunning(): boolean;
 }
 
 export interface WorkerModule {
