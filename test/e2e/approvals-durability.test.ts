@@ -12,6 +12,7 @@ import { ApprovalQueue, approvalJobId } from '../../src/approvals/queue.js';
 import { createQueueConnection } from '../../src/queue/connection.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { startRedisServerOnFreshPort } from '../support/ports.js';
 import { startHoldingProxy, type HoldingProxy } from '../approvals/holding-proxy.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 import { expireLocksOfKilledProcess } from '../support/queues.js';
@@ -29,7 +30,7 @@ describe('approval requests across crashes', () => {
   let nextDiscordId = 889000000000000000n;
 
   beforeAll(async () => {
-    redis = await startRedisServer({ appendOnly: true, dir });
+    redis = await startRedisServerOnFreshPort({ appendOnly: true, dir });
     const simPort = await freePort();
     proxy = await startHoldingProxy(`http://127.0.0.1:${simPort}`);
     stack = await startStack({ redisUrl: redis.url, sim: { port: simPort }, env: { DISCORD_API_URL: `${proxy.url}/api` } });

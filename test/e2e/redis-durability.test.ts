@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, it, type OnTestFinishedHandler } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import type { RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { startRedisServerOnFreshPort } from '../support/ports.js';
 import { BOT_ENTRY, startStack } from '../support/bot-process.js';
 
 /**
@@ -47,8 +48,8 @@ describe.concurrent('Redis durability at start-up', () => {
   let evicting: RedisServerHandle;
   beforeAll(async () => {
     [volatile, evicting] = await Promise.all([
-      startRedisServer({ appendOnly: false, args: ['--save', ''] }),
-      startRedisServer({ args: ['--maxmemory-policy', 'allkeys-lru'] }),
+      startRedisServerOnFreshPort({ appendOnly: false, args: ['--save', ''] }),
+      startRedisServerOnFreshPort({ args: ['--maxmemory-policy', 'allkeys-lru'] }),
     ]);
   });
   afterAll(async () => {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, it, vi, type TestContext } from 'vitest'
 import { startDiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/api.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
-import { freePort, startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { freePort, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { moveTakenPort, PORT_ATTEMPTS, startRedisServerOnFreshPort } from '../support/ports.js';
 import { BOT_ENTRY, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor } from '../support/bot-process.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 
@@ -24,7 +25,7 @@ let volatile: RedisServerHandle;
 beforeAll(async () => {
   sim = await startDiscordSimulator({ botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET, heartbeatIntervalMs: 1_000 });
   fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
-  volatile = await startRedisServer({ appendOnly: false, args: ['--save', ''] });
+  volatile = await startRedisServerOnFreshPort({ appendOnly: false, args: ['--save', ''] });
 });
 
 afterAll(async () => {
@@ -61,22 +62,38 @@ async function configuration(overrides: Record<string, string | undefined> = {},
 // 2-core machine busy with other runs has little of. Vitest's own limit, so a test's time starts with its turn.
 vi.setConfig({ maxConcurrency: 3 });
 
-/** Runs the bot until it exits by itself (a refused start-up); everything it printed, by stream. */
+/** A PUBLIC_URL moved with its port (test/support/ports.ts) is registered like the first one, on the shared simulator. */
+const registerMovedRedirect = (env: Record<string, string>) => {
+  if (env.PUBLIC_URL && env.DISCORD_API_URL === sim.apiUrl) sim.application.redirectUris.push(`${env.PUBLIC_URL}${CALLBACK}`);
+};
+
+/**
+ * Runs the bot until it exits by itself (a refused start-up); everything it printed, by stream. A start that failed
+ * because its port was taken in the meantime is run again on a fresh one.
+ */
 async function runUntilExit(t: TestContext, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const bot = spawn(process.execPath, [BOT_ENTRY], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.onTestFinished(() => void bot.kill('SIGKILL'));
-  let stderr = '';
-  let stdout = '';
-  bot.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  bot.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const [code] = (await once(bot, 'exit')) as [number | null];
-  return { code, stderr, stdout };
+  for (let attempt = 1; ; attempt += 1) {
+    const bot = spawn(process.execPath, [BOT_ENTRY], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    t.onTestFinished(() => void bot.kill('SIGKILL'));
+    let stderr = '';
+    let stdout = '';
+    bot.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    bot.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    // 'close': after the exit and everything it printed.
+    await once(bot, 'close');
+    const code = bot.exitCode;
+    if (attempt < PORT_ATTEMPTS && code === 1 && (await moveTakenPort(env, stdout.split('\n')))) {
+      registerMovedRedirect(env);
+      continue;
+    }
+    return { code, stderr, stdout };
+  }
 }
 
 /** Starts the bot and waits for its start-up report; the bot keeps running until the test ends. */
 async function startUntilReport(t: TestContext, env: Record<string, string>): Promise<{ bot: ChildBot; report: { level: number; msg: string; checks: Record<string, string> } }> {
   const isReport = (line: string) => line.includes('"msg":"start-up check');
-  const bot: ChildBot = new ChildBot(env, (): Promise<void> => waitFor('the start-up check report', 20_000, () => bot.logs.some(isReport)));
+  const bot: ChildBot = new ChildBot(env, (): Promise<void> => waitFor('the start-up check report', 20_000, () => bot.logs.some(isReport)), { onPortsMoved: registerMovedRedirect });
   t.onTestFinished(async () => void (await bot.stop('SIGKILL')));
   await bot.start(20_000);
   const reports = bot.logs.filter(isReport);

@@ -9,7 +9,8 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
-import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import type { RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { startRedisServerOnFreshPort } from '../support/ports.js';
 import { json } from '../../src/http/server.js';
 import { uniquePrefix } from '../support/redis.js';
 
@@ -20,7 +21,7 @@ let opsUrl: string;
 let publicUrl: string;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
+  redis = await startRedisServerOnFreshPort();
   fake = await startFakeValentina();
   const config = loadConfig({
     DISCORD_TOKEN: 'unused-token',
@@ -115,7 +116,7 @@ describe('the ops server by default', () => {
   let server: RedisServerHandle;
   let defaults: App;
   beforeAll(async () => {
-    server = await startRedisServer();
+    server = await startRedisServerOnFreshPort();
     // Only the ports are chosen here: the hosts are the defaults (public 0.0.0.0, ops loopback).
     defaults = createApp(
       loadConfig({

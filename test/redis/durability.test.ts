@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedisConnection } from '../../src/redis.js';
 import { durabilityProblems, judgeDurability, readNode, RedisDurabilityCheck, RedisDurabilityError, type NodeDurability } from '../../src/redis-durability.js';
-import { startRedisServer, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import type { RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
+import { startRedisServerOnFreshPort } from '../support/ports.js';
 
 const node = (facts: Partial<NodeDurability>): NodeDurability => ({ node: '127.0.0.1:6379', appendonly: true, snapshots: false, maxmemoryPolicy: 'noeviction', ...facts });
 
@@ -61,8 +62,8 @@ describe('reading a real redis-server', () => {
   beforeAll(async () => {
     // A managed Redis that renamed CONFIG away, and one that keeps nothing.
     [managed, volatile] = await Promise.all([
-      startRedisServer({ args: ['--rename-command', 'CONFIG', ''] }),
-      startRedisServer({ appendOnly: false, args: ['--maxmemory-policy', 'volatile-lru'] }),
+      startRedisServerOnFreshPort({ args: ['--rename-command', 'CONFIG', ''] }),
+      startRedisServerOnFreshPort({ appendOnly: false, args: ['--maxmemory-policy', 'volatile-lru'] }),
     ]);
   });
   afterAll(async () => {

@@ -19,12 +19,11 @@ import type { DiscordSimulator, DiscordSimulatorOptions } from '../../packages/s
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
 import { startFakeValentina, type FakeValentina, type FakeValentinaOptions } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
-import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { loadConfig } from '../../src/config.js';
 import { GuildBindingStore, type GuildBinding, type GuildBindingInput } from '../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis.js';
-import { botPorts, PORT_ATTEMPTS, portTakenAtStart, type BotPortKey } from './ports.js';
+import { botPorts, moveTakenPort, PORT_ATTEMPTS, type BotPortKey } from './ports.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BOT_ENTRY = join(REPO_ROOT, 'dist/src/main.js');
@@ -271,13 +270,9 @@ export class ChildBot implements BotProcess {
    * moves that port, replaces the attempt's lines by one saying so, and returns true.
    */
   private async movePortTaken(from: number): Promise<boolean> {
-    const port = portTakenAtStart(this.logs.slice(from));
-    const key = (this.options.movablePorts ?? ['HTTP_PORT', 'OPS_HTTP_PORT']).find((k) => this.env[k] === String(port));
-    if (port === undefined || key === undefined) return false;
-    const fresh = String(await freePort());
-    if (key === 'HTTP_PORT' && this.env.PUBLIC_URL === `http://127.0.0.1:${port}`) this.env.PUBLIC_URL = `http://127.0.0.1:${fresh}`;
-    this.env[key] = fresh;
-    this.logs.splice(from, this.logs.length - from, `[test harness] ${key} ${port} was taken before the bot listened on it (listen EADDRINUSE); starting it again on ${fresh}`);
+    const moved = await moveTakenPort(this.env, this.logs.slice(from), this.options.movablePorts);
+    if (!moved) return false;
+    this.logs.splice(from, this.logs.length - from, `[test harness] ${moved.key} ${moved.from} was taken before the bot listened on it (listen EADDRINUSE); starting it again on ${moved.to}`);
     this.options.onPortsMoved?.(this.env);
     return true;
   }

@@ -47,6 +47,24 @@ export function portTakenAtStart(logs: readonly string[]): number | undefined {
 }
 
 /**
+ * When a bot process's start-up failure (`logs`) says one of its `movable` ports was taken: moves it in `env` to a
+ * fresh port — PUBLIC_URL too when it led to HTTP_PORT directly — and says which; `undefined` for any other failure.
+ */
+export async function moveTakenPort(
+  env: Record<string, string>,
+  logs: readonly string[],
+  movable: readonly BotPortKey[] = ['HTTP_PORT', 'OPS_HTTP_PORT'],
+): Promise<{ key: BotPortKey; from: number; to: number } | undefined> {
+  const port = portTakenAtStart(logs);
+  const key = movable.find((k) => port !== undefined && env[k] === String(port));
+  if (port === undefined || key === undefined) return undefined;
+  const fresh = await freePort();
+  if (key === 'HTTP_PORT' && env.PUBLIC_URL === `http://127.0.0.1:${port}`) env.PUBLIC_URL = `http://127.0.0.1:${fresh}`;
+  env[key] = String(fresh);
+  return { key, from: port, to: fresh };
+}
+
+/**
  * Runs `start` on a freshly picked port; when `taken(error)` says it failed because that port was in use,
  * again on another one. Any other error is thrown at once, as is the last attempt's.
  */
