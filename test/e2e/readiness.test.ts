@@ -57,6 +57,16 @@ describe('a worker process starting up', () => {
     };
     sim.application.redirectUris.push(`${env.PUBLIC_URL}/oauth/discord/callback`);
 
+    // Ready before the bot starts, so that little happens while the check waits (it gives up after 5 s).
+    const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+    const deliveries = new DeliveryQueue({ connection, prefix: createKeyspace(prefix).queuePrefix });
+    t.onTestFinished(async () => {
+      await deliveries.close();
+      await connection.quit();
+    });
+    await deliveries.queue.waitUntilReady();
+    const guild = sim.addGuild({ name: 'Readiness' });
+
     // The start-up check asks Valentina who the key belongs to; that answer waits until the test lets it go.
     let release!: () => void;
     fake.faults.inject({ kind: 'hold', method: 'GET', path: '/developers/me', until: new Promise<void>((resolve) => (release = resolve)) });
@@ -75,13 +85,6 @@ describe('a worker process starting up', () => {
     expect(starting.body.checks.startup_check).toBe('still running');
     expect(starting.body.checks.workers).toBe('not started yet');
     // A delivery enqueued meanwhile waits for a worker.
-    const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-    const deliveries = new DeliveryQueue({ connection, prefix: createKeyspace(prefix).queuePrefix });
-    t.onTestFinished(async () => {
-      await deliveries.close();
-      await connection.quit();
-    });
-    const guild = sim.addGuild({ name: 'Readiness' });
     await deliveries.enqueue('readiness:1', { kind: 'channel', channelId: guild.defaultChannelId, message: { content: 'posted once a worker runs' } });
     expect(sim.channelMessages(guild.defaultChannelId)).toHaveLength(0);
 
