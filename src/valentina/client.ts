@@ -45,7 +45,7 @@ export class ValentinaClient {
 
   /** H1 `GET /health` (a 500 with the health body is reported as a ValentinaServerError). */
   health(options?: RequestOptions) {
-    return this.transport.call({ method: 'GET', template: '/health', schema: HealthSchema, options: { timeoutMs: 3_000, ...options } });
+    return this.transport.call({ method: 'GET', template: '/health', schema: HealthSchema, probe: true, options: { timeoutMs: 3_000, ...options } });
   }
 
   close(): Promise<void> {

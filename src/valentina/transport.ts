@@ -18,6 +18,8 @@
  * of every answer and every 429 correct the budget. A 429 is then retried only through the budget: the
  * call waits if the token comes within its wait, else fails at once with {@link ValentinaBudgetError}
  * (a 429 never holds a user for Valentina's whole `retry_after`).
+ *
+ * Identical GETs in flight at the same time share one request (src/valentina/shared-reads.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -26,6 +28,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { currentRequestScope, type RequestPriority } from './priority.js';
 import type { RequestBudget } from './budget.js';
+import { SharedReads, type ReadWait } from './shared-reads.js';
 import {
   errorForStatus,
   ValentinaBudgetError,
@@ -121,6 +124,8 @@ export interface CallSpec<S extends z.ZodTypeAny> {
   onBehalfOf?: string | undefined;
   /** Schema of the success body; `null` for 204 responses. */
   schema: S | null;
+  /** A probe: always its own request, never answered by an identical one in flight. */
+  probe?: boolean;
   options?: RequestOptions;
 }
 
@@ -139,6 +144,7 @@ export class Transport {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly random: () => number;
+  private readonly reads = new SharedReads();
 
   constructor(private readonly options: ValentinaClientOptions) {
     const origin = new URL(options.baseUrl);
@@ -152,11 +158,29 @@ export class Transport {
 
   async call<S extends z.ZodTypeAny>(spec: CallSpec<S>): Promise<z.infer<S>> {
     const opts = spec.options ?? {};
+    const query = opts.fresh && spec.method === 'GET' ? { ...spec.query, [FRESH_QUERY_PARAM]: randomUUID() } : spec.query;
+    const path = API_ROOT + buildPath(spec.template, spec.params ?? {}) + buildQuery(query);
+    const onWait = this.options.onWait;
+    if (spec.method !== 'GET') {
+      this.reads.wrote();
+      return this.send(spec, path, (wait) => onWait?.(wait)).finally(() => this.reads.wrote());
+    }
+    if (spec.probe || opts.fresh || opts.deadline !== undefined || opts.signal) return this.send(spec, path, (wait) => onWait?.(wait));
+    const scope = currentRequestScope();
+    const terms = [
+      opts.priority ?? scope?.priority ?? 'interactive',
+      opts.maxWaitMs ?? scope?.maxWaitMs ?? '',
+      scope?.prepaid && scope.prepaid.left > 0 ? 'prepaid' : '',
+    ].join(' ');
+    return this.reads.run({ path, onBehalfOf: spec.onBehalfOf, terms }, onWait, (announce) => this.send(spec, path, announce));
+  }
+
+  /** One call, its retries included; `announce` is told before it waits on purpose. */
+  private async send<S extends z.ZodTypeAny>(spec: CallSpec<S>, path: string, announce: (wait: ReadWait) => void): Promise<z.infer<S>> {
+    const opts = spec.options ?? {};
     const isWrite = spec.method === 'POST' || spec.method === 'PATCH';
     const idempotencyKey = isWrite ? (opts.idempotencyKey ?? randomUUID()) : undefined;
     const endpoint = `${spec.method} ${spec.template}`;
-    const query = opts.fresh && spec.method === 'GET' ? { ...spec.query, [FRESH_QUERY_PARAM]: randomUUID() } : spec.query;
-    const path = API_ROOT + buildPath(spec.template, spec.params ?? {}) + buildQuery(query);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const headers: Record<string, string> = { 'x-api-key': this.options.apiKey, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -171,7 +195,7 @@ export class Transport {
       if (left <= 0) {
         throw lastError ?? new ValentinaNetworkError({ method: spec.method, endpoint: spec.template, detail: 'deadline passed before the request was sent', timedOut: true, notSent: true });
       }
-      await this.takeToken(spec, opts, lastError);
+      await this.takeToken(spec, opts, lastError, announce);
       const timeout = Math.min(opts.timeoutMs ?? this.timeoutMs, opts.deadline === undefined ? Infinity : opts.deadline - Date.now());
       let error: ValentinaError;
       try {
@@ -191,7 +215,7 @@ export class Transport {
       const delay = this.delayFor(error, attempt);
       if (opts.deadline !== undefined && Date.now() + delay >= opts.deadline) throw error;
       this.options.logger?.debug({ endpoint, attempt, delayMs: Math.round(delay), status: error.status }, 'retrying Valentina request');
-      this.options.onWait?.({ endpoint, waitMs: delay });
+      announce({ endpoint, waitMs: delay });
       await sleep(delay, opts.signal);
     }
   }
@@ -201,7 +225,7 @@ export class Transport {
    * wait (and deadline); throws {@link ValentinaBudgetError} when it does not. Tokens a queued write
    * reserved in advance are spent first.
    */
-  private async takeToken(spec: CallSpec<z.ZodTypeAny>, opts: RequestOptions, lastError: ValentinaError | undefined): Promise<void> {
+  private async takeToken(spec: CallSpec<z.ZodTypeAny>, opts: RequestOptions, lastError: ValentinaError | undefined, announce: (wait: ReadWait) => void): Promise<void> {
     const budget = this.options.budget;
     if (!budget) return;
     const scope = currentRequestScope();
@@ -226,7 +250,7 @@ export class Transport {
     if (ticket.waitMs > 0) {
       const endpoint = `${spec.method} ${spec.template}`;
       this.options.logger?.debug({ endpoint, priority, waitMs: ticket.waitMs }, 'waiting for a Valentina budget token');
-      this.options.onWait?.({ endpoint, waitMs: ticket.waitMs });
+      announce({ endpoint, waitMs: ticket.waitMs });
       await sleep(ticket.waitMs, opts.signal);
     }
   }

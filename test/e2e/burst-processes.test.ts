@@ -21,6 +21,7 @@ import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { ChildBot, REPO_ROOT, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 import { addShardedGuilds } from '../support/shards.js';
+import { addLinkedPlayers } from '../support/players.js';
 
 const main = FIXTURE_IDS.campaigns.main;
 /** The live bucket's size (`"default";q=50;w=60`), refilled in 10 s instead of 60 s. */
@@ -28,6 +29,8 @@ const BUCKET = { capacity: 50, windowMs: 10_000 };
 const LIMIT = [{ name: 'default', capacity: BUCKET.capacity, refillPerSecond: BUCKET.capacity / (BUCKET.windowMs / 1000) }];
 const COMMANDS_PER_GUILD = 100;
 const WRITES_PER_GUILD = 5;
+/** Players added to the fixture's four readers: the first reads of the burst each cost a lookup and a read. */
+const READERS = 40;
 
 
 describe('a burst of 200 commands on two gateway processes and a worker', () => {
@@ -96,7 +99,8 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
     const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
     fake.clearRequests();
     sim.rateLimit.resetStats();
-    const readers = [users.mara, users.bastien, users.celeste, users.viktor];
+    // Each reader's reads are their own: identical reads in flight would share one request and spend little.
+    const readers = [users.mara, users.bastien, users.celeste, users.viktor, ...addLinkedPlayers(sim, fake, guilds.map((guild) => guild.id), READERS)];
     const reads: Array<Promise<InteractionHandle>> = [];
     const writes: Array<Promise<InteractionHandle>> = [];
     for (const guild of guilds) {

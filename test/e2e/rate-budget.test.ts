@@ -19,10 +19,13 @@ import type { InteractionHandle, SimMessage } from '../../packages/sandbox/src/d
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
+import { addLinkedPlayers } from '../support/players.js';
 
 const main = FIXTURE_IDS.campaigns.main;
 const LIVE_LIMIT = [{ name: 'default', capacity: 50, refillPerSecond: 50 / 60 }];
 const READS = 90;
+/** Players added to the fixture's four readers: the first reads of a burst each cost a lookup and a read. */
+const READERS = 40;
 /** Several queued changes, each reserving its calls after the one before (2.4 s apart at the live refill). */
 const WRITES = 3;
 
@@ -56,7 +59,8 @@ describe.concurrent('a burst larger than Valentina’s rate limit', () => {
     const { sim, users, guild, fake } = stack;
     const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
     fake.clearRequests();
-    const readers = [users.mara, users.bastien, users.celeste, users.viktor];
+    // Each reader's reads are their own: identical reads in flight would share one request and spend little.
+    const readers = [users.mara, users.bastien, users.celeste, users.viktor, ...addLinkedPlayers(sim, fake, [guild.id], READERS)];
     const reads: InteractionHandle[] = [];
     let sent = 0;
     const read = async () => {
