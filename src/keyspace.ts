@@ -45,6 +45,8 @@ export function createKeyspace(prefix: string) {
       companies: () => `${prefix}:dir:companies`,
       company: (companyId: string) => `${prefix}:dir:company:${companyId}`,
       campaigns: (companyId: string) => `${prefix}:dir:campaigns:${companyId}`,
+      /** Claimed by the one process loading a missing directory entry (`cacheKey`: one of the keys above). */
+      fillClaim: (cacheKey: string) => `${cacheKey}:fill`,
     },
 
     approvals: {

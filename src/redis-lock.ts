@@ -67,3 +67,56 @@ export async function withLock<T>(redis: RedisConnection, key: string, options: 
     await lock.release().catch(() => undefined);
   }
 }
+
+export interface FillOptions<T> {
+  /** Claimed by the one process filling the entry; lives `ttlMs` (renewed while the fill runs). */
+  claimKey: string;
+  ttlMs: number;
+  /** The entry as stored, or undefined while it is missing. */
+  read: () => Promise<T | undefined>;
+  /** Makes the value and stores it where `read` finds it. */
+  fill: () => Promise<T>;
+  /** How long to wait for another process's fill before filling anyway; default `ttlMs`. */
+  waitMs?: number;
+  /** Pause between reads while another process fills; default 25 ms. */
+  pollMs?: number;
+}
+
+/**
+ * Fills a missing cache entry once across processes: the process that claims `claimKey` fills it, the
+ * others wait for it and read the entry the filler stored. A filler that fails or dies lets the claim go
+ * (at once, or when it expires), and a waiter then claims it in its turn; a waiter that has waited
+ * `waitMs` fills without the claim rather than keep its user waiting. Callers read the entry first: an
+ * entry that is there never touches the claim.
+ */
+export async function fillOnce<T>(redis: RedisConnection, options: FillOptions<T>): Promise<T> {
+  const deadline = Date.now() + (options.waitMs ?? options.ttlMs);
+  const pollMs = options.pollMs ?? 25;
+  for (;;) {
+    const claim = await tryLock(redis, options.claimKey, options.ttlMs);
+    if (claim) {
+      const renewal = setInterval(() => void claim.renew(options.ttlMs).catch(() => undefined), Math.max(1, Math.floor(options.ttlMs / 3)));
+      try {
+        return await options.fill();
+      } finally {
+        clearInterval(renewal);
+        await claim.release().catch(() => undefined);
+      }
+    }
+    // Another process is filling it: read its result once it is stored, or claim it once it gave up.
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      const filled = await options.read();
+      if (filled !== undefined) return filled;
+      if (!(await redis.exists(options.claimKey))) break;
+    }
+    if (Date.now() >= deadline) {
+      // The filler may have stored it since the last read.
+      const filled = await options.read();
+      return filled !== undefined ? filled : options.fill();
+    }
+    // The claim is gone: the filler stored the entry just now (a read after its release sees it), or failed.
+    const filled = await options.read();
+    if (filled !== undefined) return filled;
+  }
+}

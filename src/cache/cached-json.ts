@@ -1,10 +1,20 @@
 /**
  * A small read-through cache in Redis for lists that autocomplete and pickers need fast (campaigns,
- * companies, quickrolls, characters). Values are validated with zod when read; concurrent misses in
- * one process share one load.
+ * companies, quickrolls, characters). Values are validated with zod when read. Concurrent misses in one
+ * process share one load; with a `fillClaim`, concurrent misses in several processes do too (one fills,
+ * the others read what it stored: {@link fillOnce}).
  */
+import { fillOnce } from '../redis-lock.js';
 import type { RedisConnection } from '../redis.js';
 import type { z } from 'zod';
+
+/** How long a filling process holds the claim before another may fill (renewed while it loads). */
+const FILL_CLAIM_MS = 5_000;
+
+export interface CachedJsonOptions {
+  /** The claim key of a cache key (src/keyspace.ts): misses across processes share one load. */
+  fillClaim?: (key: string) => string;
+}
 
 export class CachedJson<S extends z.ZodTypeAny> {
   private readonly inFlight = new Map<string, Promise<z.infer<S>>>();
@@ -13,21 +23,30 @@ export class CachedJson<S extends z.ZodTypeAny> {
     private readonly redis: RedisConnection,
     private readonly schema: S,
     private readonly ttlSeconds: number,
+    private readonly options: CachedJsonOptions = {},
   ) {}
 
   /** The cached value, or `load()`'s result stored for the TTL. */
   async get(key: string, load: () => Promise<z.infer<S>>): Promise<z.infer<S>> {
-    const cached = await this.peek(key);
-    if (cached !== undefined) return cached;
+    // Joined before the cache is read: a caller that read a miss while the load was being stored cannot start a second one.
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const promise = (async () => {
+    const promise = this.readOrFill(key, load).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  private async readOrFill(key: string, load: () => Promise<z.infer<S>>): Promise<z.infer<S>> {
+    const cached = await this.peek(key);
+    if (cached !== undefined) return cached;
+    const fill = async () => {
       const value = this.schema.parse(await load());
       await this.redis.set(key, JSON.stringify(value), 'EX', this.ttlSeconds);
       return value;
-    })().finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, promise);
-    return promise;
+    };
+    const claimKey = this.options.fillClaim?.(key);
+    if (claimKey === undefined) return fill();
+    return fillOnce(this.redis, { claimKey, ttlMs: FILL_CLAIM_MS, read: () => this.peek(key), fill });
   }
 
   /** The cached value without loading (undefined on a miss or an unreadable entry). */

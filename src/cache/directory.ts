@@ -1,6 +1,7 @@
 /**
  * Cached company directory: the companies the API key reaches and each company's campaigns, for
- * `/setup` and every `campaign:` option. Short TTLs keep them fresh; writes invalidate explicitly.
+ * `/setup` and every `campaign:` option. Short TTLs keep them fresh; writes invalidate explicitly. A
+ * missing entry is read from Valentina once, by one process, however many commands miss it at once.
  */
 import type { DirectoryKeys } from '../keyspace.js';
 import type { RedisConnection } from '../redis.js';
@@ -27,8 +28,10 @@ export class CompanyDirectory {
   private readonly company: CachedJson<typeof CompanySettings>;
 
   constructor(private readonly options: DirectoryOptions) {
-    this.lists = new CachedJson(options.redis, NamedList, options.ttlSeconds ?? 60);
-    this.company = new CachedJson(options.redis, CompanySettings, options.ttlSeconds ?? 60);
+    // A cold entry is loaded once however many processes miss it at the same moment.
+    const shared = { fillClaim: options.keys.fillClaim };
+    this.lists = new CachedJson(options.redis, NamedList, options.ttlSeconds ?? 60, shared);
+    this.company = new CachedJson(options.redis, CompanySettings, options.ttlSeconds ?? 60, shared);
   }
 
   /** Companies the API key can reach. */

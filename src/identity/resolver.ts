@@ -9,7 +9,7 @@
 import { readJson, type RedisConnection } from '../redis.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { tryLock } from '../redis-lock.js';
+import { fillOnce } from '../redis-lock.js';
 import type { IdentityKeys } from '../keyspace.js';
 
 export const USER_ROLES = ['ADMIN', 'STORYTELLER', 'PLAYER', 'UNAPPROVED', 'DEACTIVATED'] as const;
@@ -62,8 +62,8 @@ export interface ResolverOptions {
   negativeTtlSeconds?: number;
 }
 
+/** How long a lookup's claim lives when its process dies (renewed while the lookup runs). */
 const LOCK_MS = 5_000;
-const WAIT_POLL_MS = 25;
 
 export class IdentityResolver {
   private readonly keys: IdentityKeys;
@@ -150,35 +150,21 @@ export class IdentityResolver {
     }
   }
 
+  /** Across processes: the one that claims the lookup asks Valentina, the others read what it cached. */
   private async lookupShared(discordUserId: string): Promise<LookupEntry[]> {
     const cached = await this.readCache(discordUserId);
     if (cached) return cached;
-    const { redis } = this.options;
-    const lockKey = this.keys.lookupLock(discordUserId);
-    const lock = await tryLock(redis, lockKey, LOCK_MS);
-    if (!lock) {
-      // Another process is looking this user up: wait for its result rather than asking again.
-      const deadline = Date.now() + LOCK_MS;
-      while (Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
-        const fresh = await this.readCache(discordUserId);
-        if (fresh) return fresh;
-        if (!(await redis.exists(lockKey))) {
-          // The holder may have written the cache and released the lock since the read above.
-          const written = await this.readCache(discordUserId);
-          if (written) return written;
-          break;
-        }
-      }
-    }
-    try {
-      const entries = LookupCacheSchema.parse(await this.options.client.users.lookup({ discordId: discordUserId }));
-      const ttl = entries.length === 0 ? this.negativeTtl : this.ttl;
-      await redis.set(this.keys.lookup(discordUserId), JSON.stringify(entries), 'EX', ttl);
-      return entries;
-    } finally {
-      await lock?.release();
-    }
+    return fillOnce(this.options.redis, {
+      claimKey: this.keys.lookupLock(discordUserId),
+      ttlMs: LOCK_MS,
+      read: async () => (await this.readCache(discordUserId)) ?? undefined,
+      fill: async () => {
+        const entries = LookupCacheSchema.parse(await this.options.client.users.lookup({ discordId: discordUserId }));
+        const ttl = entries.length === 0 ? this.negativeTtl : this.ttl;
+        await this.options.redis.set(this.keys.lookup(discordUserId), JSON.stringify(entries), 'EX', ttl);
+        return entries;
+      },
+    });
   }
 
   private async readCache(discordUserId: string): Promise<LookupEntry[] | null> {

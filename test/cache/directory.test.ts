@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exactChoice, matchChoices, pickChoice } from '../../src/cache/cached-json.js';
 import { CompanyDirectory } from '../../src/cache/directory.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
@@ -29,6 +29,58 @@ describe('CompanyDirectory', () => {
     expect(first.map((c) => c.value)).toEqual([ids.campaigns.main]);
     await Promise.all([directory.campaignChoices(ids.companies.chicago, ''), directory.campaignChoices(ids.companies.chicago, 'req')]);
     expect(fake.countRequests({ path: /\/campaigns/ })).toBe(1);
+  });
+
+  it('loads a missing list once for two processes that miss it at the same moment, each getting it', async () => {
+    // Two processes: own connections, own directories, one keyspace. Valentina's answer is held until both asked.
+    const other = new Redis(redisUrl());
+    const keys = createKeyspace(uniquePrefix('dir')).directory;
+    const one = new CompanyDirectory({ redis, keys, valentina: client });
+    const two = new CompanyDirectory({ redis: other, keys, valentina: client });
+    let release = () => undefined as void;
+    fake.faults.inject({ kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)), path: `/companies/${ids.companies.chicago}/campaigns` });
+    fake.clearRequests();
+    try {
+      const lists = Promise.all([one.campaigns(ids.companies.chicago), two.campaigns(ids.companies.chicago), one.campaigns(ids.companies.chicago)]);
+      // The second process waits for the first's load: it holds the claim, its request is at Valentina.
+      await vi.waitFor(async () => {
+        expect(fake.countRequests({ path: /\/campaigns/ })).toBe(1);
+        expect(await redis.exists(keys.fillClaim(keys.campaigns(ids.companies.chicago)))).toBe(1);
+      }, { timeout: 10_000 });
+      release();
+      const [a, b, c] = await lists;
+      expect(a.map((campaign) => campaign.id)).toContain(ids.campaigns.main);
+      expect(b).toEqual(a);
+      expect(c).toEqual(a);
+      expect(fake.countRequests({ path: /\/campaigns/ })).toBe(1);
+      expect(await redis.exists(keys.fillClaim(keys.campaigns(ids.companies.chicago)))).toBe(0);
+    } finally {
+      release();
+      await other.quit();
+    }
+  });
+
+  it('lets another process load a list when the one loading it failed', async () => {
+    const other = new Redis(redisUrl());
+    const keys = createKeyspace(uniquePrefix('dir')).directory;
+    const one = new CompanyDirectory({ redis, keys, valentina: client });
+    const two = new CompanyDirectory({ redis: other, keys, valentina: client });
+    let release = () => undefined as void;
+    fake.faults.inject({ kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)), path: `/companies/${ids.companies.chicago}/campaigns` });
+    fake.faults.inject({ kind: 'status', status: 404, path: `/companies/${ids.companies.chicago}/campaigns` });
+    fake.clearRequests();
+    try {
+      const first = one.campaigns(ids.companies.chicago).then(() => 'loaded', () => 'failed');
+      await vi.waitFor(() => expect(fake.countRequests({ path: /\/campaigns/ })).toBe(1), { timeout: 10_000 });
+      const second = two.campaigns(ids.companies.chicago);
+      release();
+      expect(await first).toBe('failed');
+      expect((await second).map((campaign) => campaign.id)).toContain(ids.campaigns.main);
+      expect(fake.countRequests({ path: /\/campaigns/ })).toBe(2);
+    } finally {
+      release();
+      await other.quit();
+    }
   });
 
   it('lists only companies the key reaches', async () => {
