@@ -1,0 +1,149 @@
+/**
+ * A burst on cold caches spends one Valentina call per thing it needs, not one per command: the same
+ * player sends `/xp show` many times at once, right after a deploy (nothing cached). Valentina's answer
+ * to the first identity lookup is held until every command reached the bot (each was deferred), so all
+ * of them meet on the cold path. Then Valentina receives one lookup for the player, one read of the
+ * company's campaign list and one read of the player's balances — in one process, and across two
+ * gateway processes (which share the lookup and the list through Redis, each reading the balances
+ * once) — and every command shows the player's balances.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
+import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
+import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { freePort } from '../../packages/sandbox/src/redis-server.js';
+import { bindChicago, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, startStack, waitFor, START_TIMEOUT_MS, type Stack } from '../support/bot-process.js';
+import { redisUrl } from '../support/redis.js';
+import { addShardedGuilds } from '../support/shards.js';
+
+const { chicago } = FIXTURE_IDS.companies;
+const main = FIXTURE_IDS.campaigns.main;
+const mara = FIXTURE_IDS.users.mara;
+const COMMANDS = 12;
+
+/** What `/xp show` must say of Mara's balance in the main campaign, from Valentina's own store. */
+function maraBalance(fake: FakeValentina): string {
+  const e = fake.store.getExperience(mara.id, main)!;
+  return `**${e.xp_current}** XP available · ${e.xp_total} total`;
+}
+
+/**
+ * Sends `count` `/xp show` of `user` to each guild while Valentina holds the first lookup, waits until
+ * every command was deferred (it is in the bot's hands, waiting), lets the lookup go, and returns the answers.
+ */
+async function coldBurst(sim: DiscordSimulator, fake: FakeValentina, user: SimUser, guildIds: string[], count: number) {
+  let release = () => undefined as void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  fake.faults.inject({ kind: 'hold', until: held, method: 'GET', path: '/users/lookup' });
+  fake.clearRequests();
+  try {
+    const handles = await Promise.all(
+      guildIds.flatMap((guildId) => Array.from({ length: count }, () => sim.slashCommand({ user, guildId, command: 'xp', subcommand: 'show' }))),
+    );
+    await Promise.all(handles.map((handle) => handle.initialResponse()));
+    release();
+    return await Promise.all(handles.map((handle) => handle.reply({ timeoutMs: 30_000 })));
+  } finally {
+    release();
+  }
+}
+
+/** Valentina's requests of the burst, as `METHOD /path` (ids kept), counted. */
+function requestCounts(fake: FakeValentina): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const request of fake.requests) {
+    const key = `${request.method} ${request.path.replace('/api/v1', '')}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const lookup = 'GET /users/lookup';
+const campaigns = `GET /companies/${chicago}/campaigns`;
+const balances = `GET /companies/${chicago}/users/${mara.id}`;
+
+describe('a cold-cache burst in one process', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it(`reads each thing once for ${COMMANDS} commands of one player, and answers every one`, { timeout: 60_000 }, async () => {
+    const { sim, fake, users, guild } = stack;
+    const answers = await coldBurst(sim, fake, users.mara, [guild.id], COMMANDS);
+
+    const shown = answers.map((answer) => answer.embeds[0]?.fields?.find((field) => field.name === 'Requiem for the Loop')?.value ?? answer.content);
+    expect(shown).toHaveLength(COMMANDS);
+    expect(shown.filter((value) => !value.includes(maraBalance(fake)))).toEqual([]);
+    expect(requestCounts(fake)).toEqual({ [lookup]: 1, [campaigns]: 1, [balances]: 1 });
+    expect(fake.requests.every((request) => request.status === 200)).toBe(true);
+  });
+});
+
+describe('a cold-cache burst across two gateway processes', () => {
+  let sim: DiscordSimulator;
+  let fake: FakeValentina;
+  let redis: Redis;
+  let users: Record<string, SimUser>;
+  const guilds: SimGuild[] = [];
+  const bots: ChildBot[] = [];
+
+  beforeAll(async () => {
+    sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
+    fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
+    const prefix = `e2e-cold-${randomBytes(4).toString('hex')}`;
+    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    const added = await addShardedGuilds(sim, redis, prefix);
+    users = added.users;
+    guilds.push(...added.guilds);
+    const env = {
+      DISCORD_TOKEN: SIM_BOT_TOKEN,
+      DISCORD_API_URL: sim.apiUrl,
+      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
+      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
+      VALENTINA_API_URL: fake.url,
+      VALENTINA_API_KEY: fake.apiKey,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://127.0.0.1:9',
+      REGISTER_COMMANDS: 'global',
+      LOG_LEVEL: 'warn',
+      BOT_ROLES: 'gateway',
+      SHARD_COUNT: '2',
+    };
+    for (const shard of [0, 1]) {
+      const bot = new ChildBot({ ...env, SHARD_IDS: String(shard), HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()) }, async () => {
+        await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
+        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
+      });
+      bots.push(bot);
+      await bot.start(START_TIMEOUT_MS);
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const bot of bots) await bot.stop('SIGKILL');
+    await redis?.quit();
+    await fake?.close();
+    await sim?.close();
+  });
+
+  it(`looks the player up once and reads the campaign list once for ${2 * COMMANDS} commands on two processes`, { timeout: 60_000 }, async () => {
+    const answers = await coldBurst(sim, fake, users.mara!, guilds.map((guild) => guild.id), COMMANDS);
+
+    const shown = answers.map((answer) => answer.embeds[0]?.fields?.find((field) => field.name === 'Requiem for the Loop')?.value ?? answer.content);
+    expect(shown).toHaveLength(2 * COMMANDS);
+    expect(shown.filter((value) => !value.includes(maraBalance(fake)))).toEqual([]);
+    // The lookup and the list are shared through Redis; each process reads the balances once for its commands.
+    expect(requestCounts(fake)).toEqual({ [lookup]: 1, [campaigns]: 1, [balances]: 2 });
+    expect(fake.requests.every((request) => request.status === 200)).toBe(true);
+  });
+});
