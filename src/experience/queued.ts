@@ -8,6 +8,7 @@
  * lives 15 minutes); if it cannot be edited any more, the record goes to the channel through the
  * delivery queue. When even the company's campaign list cannot be read in time (a cold cache in a burst),
  * the change is queued with its campaign still to pick: the job reads the list with one more reserved call.
+ * Reserved calls the job did not make are given back to the budget when it has run.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import { Routes } from 'discord.js';
@@ -172,7 +173,7 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
     reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, async () => {
       const campaign = data.request.campaign ?? (await chooseCampaign(data.campaignOption, binding, deps.directory));
       return performChange({ ...data.request, campaign }, binding, deps, { origin: data });
-    });
+    }).finally(() => refundUnused(prepaid, deps));
   } catch (error) {
     // Not applied (a 429 is refused before the handler): try again while the message can still be edited.
     if (error instanceof ValentinaRateLimitError && Date.now() + error.retryAfterMs < data.expiresAt - 60_000) throw error;
@@ -181,6 +182,17 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
   }
   await editOriginal(data, reply, deps);
   return outcome;
+}
+
+/**
+ * Gives the budget back the reserved calls the change did not make (its campaign list was cached by
+ * then, a read was shared with another command's): the budget would otherwise count calls Valentina
+ * never received, and refuse later commands for them.
+ */
+async function refundUnused(prepaid: { left: number }, deps: BotDeps): Promise<void> {
+  const unused = prepaid.left;
+  prepaid.left = 0;
+  if (unused > 0) await deps.budget.refund(unused);
 }
 
 function failureMessage(error: unknown, data: QueuedChange, deps: BotDeps): ReplyMessage {

@@ -13,6 +13,8 @@
  * - Priorities: an interactive call takes any token and may reserve one that refills within its wait
  *   (first come, first served: the bucket goes below zero by what is promised); a background call takes
  *   one only while more than the reserve (VALENTINA_RATE_RESERVE_PERCENT of the capacity) is left.
+ * - Refunds: tokens taken in advance and not spent (a queued write's reserved calls) are given back,
+ *   up to the capacity.
  *
  * One Lua script per operation, on one key under the deployment prefix (hash-tagged on a cluster), on
  * Redis' clock, so the processes agree without talking to each other. When Redis cannot be reached the
@@ -133,9 +135,19 @@ end
 ${SAVE}
 return tostring(tokens)`;
 
+/**
+ * ARGV: configured capacity, configured refill (tokens/ms), tokens to give back. Returns the tokens left
+ * (as a string, for tests).
+ */
+export const REFUND_SCRIPT = `${LOAD}
+tokens = math.min(cap, tokens + tonumber(ARGV[3]))
+${SAVE}
+return tostring(tokens)`;
+
 interface BudgetCommands {
   valentinaBudgetTake(key: string, ...args: string[]): Promise<[number, number]>;
   valentinaBudgetObserve(key: string, ...args: string[]): Promise<string>;
+  valentinaBudgetRefund(key: string, ...args: string[]): Promise<string>;
 }
 
 export interface RedisBudgetOptions {
@@ -167,6 +179,20 @@ export class RedisRequestBudget implements RequestBudget {
   /** How long until `request` could be granted, without taking anything. */
   async peek(request: BudgetRequest): Promise<number> {
     return (await this.run('peek', request)).waitMs;
+  }
+
+  /**
+   * Gives back tokens taken but never spent on a request (a queued write's reserved calls that it did
+   * not need: its campaign list was cached by the time it ran), never beyond the capacity.
+   */
+  async refund(tokens: number): Promise<void> {
+    const count = Math.floor(tokens);
+    if (!(count > 0)) return;
+    try {
+      await withTimeout(this.redis.valentinaBudgetRefund(this.key, ...this.configured(), String(count)));
+    } catch (error) {
+      this.warn(error);
+    }
   }
 
   async observe(observation: BudgetObservation): Promise<void> {
@@ -238,6 +264,7 @@ function defineScripts(redis: RedisConnection): RedisConnection & BudgetCommands
   if (!('valentinaBudgetTake' in redis)) {
     redis.defineCommand('valentinaBudgetTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
     redis.defineCommand('valentinaBudgetObserve', { numberOfKeys: 1, lua: OBSERVE_SCRIPT });
+    redis.defineCommand('valentinaBudgetRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
   }
   return redis as RedisConnection & BudgetCommands;
 }

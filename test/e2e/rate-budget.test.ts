@@ -132,7 +132,7 @@ describe.concurrent('a burst larger than Valentina’s rate limit', () => {
     expect(perMinute).toBeLessThanOrEqual(100);
   });
 
-  it('queues a change whose campaign list cannot be read yet, and picks the campaign when its turn comes', { timeout: 90_000 }, async ({ expect }) => {
+  it('queues a change whose campaign list cannot be read yet, picks the campaign when its turn comes, and gives back a reserved call not made', { timeout: 150_000 }, async ({ expect }) => {
     const { sim, users, guild, fake, redis } = stacks.coldCache!;
     const keys = createKeyspace(redis.prefix);
     const before = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
@@ -158,5 +158,27 @@ describe.concurrent('a burst larger than Valentina’s rate limit', () => {
     const listRead = paths.findIndex((path) => path.startsWith('GET ') && path.endsWith(`/companies/${FIXTURE_IDS.companies.chicago}/campaigns`));
     expect(listRead).toBeGreaterThanOrEqual(0);
     expect(listRead).toBeLessThan(paths.findIndex((path) => path.endsWith('/experience/xp/add')));
+
+    // Two such changes at once: each reserves the list read, but the list is read once (by the first job; the
+    // second finds it cached), and the call the second reserved and never made goes back to the budget.
+    await redis.client.del(keys.directory.campaigns(FIXTURE_IDS.companies.chicago));
+    const [s0, us0] = await redis.client.time();
+    const t0 = Number(s0) * 1000 + Math.floor(Number(us0) / 1000);
+    await redis.client.hset(keys.valentinaBudget(), 'tokens', '-7', 'ts', String(t0));
+    fake.clearRequests();
+    const pair = await Promise.all(
+      [1, 2].map((i) => sim.slashCommand({ user: users.celeste, guildId: guild.id, command: 'xp', subcommand: 'add', options: { user: users.mara.id, amount: 1, reason: `cold cache ${i}` } })),
+    );
+    for (const queuedHandle of pair) expect((await queuedHandle.reply({ timeoutMs: 30_000 })).content).toMatch(/^⏳ Queued: Giving 1 XP to .* in this server's default campaign/);
+    await waitFor('both queued changes to be applied', 60_000, () => pair.every((queuedHandle) => queuedHandle.original?.embeds[0]?.title === '+1 XP for Mara'));
+    expect(fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current).toBe(before + 4);
+    const listReads = fake.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/companies/${FIXTURE_IDS.companies.chicago}/campaigns`));
+    expect(listReads).toHaveLength(1);
+    expect(fake.requests).toHaveLength(5);
+    // Redis' own count: -7, less 3 reserved by each change, 1 given back, plus what refilled since t0 (the bucket
+    // stays far below its capacity). Without the refund it would be one token lower.
+    const budget = await redis.client.hgetall(keys.valentinaBudget());
+    const refilled = (Number(budget.ts) - t0) * (50 / 60_000);
+    expect(Number(budget.tokens)).toBeCloseTo(-7 - 3 - 3 + 1 + refilled, 3);
   });
 });

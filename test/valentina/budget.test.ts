@@ -137,6 +137,22 @@ describe('the budget in Redis', () => {
     expect(refused.waitMs).toBeLessThanOrEqual(30_000);
   });
 
+  it('takes back reserved tokens that were not spent, for every process, never beyond the capacity', async () => {
+    // A token per hour: nothing refills while the test runs.
+    const [one, two] = pair({ capacity: 10, windowSeconds: 36_000, reservePercent: 0 });
+    expect((await one.acquire({ priority: 'interactive', cost: 3, maxWaitMs: 0 })).granted).toBe(true);
+    expect(await grants(two, 10)).toBe(7);
+    // Two of the three reserved calls were not made: the other process can spend them.
+    await one.refund(2);
+    expect(await grants(two, 10)).toBe(2);
+    await one.refund(0);
+    expect(await grants(two, 1)).toBe(0);
+    // A full bucket stays full: a refund never gives more than the capacity.
+    const [full, other] = pair({ capacity: 4, windowSeconds: 36_000, reservePercent: 0 });
+    await full.refund(3);
+    expect(await grants(other, 10)).toBe(4);
+  });
+
   it('lets requests through when Redis cannot be reached', async () => {
     const dead = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     const budget = new RedisRequestBudget({ redis: dead, key: createKeyspace(uniquePrefix('budget')).valentinaBudget() });
