@@ -97,7 +97,9 @@ export async function fillOnce<T>(redis: RedisConnection, options: FillOptions<T
     if (claim) {
       const renewal = setInterval(() => void claim.renew(options.ttlMs).catch(() => undefined), Math.max(1, Math.floor(options.ttlMs / 3)));
       try {
-        return await options.fill();
+        // The caller's miss may predate a fill that ended (and let the claim go) just before this claim.
+        const filled = await options.read();
+        return filled !== undefined ? filled : await options.fill();
       } finally {
         clearInterval(renewal);
         await claim.release().catch(() => undefined);
