@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireLock, tryLock, withLock } from '../../src/redis-lock.js';
+import { acquireLock, fillOnce, tryLock, withLock } from '../../src/redis-lock.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 
 const redis = new Redis(redisUrl());
@@ -61,5 +61,56 @@ describe('Redis locks with owner tokens', () => {
     const key = `${prefix}:failed`;
     await expect(withLock(redis, key, { ttlMs: 5_000, waitMs: 0, busy: () => new Error('busy') }, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(await redis.exists(key)).toBe(0);
+  });
+});
+
+describe('fillOnce: a missing entry filled by one process', () => {
+  it('waits for the filler and reads what it stored, then lets the claim go', async () => {
+    const claimKey = `${prefix}:fill-wait`;
+    let stored: string | undefined;
+    let release = () => undefined as void;
+    const filler = fillOnce(redis, {
+      claimKey,
+      ttlMs: 5_000,
+      read: () => Promise.resolve(stored),
+      fill: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        stored = 'from the filler';
+        return stored;
+      },
+    });
+    await expect.poll(() => redis.exists(claimKey)).toBe(1);
+    let fills = 0;
+    const waiter = fillOnce(redis, { claimKey, ttlMs: 5_000, read: () => Promise.resolve(stored), fill: () => Promise.resolve(`fill ${++fills}`) });
+    release();
+    expect(await Promise.all([filler, waiter])).toEqual(['from the filler', 'from the filler']);
+    expect(fills).toBe(0);
+    expect(await redis.exists(claimKey)).toBe(0);
+  });
+
+  it('does not fill what a fill that just ended stored (the caller missed it before the claim was let go)', async () => {
+    let fills = 0;
+    const value = await fillOnce(redis, { claimKey: `${prefix}:fill-late`, ttlMs: 5_000, read: () => Promise.resolve('stored'), fill: () => Promise.resolve(`fill ${++fills}`) });
+    expect(value).toBe('stored');
+    expect(fills).toBe(0);
+  });
+
+  it('fills in its turn when the filler failed', async () => {
+    const claimKey = `${prefix}:fill-failed`;
+    let release = () => undefined as void;
+    const failing = fillOnce<string>(redis, {
+      claimKey,
+      ttlMs: 5_000,
+      read: () => Promise.resolve(undefined),
+      fill: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        throw new Error('Valentina refused');
+      },
+    });
+    await expect.poll(() => redis.exists(claimKey)).toBe(1);
+    const waiter = fillOnce(redis, { claimKey, ttlMs: 5_000, read: () => Promise.resolve(undefined), fill: () => Promise.resolve('second try') });
+    release();
+    await expect(failing).rejects.toThrow('Valentina refused');
+    expect(await waiter).toBe('second try');
   });
 });
