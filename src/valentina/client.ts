@@ -12,7 +12,8 @@ import { IdentityService } from './services/identity.js';
 import { NotesService } from './services/notes.js';
 import { QuickrollsService } from './services/quickrolls.js';
 import { UsersService } from './services/users.js';
-import { Transport, type RequestOptions, type ValentinaClientOptions } from './transport.js';
+import type { RequestOptions, ValentinaClientOptions } from './options.js';
+import { Transport } from './transport.js';
 
 export class ValentinaClient {
   private readonly transport: Transport;

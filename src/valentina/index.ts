@@ -3,7 +3,7 @@ export * from './errors.js';
 export * from './schemas.js';
 export { DEFAULT_BUDGET, INTERACTIVE_MAX_WAIT_MS, RedisRequestBudget, type BudgetSettings, type RequestBudget } from './budget.js';
 export { currentRequestScope, withRequestPriority, type RequestPriority, type RequestScope } from './priority.js';
-export type { ActingOptions, ActorOptions, RequestOptions, ResponseInfo, ValentinaClientOptions } from './transport.js';
+export type { ActingOptions, ActorOptions, RequestOptions, ResponseInfo, ValentinaClientOptions } from './options.js';
 export { iteratePages, collectPages, type PageQuery } from './pagination.js';
 export { XP_PER_COOL_POINT, type ExperienceChange } from './services/experience.js';
 export type { QuickrollInput } from './services/quickrolls.js';

@@ -24,10 +24,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
-import { z } from 'zod';
-import type { Logger } from '../logger.js';
-import { currentRequestScope, type RequestPriority } from './priority.js';
-import type { RequestBudget } from './budget.js';
+import type { z } from 'zod';
+import { currentRequestScope } from './priority.js';
+import { FRESH_QUERY_PARAM, type CallSpec, type RequestOptions, type ValentinaClientOptions } from './options.js';
+import { parseProblem, retryAfterMs, single } from './problem.js';
 import { SharedReads, type ReadWait } from './shared-reads.js';
 import {
   errorForStatus,
@@ -37,97 +37,9 @@ import {
   ValentinaOutcomeUnknownError,
   ValentinaRateLimitError,
   ValentinaResponseError,
-  type ValentinaErrorCode,
 } from './errors.js';
 
 export const API_ROOT = '/api/v1';
-
-/** Options every client method accepts. */
-export interface RequestOptions {
-  /** Idempotency key for POST/PATCH; one is generated when omitted so the write can be retried safely. */
-  idempotencyKey?: string;
-  /** Absolute deadline (epoch ms): no attempt starts that cannot finish before it. */
-  deadline?: number;
-  /** Aborts the call (and any pending retry). */
-  signal?: AbortSignal;
-  /** Per-attempt timeout in milliseconds (default: the client's `timeoutMs`). */
-  timeoutMs?: number;
-  /**
-   * GET only: read around the API's 60-second response cache (§1.11) with a query parameter the routes
-   * ignore but the cache key includes. For reads that must see a write whose answer was lost.
-   */
-  fresh?: boolean;
-  /** Which part of the request budget this call may spend; default the scope's, else `interactive`. */
-  priority?: RequestPriority;
-  /** Longest wait for a budget token; default the scope's, else the budget's for the priority. */
-  maxWaitMs?: number;
-}
-
-/** The query parameter of {@link RequestOptions.fresh}: unknown to every route, part of the cache key. */
-export const FRESH_QUERY_PARAM = '_fresh';
-
-/** Options of endpoints where the acting user may be given. */
-export interface ActingOptions extends RequestOptions {
-  onBehalfOf?: string;
-}
-
-/** Options of endpoints where the contract requires the acting user. */
-export interface ActorOptions extends RequestOptions {
-  onBehalfOf: string;
-}
-
-export interface ResponseInfo {
-  method: string;
-  endpoint: string;
-  status: number;
-  durationMs: number;
-  attempt: number;
-  requestId: string | undefined;
-}
-
-/** Client options and their defaults, documented in one place. */
-export interface ValentinaClientOptions {
-  /** API origin without `/api/v1`, e.g. `https://api.valentina-noir.com`. */
-  baseUrl: string;
-  /** Developer API key (sent as `X-API-KEY`; never logged). */
-  apiKey: string;
-  logger?: Logger;
-  /** Per-attempt timeout. Default 10 000 ms. */
-  timeoutMs?: number;
-  /** Retries after the first attempt for retryable failures. Default 3. */
-  maxRetries?: number;
-  /** First backoff step. Default 200 ms (doubles each retry, full jitter). */
-  baseDelayMs?: number;
-  /** Longest single wait between attempts. Default 10 000 ms. */
-  maxDelayMs?: number;
-  /** Keep-alive connections in the pool. Default 16. */
-  connections?: number;
-  /** Called after every attempt that got an HTTP answer or failed on the network (for metrics). */
-  onResponse?: (info: ResponseInfo) => void;
-  /** Called just before each attempt is sent, so a caller can tell whether a write may have reached the API. */
-  onSend?: (info: { method: string; endpoint: string }) => void;
-  /** Called before the client waits on purpose (a budget token, a retry's backoff), so a caller can tell its user. */
-  onWait?: (info: { endpoint: string; waitMs: number }) => void;
-  /** Source of randomness for backoff jitter (tests). */
-  random?: () => number;
-  /** The request budget shared with the deployment's other processes; without one, nothing is metered. */
-  budget?: RequestBudget;
-}
-
-export interface CallSpec<S extends z.ZodTypeAny> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Templated path after `/api/v1`, e.g. `/companies/{cid}/users/{uid}`. */
-  template: string;
-  params?: Record<string, string>;
-  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
-  body?: unknown;
-  onBehalfOf?: string | undefined;
-  /** Schema of the success body; `null` for 204 responses. */
-  schema: S | null;
-  /** A probe: always its own request, never answered by an identical one in flight. */
-  probe?: boolean;
-  options?: RequestOptions;
-}
 
 /** Failures to connect at all: the request never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -407,65 +319,6 @@ class AttemptStop extends EventEmitter {
     this.aborted = true;
     this.emit('abort');
   }
-}
-
-const ERROR_CODES = ['TOKEN_VERIFICATION_FAILED', 'PROVIDER_UNAVAILABLE', 'EMAIL_REQUIRED', 'IDENTITY_ALREADY_LINKED', 'IDENTITY_NOT_LINKED', 'LAST_IDENTITY'] as const satisfies readonly ValentinaErrorCode[];
-
-const InvalidParameterSchema = z.object({ field: z.string(), message: z.string() });
-
-/**
- * An RFC 9457 problem body (§1.8), read leniently: each member is kept when it has the documented type
- * and dropped otherwise, so the plain `{"status_code":500,"detail":...}` body, a proxy's HTML page or
- * a code this client does not know still produce a typed error with what could be read.
- */
-const ProblemSchema = z.object({
-  title: z.string().optional().catch(undefined),
-  detail: z.string().optional().catch(undefined),
-  request_id: z.string().optional().catch(undefined),
-  code: z.enum(ERROR_CODES).optional().catch(undefined),
-  invalid_parameters: z
-    .array(z.unknown())
-    .transform((items) => items.flatMap((item) => {
-      const parsed = InvalidParameterSchema.safeParse(item);
-      return parsed.success ? [parsed.data] : [];
-    }))
-    .optional()
-    .catch(undefined),
-  retry_after: z.number().optional().catch(undefined),
-});
-type Problem = z.infer<typeof ProblemSchema>;
-
-/** Reads a problem body; anything that is not a JSON object reads as an empty problem. */
-export function parseProblem(text: string): Problem {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  const parsed = ProblemSchema.safeParse(value);
-  if (!parsed.success) return {};
-  return Object.fromEntries(Object.entries(parsed.data).filter(([, member]) => member !== undefined));
-}
-
-/**
- * How long a 429 asks us to wait, in ms: the largest of the body's `retry_after`, the `t` of every
- * bucket in the `RateLimit` header, and a `Retry-After` header if one is ever sent.
- */
-export function retryAfterMs(bodyRetryAfter: number | undefined, headers: Record<string, string | string[] | undefined>): number {
-  const candidates: number[] = [];
-  if (typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter)) candidates.push(bodyRetryAfter);
-  const rateLimit = single(headers.ratelimit);
-  if (rateLimit) {
-    for (const match of rateLimit.matchAll(/;\s*t=(\d+(?:\.\d+)?)/g)) candidates.push(Number(match[1]));
-  }
-  const retryAfter = single(headers['retry-after']);
-  if (retryAfter && /^\d+(\.\d+)?$/.test(retryAfter.trim())) candidates.push(Number(retryAfter));
-  return candidates.length === 0 ? 1_000 : Math.ceil(Math.max(...candidates) * 1000);
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export function buildPath(template: string, params: Record<string, string>): string {

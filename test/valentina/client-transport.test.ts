@@ -19,7 +19,7 @@ import {
   ValentinaUnprocessableError,
   ValentinaValidationError,
 } from '../../src/valentina/index.js';
-import { retryAfterMs } from '../../src/valentina/transport.js';
+import { retryAfterMs } from '../../src/valentina/problem.js';
 
 const cid = ids.companies.chicago;
 const campaign = ids.campaigns.main;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProblem } from '../../src/valentina/transport.js';
+import { parseProblem } from '../../src/valentina/problem.js';
 
 describe('problem bodies', () => {
   it('reads every member of an RFC 9457 problem', () => {

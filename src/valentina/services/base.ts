@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { collectPages, iteratePages, MAX_PAGE_SIZE, type PageQuery } from '../pagination.js';
 import type { Page } from '../schemas.js';
-import type { CallSpec, Transport } from '../transport.js';
+import type { CallSpec } from '../options.js';
+import type { Transport } from '../transport.js';
 
 /** Shared plumbing of the resource services. */
 export abstract class Service {

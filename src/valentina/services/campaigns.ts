@@ -1,6 +1,6 @@
 import type { PageQuery } from '../pagination.js';
 import { CampaignSchema, pageSchema, RollStatisticsSchema, type Campaign, type Page } from '../schemas.js';
-import type { ActingOptions, RequestOptions } from '../transport.js';
+import type { ActingOptions, RequestOptions } from '../options.js';
 import { Service, withPage } from './base.js';
 
 const CampaignPage = pageSchema(CampaignSchema);

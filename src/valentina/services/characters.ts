@@ -11,7 +11,7 @@ import {
   type Page,
   type Trait,
 } from '../schemas.js';
-import type { ActorOptions, RequestOptions } from '../transport.js';
+import type { ActorOptions, RequestOptions } from '../options.js';
 import { Service, withPage } from './base.js';
 
 const CharacterPage = pageSchema(CharacterSchema);

@@ -1,5 +1,5 @@
 import { CompanySchema, DeveloperSchema, pageSchema, RollStatisticsSchema, type Company, type Page } from '../schemas.js';
-import type { ActingOptions, RequestOptions } from '../transport.js';
+import type { ActingOptions, RequestOptions } from '../options.js';
 import type { PageQuery } from '../pagination.js';
 import { Service, withPage } from './base.js';
 

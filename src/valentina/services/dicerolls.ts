@@ -1,6 +1,6 @@
 import type { PageQuery } from '../pagination.js';
 import { DiceRollSchema, pageSchema, type DiceRoll, type Page } from '../schemas.js';
-import type { ActorOptions } from '../transport.js';
+import type { ActorOptions } from '../options.js';
 import { Service, withPage } from './base.js';
 
 const DiceRollPage = pageSchema(DiceRollSchema);

@@ -1,5 +1,5 @@
 import { CampaignExperienceSchema } from '../schemas.js';
-import type { ActingOptions, ActorOptions } from '../transport.js';
+import type { ActingOptions, ActorOptions } from '../options.js';
 import { Service } from './base.js';
 
 export interface ExperienceChange {

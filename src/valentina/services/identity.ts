@@ -1,5 +1,5 @@
 import { IdentifyResponseSchema, UserSchema, type IdentityProvider } from '../schemas.js';
-import type { ActorOptions, RequestOptions } from '../transport.js';
+import type { ActorOptions, RequestOptions } from '../options.js';
 import { Service } from './base.js';
 
 export interface IdentifyInput {

@@ -1,6 +1,6 @@
 import type { PageQuery } from '../pagination.js';
 import { NoteSchema, pageSchema, type Note, type Page } from '../schemas.js';
-import type { ActingOptions } from '../transport.js';
+import type { ActingOptions } from '../options.js';
 import { Service, withPage } from './base.js';
 
 const NotePage = pageSchema(NoteSchema);

@@ -1,6 +1,6 @@
 import type { PageQuery } from '../pagination.js';
 import { pageSchema, QuickrollSchema, type Page, type Quickroll } from '../schemas.js';
-import type { ActingOptions, ActorOptions } from '../transport.js';
+import type { ActingOptions, ActorOptions } from '../options.js';
 import { Service, withPage } from './base.js';
 
 const QuickrollPage = pageSchema(QuickrollSchema);

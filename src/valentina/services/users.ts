@@ -11,7 +11,7 @@ import {
   type User,
   type UserRole,
 } from '../schemas.js';
-import type { ActingOptions, ActorOptions, RequestOptions } from '../transport.js';
+import type { ActingOptions, ActorOptions, RequestOptions } from '../options.js';
 import { Service, withPage } from './base.js';
 
 const UserPage = pageSchema(UserSchema);
