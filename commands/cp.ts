@@ -2,7 +2,7 @@
 import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { CommandModule } from '../src/discord/types.js';
 import { changeOrAsk } from '../src/experience/confirm.js';
-import { MAX_CP_AMOUNT } from '../src/experience/grant.js';
+import { MAX_CP_AMOUNT } from '../src/experience/change.js';
 import { campaignAutocomplete, changeOptions } from './xp.js';
 
 export const cp: CommandModule = {

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import type { BotDeps, Choices, CommandModule } from '../src/discord/types.js';
 import { changeOrAsk, confirmationRoutes } from '../src/experience/confirm.js';
-import { MAX_XP_AMOUNT } from '../src/experience/grant.js';
+import { MAX_XP_AMOUNT } from '../src/experience/change.js';
 import { historyExport, historyMessage, historyRoutes } from '../src/experience/history.js';
 import { showExperience } from '../src/experience/show.js';
 import { sessionPanel, sessionRoutes } from '../src/experience/session.js';

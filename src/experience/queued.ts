@@ -23,7 +23,8 @@ import type { WorkerModule } from '../queue/worker-module.js';
 import type { RedisConnection } from '../redis.js';
 import { INTERACTIVE_MAX_WAIT_MS, ValentinaBudgetError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
 import { chooseCampaign, type ChosenCampaign } from './campaign.js';
-import { ExperienceChangeRequestSchema, performChange, type ChangeDraft, type ExperienceChangeRequest } from './grant.js';
+import { ExperienceChangeRequestSchema, type ChangeDraft, type ExperienceChangeRequest } from './change.js';
+import { performChange } from './grant.js';
 
 export const XP_QUEUE = 'xp-writes';
 /** Valentina calls of one change: the fresh balance read and the write. */

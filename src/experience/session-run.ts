@@ -28,7 +28,9 @@ import { KEEP_FAILED_JOBS } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import { parseJson, type RedisConnection } from '../redis.js';
 import { ValentinaError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
-import { PERMISSION_MESSAGES, performChange, type ExperienceChangeRequest } from './grant.js';
+import type { ExperienceChangeRequest } from './change.js';
+import { performChange } from './grant.js';
+import { PERMISSION_MESSAGES } from './write.js';
 import { WRITE_COST } from './queued.js';
 import { GrantOutcomeSchema, granted, progressMessage, publicRecord, SessionAwardSchema, summaryMessage, type GrantOutcome, type SessionAward } from './session-panel.js';
 

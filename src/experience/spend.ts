@@ -6,7 +6,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { BotDeps, ReplyMessage } from '../discord/types.js';
 import { requireBinding } from '../identity/context.js';
-import { validAmount, type ChangeDraft } from './grant.js';
+import { validAmount, type ChangeDraft } from './change.js';
 import { memberName } from './member-name.js';
 import { changeNowOrQueue } from './queued.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/discord/errors.js';
 import { NO_CAMPAIGN_MESSAGE, pickCampaign, STALE_DEFAULT_MESSAGE } from '../../src/experience/campaign.js';
-import { MAX_CP_AMOUNT, MAX_XP_AMOUNT as MAX_AMOUNT, validAmount } from '../../src/experience/grant.js';
+import { MAX_CP_AMOUNT, MAX_XP_AMOUNT as MAX_AMOUNT, validAmount } from '../../src/experience/change.js';
 
 const requiem = { id: '0197e3c2-0000-7000-8000-000000000001', name: 'Requiem for the Loop' };
 const requiemII = { id: '0197e3c2-0000-7000-8000-000000000002', name: 'Requiem II' };

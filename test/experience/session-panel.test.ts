@@ -1,7 +1,7 @@
 /** The session award's panel and summary: pages of select menus, custom ids, and what each section says. */
 import { describe, expect, it } from 'vitest';
 import type { APIActionRowComponent, APIComponentInActionRow, APIEmbed } from 'discord.js';
-import { changeIdempotencyKey } from '../../src/experience/grant.js';
+import { changeIdempotencyKey } from '../../src/experience/change.js';
 import { omitId, panelMessage, publicRecord, startId, summaryMessage, type GrantOutcome, type SessionAward } from '../../src/experience/session-panel.js';
 
 const member = (i: number) => ({ id: `77800000000000${String(i).padStart(4, '0')}`, name: `Player ${i}` });
