@@ -2,7 +2,8 @@
  * Liveness and readiness, served with /metrics on the ops server (OPS_HTTP_HOST:OPS_HTTP_PORT, loopback
  * by default), never on the public one. `/healthz` answers 200 while the process runs, start-up included;
  * `/readyz` runs every readiness check (start-up check finished, queue workers running, gateway connected,
- * Redis answering PING, Valentina healthy: see app.ts) and answers 503 naming the ones that failed. Check results carry short reasons only — never an upstream's error text.
+ * Redis answering PING, Valentina healthy: see app.ts) and answers 503 naming the ones that failed.
+ * Check results carry short reasons only — never an upstream's error text.
  */
 import type { Redis } from 'ioredis';
 import type { BotMetrics } from './metrics.js';
