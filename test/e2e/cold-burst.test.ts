@@ -15,7 +15,7 @@ import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/m
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { bindChicago, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, startStack, waitFor, START_TIMEOUT_MS, type Stack } from '../support/bot-process.js';
+import { bindChicago, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, startStack, waitFor, START_TIMEOUT_MS, type Stack, upstreamEnv } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 import { addShardedGuilds } from '../support/shards.js';
 
@@ -104,12 +104,7 @@ describe('a cold-cache burst across two gateway processes', () => {
     users = added.users;
     guilds.push(...added.guilds);
     const env = {
-      DISCORD_TOKEN: SIM_BOT_TOKEN,
-      DISCORD_API_URL: sim.apiUrl,
-      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
-      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
-      VALENTINA_API_URL: fake.url,
-      VALENTINA_API_KEY: fake.apiKey,
+      ...upstreamEnv(sim, fake),
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',

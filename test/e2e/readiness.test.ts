@@ -11,7 +11,7 @@ import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/ap
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { DeliveryQueue } from '../../src/queue/deliveries.js';
-import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, START_TIMEOUT_MS, waitFor } from '../support/bot-process.js';
+import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, START_TIMEOUT_MS, waitFor, upstreamEnv } from '../support/bot-process.js';
 import { botPorts } from '../support/ports.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 
@@ -42,12 +42,7 @@ describe('a worker process starting up', () => {
     const prefix = uniquePrefix('readiness');
     const ports = await botPorts();
     const env: Record<string, string> = {
-      DISCORD_TOKEN: SIM_BOT_TOKEN,
-      DISCORD_API_URL: sim.apiUrl,
-      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
-      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
-      VALENTINA_API_URL: fake.url,
-      VALENTINA_API_KEY: fake.apiKey,
+      ...upstreamEnv(sim, fake),
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: prefix,
       BOT_ROLES: 'worker,http',

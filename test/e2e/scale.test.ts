@@ -12,7 +12,7 @@ import { shardOf } from '../../packages/sandbox/src/discord-sim/snowflake.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS } from '../support/bot-process.js';
+import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS, upstreamEnv } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 import { waitForIdleQueues } from '../support/queues.js';
 import { addShardedGuilds } from '../support/shards.js';
@@ -50,12 +50,7 @@ describe('two gateway shards and a worker on one Redis', () => {
     guilds.push(...added.guilds);
     workerPort = await freePort();
     baseEnv = {
-      DISCORD_TOKEN: SIM_BOT_TOKEN,
-      DISCORD_API_URL: sim.apiUrl,
-      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
-      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
-      VALENTINA_API_URL: fake.url,
-      VALENTINA_API_KEY: fake.apiKey,
+      ...upstreamEnv(sim, fake),
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',

@@ -13,7 +13,7 @@ import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/ap
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { freePort, type RedisServerHandle } from '../../packages/sandbox/src/redis-server.js';
 import { moveTakenPort, PORT_ATTEMPTS, startRedisServerOnFreshPort } from '../support/ports.js';
-import { BOT_ENTRY, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor } from '../support/bot-process.js';
+import { BOT_ENTRY, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, upstreamEnv } from '../support/bot-process.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 
 const CALLBACK = '/oauth/discord/callback';
@@ -39,12 +39,7 @@ afterAll(async () => {
 async function configuration(overrides: Record<string, string | undefined> = {}, discord: DiscordSimulator = sim): Promise<Record<string, string>> {
   const httpPort = await freePort();
   const env: Record<string, string | undefined> = {
-    DISCORD_TOKEN: SIM_BOT_TOKEN,
-    DISCORD_API_URL: discord.apiUrl,
-    DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
-    DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
-    VALENTINA_API_URL: fake.url,
-    VALENTINA_API_KEY: fake.apiKey,
+    ...upstreamEnv(discord, fake),
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: uniquePrefix('self-check'),
     HTTP_HOST: '127.0.0.1',

@@ -136,12 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.ports?.HTTP_PORT) Object.assign(ports, { HTTP_PORT: String(options.ports.HTTP_PORT), PUBLIC_URL: `http://127.0.0.1:${options.ports.HTTP_PORT}` });
     if (options.ports?.OPS_HTTP_PORT) ports.OPS_HTTP_PORT = String(options.ports.OPS_HTTP_PORT);
     const env: Record<string, string> = {
-      DISCORD_TOKEN: SIM_BOT_TOKEN,
-      DISCORD_API_URL: sim.apiUrl,
-      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
-      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
-      VALENTINA_API_URL: fake.url,
-      VALENTINA_API_KEY: fake.apiKey,
+      ...upstreamEnv(sim, fake),
       ...(options.redisEnv ?? { REDIS_URL: redisUrl }),
       REDIS_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
@@ -348,6 +343,18 @@ async function ping(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What a bot process needs to reach the simulated Discord and the fake Valentina (the harness's app and token). */
+export function upstreamEnv(sim: Pick<DiscordSimulator, 'apiUrl'>, fake: Pick<FakeValentina, 'url' | 'apiKey'>): Record<string, string> {
+  return {
+    DISCORD_TOKEN: SIM_BOT_TOKEN,
+    DISCORD_API_URL: sim.apiUrl,
+    DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
+    DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
+    VALENTINA_API_URL: fake.url,
+    VALENTINA_API_KEY: fake.apiKey,
+  };
 }
 
 /** Polls `probe` until it is true, failing with a message naming `what` after `timeoutMs`. */
