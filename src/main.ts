@@ -6,13 +6,18 @@
 import type { App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
+/** A configuration error is one line on stderr and exit code 1; anything else is thrown on. */
+function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
 let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  exitOnConfigError(error);
 }
 
 // The rest of the bot (about a second of CPU to load) once the environment is known to be usable: a configuration
@@ -32,9 +37,7 @@ try {
   app = createApp(config, logger);
 } catch (error) {
   // A rule across variables (SHARD_IDS needs SHARD_COUNT) is checked where they are used.
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  exitOnConfigError(error);
 }
 
 installProcessHandlers({ logger, stop: () => app.stop() });
