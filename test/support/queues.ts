@@ -6,6 +6,7 @@
  * not work in progress and does not count.
  */
 import { Queue } from 'bullmq';
+import { pendingJobs } from '../../packages/sandbox/src/queues.js';
 import { XP_QUEUE } from '../../src/experience/queued.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { QUEUE_NAMES } from '../../src/queue/connection.js';
@@ -13,13 +14,6 @@ import type { RedisConnection } from '../../src/redis.js';
 
 /** Every BullMQ queue the bot runs. */
 export const BOT_QUEUES: readonly string[] = [...Object.values(QUEUE_NAMES), XP_QUEUE];
-
-/** Jobs of `queue` that are waiting, running, or delayed for a retry (scheduled runs left out). */
-export async function pendingJobs(queue: Queue): Promise<number> {
-  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-  const retries = (await queue.getDelayed()).filter((job) => !String(job.id).startsWith('repeat:'));
-  return Object.values(counts).reduce((sum, count) => sum + count, 0) + retries.length;
-}
 
 /**
  * Resolves once none of `names` (default: every queue of the bot) has pending work, as

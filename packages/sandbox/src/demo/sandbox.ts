@@ -15,6 +15,7 @@ import { createQueueConnection, QUEUE_NAMES } from '../../../../src/queue/connec
 import { startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../fake-valentina/index.js';
 import { FIXTURE_IDS } from '../fixture.js';
+import { pendingJobs } from '../queues.js';
 import { freePort, pingRedis, startRedisServer, type RedisServerHandle } from '../redis-server.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -134,10 +135,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
     for (const queue of queues) cleanup.push(() => queue.close());
     const pending = async (): Promise<number> => {
       let count = 0;
-      for (const queue of queues) {
-        count += await queue.getJobCountByTypes('waiting', 'active', 'prioritized', 'waiting-children');
-        count += (await queue.getDelayed()).filter((job) => job.repeatJobKey === undefined).length;
-      }
+      for (const queue of queues) count += await pendingJobs(queue);
       return count;
     };
     const settled = async (timeoutMs = 15_000): Promise<void> => {
