@@ -37,8 +37,7 @@ describe('CompanyDirectory', () => {
     const keys = createKeyspace(uniquePrefix('dir')).directory;
     const one = new CompanyDirectory({ redis, keys, valentina: client });
     const two = new CompanyDirectory({ redis: other, keys, valentina: client });
-    let release = () => undefined as void;
-    fake.faults.inject({ kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)), path: `/companies/${ids.companies.chicago}/campaigns` });
+    const release = fake.faults.hold({ path: `/companies/${ids.companies.chicago}/campaigns` });
     fake.clearRequests();
     try {
       const lists = Promise.all([one.campaigns(ids.companies.chicago), two.campaigns(ids.companies.chicago), one.campaigns(ids.companies.chicago)]);
@@ -65,8 +64,7 @@ describe('CompanyDirectory', () => {
     const keys = createKeyspace(uniquePrefix('dir')).directory;
     const one = new CompanyDirectory({ redis, keys, valentina: client });
     const two = new CompanyDirectory({ redis: other, keys, valentina: client });
-    let release = () => undefined as void;
-    fake.faults.inject({ kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)), path: `/companies/${ids.companies.chicago}/campaigns` });
+    const release = fake.faults.hold({ path: `/companies/${ids.companies.chicago}/campaigns` });
     fake.faults.inject({ kind: 'status', status: 404, path: `/companies/${ids.companies.chicago}/campaigns` });
     fake.clearRequests();
     try {

@@ -35,9 +35,7 @@ function maraBalance(fake: FakeValentina): string {
  * every command was deferred (it is in the bot's hands, waiting), lets the lookup go, and returns the answers.
  */
 async function coldBurst(sim: DiscordSimulator, fake: FakeValentina, user: SimUser, guildIds: string[], count: number) {
-  let release = () => undefined as void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  fake.faults.inject({ kind: 'hold', until: held, method: 'GET', path: '/users/lookup' });
+  const release = fake.faults.hold({ method: 'GET', path: '/users/lookup' });
   fake.clearRequests();
   try {
     const handles = await Promise.all(

@@ -63,8 +63,7 @@ describe('a worker process starting up', () => {
     const guild = sim.addGuild({ name: 'Readiness' });
 
     // The start-up check asks Valentina who the key belongs to; that answer waits until the test lets it go.
-    let release!: () => void;
-    fake.faults.inject({ kind: 'hold', method: 'GET', path: '/developers/me', until: new Promise<void>((resolve) => (release = resolve)) });
+    const release = fake.faults.hold({ method: 'GET', path: '/developers/me' });
     t.onTestFinished(() => release());
     const held = () => fake.requests.some((r) => r.path.endsWith('/developers/me') && r.status === null);
     const bot = new ChildBot(env, () => waitFor('the start-up check to ask Valentina', START_TIMEOUT_MS, held));

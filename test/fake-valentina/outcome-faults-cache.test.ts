@@ -66,8 +66,7 @@ describe('faults after the write was applied', () => {
 describe('hold', () => {
   it('keeps a request in flight, not applied, until the test releases it; then runs and answers it', async () => {
     await start();
-    let release!: () => void;
-    fake.faults.inject({ kind: 'hold', method: 'POST', path: /xp\/add$/, until: new Promise<void>((resolve) => (release = resolve)) });
+    const release = fake.faults.hold({ method: 'POST', path: /xp\/add$/ });
     const answer = call('POST', addXp(), { obo: celeste(), rawBody: xpBody(5), idempotencyKey: 'k-held' });
     const inFlight = () => fake.requests.filter((r) => r.path.endsWith('/xp/add'));
     while (inFlight().length === 0) await new Promise((r) => setTimeout(r, 5));

@@ -48,11 +48,7 @@ describe('identical reads in flight', () => {
   });
 
   /** Holds Valentina's answers on `path` until the returned function is called. */
-  const hold = (path: string, times = 1) => {
-    let release = () => undefined as void;
-    fake.faults.inject({ kind: 'hold', until: new Promise<void>((resolve) => (release = resolve)), path, times });
-    return () => release();
-  };
+  const hold = (path: string, times = 1) => fake.faults.hold({ path, times });
   const arrived = (path: string, count: number) =>
     expect.poll(() => fake.countRequests({ path }), { timeout: 10_000 }).toBe(count);
 

@@ -54,6 +54,14 @@ export class FaultController {
     this.rules.push({ rule, remaining: rule.times ?? 1 });
   }
 
+  /** Holds the matching requests (a `hold` rule) until the returned function is called. */
+  hold(match: Pick<FaultRule, 'method' | 'path' | 'times'>): () => void {
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    this.inject({ ...match, kind: 'hold', until });
+    return release;
+  }
+
   clear(): void {
     this.rules = [];
   }
