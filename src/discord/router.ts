@@ -335,6 +335,7 @@ export class InteractionRouter {
     const line = {
       command: name.slice(0, 40),
       kind,
+      interactionId: interaction.id,
       userId: interaction.user.id,
       guildId: interaction.guildId ?? undefined,
       outcome: finished.outcome,

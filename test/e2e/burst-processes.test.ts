@@ -75,7 +75,7 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
       await bot.start(START_TIMEOUT_MS);
     };
     for (const shard of [0, 1]) {
-      await start({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
+      await start({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard), LOG_LEVEL: 'info' }, async () => {
         await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
         await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
       });
@@ -129,7 +129,8 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
     await waitFor('every XP change to be applied and its message to show the record', 180_000, () => writeHandles.every(recorded)).catch((error: unknown) => {
       const stuck = writeHandles.filter((handle) => !recorded(handle)).map((handle) => `${handle.id}: ${handle.original?.embeds[0]?.title ?? handle.original?.content ?? '(no answer)'}`);
       const posts = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add')).map((r) => r.status);
-      throw new Error(`${String(error)}\nnot recorded:\n${stuck.join('\n')}\nxp/add answers: ${posts.join(' ')}`);
+      const told = bots.flatMap((bot) => bot.logs).filter((line) => writeHandles.some((handle) => !recorded(handle) && line.includes(handle.id)));
+      throw new Error(`${String(error)}\nnot recorded:\n${stuck.join('\n')}\nxp/add answers: ${posts.join(' ')}\nthe bots on them:\n${told.join('\n')}`);
     });
     const after = fake.store.getExperience(FIXTURE_IDS.users.mara.id, main)?.xp_current ?? 0;
     expect(after - before).toBe(2 * WRITES_PER_GUILD);
