@@ -19,6 +19,7 @@ import { chooseCampaign } from './campaign.js';
 import { ExperienceChangeRequestSchema, type ExperienceChangeRequest } from './change.js';
 import { performChange, readChange } from './grant.js';
 import { changeNowOrQueue } from './queued.js';
+import { RecordBusyError } from './serialize.js';
 import { ValentinaRateLimitError } from '../valentina/index.js';
 import { parseJson } from '../redis.js';
 
@@ -92,9 +93,12 @@ async function confirm(interaction: ComponentInteraction, interactionId: string,
   try {
     return { reply: await performChange(request, binding, deps, { origin: interaction }) };
   } catch (error) {
-    if (!(error instanceof ValentinaRateLimitError)) throw error;
-    // Refused before it was applied (the request budget or Valentina's limit): the buttons work again.
+    if (!(error instanceof ValentinaRateLimitError) && !(error instanceof RecordBusyError)) throw error;
+    // Refused before it was applied (the request budget, Valentina's limit, another change holding the record): the buttons work again.
     await deps.redis.multi().set(pendingKey(deps, interactionId), JSON.stringify(request), 'EX', CONFIRM_TTL_SECONDS).del(claimKey(deps, interactionId)).exec();
+    if (error instanceof RecordBusyError) {
+      throw new UserError(`Another change to this player’s experience in this campaign is still going through, so nothing was changed. Press **Give ${what(request)}** again in a moment.`);
+    }
     const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     throw new UserError(`Valentina is busy right now, so nothing was changed. Press **Give ${what(request)}** again in ${seconds} second${seconds === 1 ? '' : 's'}.`);
   }

@@ -8,7 +8,10 @@
  * lives 15 minutes); if it cannot be edited any more, the record goes to the channel through the
  * delivery queue. When even the company's campaign list cannot be read in time (a cold cache in a burst),
  * the change is queued with its campaign still to pick: the job reads the list with one more reserved call.
- * Reserved calls the job did not make are given back to the budget when it has run.
+ * A change that finds its player's record locked by another change for the whole wait (a burst of
+ * grants to one player, across processes) is queued too, rather than refused: nothing was sent yet.
+ * Reserved calls stay with the job while it is tried again, and those it did not make are given back
+ * to the budget when it has run.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import { Routes } from 'discord.js';
@@ -25,6 +28,7 @@ import { INTERACTIVE_MAX_WAIT_MS, ValentinaBudgetError, ValentinaRateLimitError,
 import { chooseCampaign, type ChosenCampaign } from './campaign.js';
 import { ExperienceChangeRequestSchema, type ChangeDraft, type ExperienceChangeRequest } from './change.js';
 import { performChange } from './grant.js';
+import { RecordBusyError } from './serialize.js';
 
 export const XP_QUEUE = 'xp-writes';
 /** Valentina calls of one change: the fresh balance read and the write. */
@@ -37,6 +41,8 @@ export const QUEUE_MAX_WAIT_MS = 10 * 60_000;
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 /** A queued change waits this long at most for a token when its reserved ones were spent elsewhere. */
 const JOB_MAX_WAIT_MS = 60_000;
+/** A job that found its record locked by another change tries again after this. */
+const BUSY_RETRY_MS = 2_000;
 
 export const QueuedChangeSchema = z.object({
   /** The change; `campaign` is null when it is to be picked from `campaignOption` when the job runs. */
@@ -67,10 +73,14 @@ export interface ChangeOrigin {
 /** A change as queued: its campaign, or null while it is still to be picked. */
 type QueuedRequest = ChangeDraft & { campaign: ChosenCampaign | null };
 
+/** Why a change waits in the queue, as its message tells it. */
+type QueuedBecause = 'budget' | 'busy';
+
 /**
  * Picks the campaign and makes the change now when the budget has its calls within a short wait;
  * otherwise (or when the budget runs out on the way, before the write was sent) queues it and answers
- * when it will be applied. A campaign list that cannot be read for the budget queues the change too.
+ * when it will be applied. A campaign list that cannot be read for the budget queues the change too,
+ * and so does a change whose record stays locked by another change.
  */
 export async function changeNowOrQueue(
   draft: ChangeDraft,
@@ -85,7 +95,7 @@ export async function changeNowOrQueue(
   } catch (error) {
     // A 429 (ours or Valentina's) on the list: nothing was written, the job picks the campaign in its turn.
     if (!(error instanceof ValentinaRateLimitError)) throw error;
-    return queueChange({ ...draft, campaign: null }, campaignOption, origin, deps);
+    return queueChange({ ...draft, campaign: null }, campaignOption, origin, deps, 'budget');
   }
   const request: ExperienceChangeRequest = { ...draft, campaign };
   const wait = await deps.budget.peek({ priority: 'interactive', cost: WRITE_COST });
@@ -93,14 +103,16 @@ export async function changeNowOrQueue(
     try {
       return await performChange(request, binding, deps, { origin });
     } catch (error) {
-      // A 429 (ours or Valentina's) means the write was not applied: queuing it cannot apply it twice.
+      // A 429 (ours or Valentina's) or a record that stayed locked means the write was not sent:
+      // queuing it cannot apply it twice.
+      if (error instanceof RecordBusyError) return queueChange(request, null, origin, deps, 'busy');
       if (!(error instanceof ValentinaRateLimitError)) throw error;
     }
   }
-  return queueChange(request, null, origin, deps);
+  return queueChange(request, null, origin, deps, 'budget');
 }
 
-async function queueChange(request: QueuedRequest, campaignOption: string | null, origin: ChangeOrigin, deps: BotDeps): Promise<ReplyMessage> {
+async function queueChange(request: QueuedRequest, campaignOption: string | null, origin: ChangeOrigin, deps: BotDeps, because: QueuedBecause): Promise<ReplyMessage> {
   const cost = WRITE_COST + (request.campaign ? 0 : CAMPAIGN_READ_COST);
   const ticket = await deps.budget.acquire({ priority: 'interactive', cost, maxWaitMs: QUEUE_MAX_WAIT_MS });
   if (!ticket.granted) {
@@ -116,8 +128,11 @@ async function queueChange(request: QueuedRequest, campaignOption: string | null
     prepaid: cost,
   };
   await deps.xpQueue.add('change', QueuedChangeSchema.parse(job), { jobId: queuedChangeJobId(request.interactionId), delay: ticket.waitMs });
-  deps.logger.info({ interactionId: request.interactionId, inMs: ticket.waitMs, campaignPicked: request.campaign !== null }, 'XP change queued until the request budget has room');
-  return queuedMessage(request, campaignOption, ticket.waitMs);
+  deps.logger.info(
+    { interactionId: request.interactionId, inMs: ticket.waitMs, campaignPicked: request.campaign !== null, because },
+    because === 'busy' ? 'XP change queued behind another change to the same record' : 'XP change queued until the request budget has room',
+  );
+  return queuedMessage(request, campaignOption, ticket.waitMs, because);
 }
 
 /** Where a queued change lands, as its message says it. */
@@ -131,14 +146,19 @@ export function queuedMessage(
   request: Pick<QueuedRequest, 'kind' | 'amount' | 'target' | 'campaign'>,
   campaignOption: string | null,
   waitMs: number,
+  because: QueuedBecause = 'budget',
 ): ReplyMessage {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   const at = Math.ceil((Date.now() + waitMs) / 1000);
   const what = request.kind === 'cp-add' ? `${request.amount} cool point${request.amount === 1 ? '' : 's'}` : `${request.amount} XP`;
   const verb = request.kind === 'xp-remove' ? `Removing ${what} from` : `Giving ${what} to`;
+  const when =
+    because === 'busy'
+      ? `will be applied as soon as another change to their experience there has gone through`
+      : `will be applied in about ${seconds} s (<t:${at}:R>) — Valentina is busy right now`;
   return {
     content:
-      `⏳ Queued: ${verb} <@${request.target.id}> in ${campaignLabel(request.campaign, campaignOption)} will be applied in about ${seconds} s (<t:${at}:R>) — Valentina is busy right now. ` +
+      `⏳ Queued: ${verb} <@${request.target.id}> in ${campaignLabel(request.campaign, campaignOption)} ${when}. ` +
       'This message will show the result; no need to send it again.',
     allowedMentions: { parse: [] },
     ephemeral: false,
@@ -165,7 +185,8 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
   const parsed = QueuedChangeSchema.safeParse(job.data);
   if (!parsed.success) return 'answered';
   const data = parsed.data;
-  const prepaid = { left: job.attemptsMade === 0 ? data.prepaid : 0 };
+  // The reserved calls not made yet: kept in the job's data while it is tried again.
+  const prepaid = { left: data.prepaid };
   let reply: ReplyMessage;
   let outcome: 'applied' | 'answered' = 'applied';
   try {
@@ -174,15 +195,32 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
     reply = await withRequestPriority({ priority: 'interactive', maxWaitMs: JOB_MAX_WAIT_MS, prepaid }, async () => {
       const campaign = data.request.campaign ?? (await chooseCampaign(data.campaignOption, binding, deps.directory));
       return performChange({ ...data.request, campaign }, binding, deps, { origin: data });
-    }).finally(() => refundUnused(prepaid, deps));
+    });
   } catch (error) {
-    // Not applied (a 429 is refused before the handler): try again while the message can still be edited.
-    if (error instanceof ValentinaRateLimitError && Date.now() + error.retryAfterMs < data.expiresAt - 60_000) throw error;
+    // Not applied (a 429 or a locked record is refused before the write): try again while the message can still be edited.
+    if (retryable(error, data) && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+      if (prepaid.left !== data.prepaid) await job.updateData({ ...data, prepaid: prepaid.left });
+      throw error;
+    }
     outcome = 'answered';
     reply = failureMessage(error, data, deps);
   }
+  await refundUnused(prepaid, deps);
   await editOriginal(data, reply, deps);
   return outcome;
+}
+
+/** How long a refused attempt waits before the next one (BullMQ's backoff), for errors that changed nothing. */
+function retryDelayMs(error: unknown): number | undefined {
+  if (error instanceof ValentinaRateLimitError) return error.retryAfterMs;
+  if (error instanceof RecordBusyError) return BUSY_RETRY_MS;
+  return undefined;
+}
+
+/** Whether an attempt refused before anything was sent is tried again: while the message can still be edited after it. */
+function retryable(error: unknown, data: QueuedChange): boolean {
+  const delay = retryDelayMs(error);
+  return delay !== undefined && Date.now() + delay < data.expiresAt - 60_000;
 }
 
 /**
@@ -226,8 +264,7 @@ function startXpWorker(deps: BotDeps, connection: RedisConnection): Worker {
     lockDuration: 30_000,
     stalledInterval: 10_000,
     settings: {
-      backoffStrategy: (_attempts: number, _type?: string, error?: Error) =>
-        (error instanceof ValentinaRateLimitError ? error.retryAfterMs : 2_000) + Math.round(Math.random() * 500),
+      backoffStrategy: (_attempts: number, _type?: string, error?: Error) => (retryDelayMs(error) ?? 2_000) + Math.round(Math.random() * 500),
     },
   });
   worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: loggableError(error) }, 'queued XP change not applied yet'));

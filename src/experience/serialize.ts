@@ -20,6 +20,16 @@ export interface SerializeOptions {
 
 export const BUSY_MESSAGE = 'Another change to this player’s experience in this campaign is still going through. Try again in a moment.';
 
+/**
+ * The record stayed locked by another change for the whole wait. Thrown before anything was read or
+ * sent, so the change can be queued or tried again without ever applying it twice.
+ */
+export class RecordBusyError extends UserError {
+  constructor() {
+    super(BUSY_MESSAGE);
+  }
+}
+
 /** The changes of one process, one at a time per lock key; createApp makes the one of the process (`BotDeps.experienceLocks`). */
 export class ExperienceLocks implements ExperienceChangeLocks {
   /** Tail of the queue of changes waiting in this process, per key. */
@@ -41,7 +51,6 @@ export class ExperienceLocks implements ExperienceChangeLocks {
   }
 
   private underRedisLock<T>(key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
-    const busy = () => new UserError(BUSY_MESSAGE);
-    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 10_000, busy }, action);
+    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 10_000, busy: () => new RecordBusyError() }, action);
   }
 }

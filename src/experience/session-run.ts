@@ -32,6 +32,7 @@ import type { ExperienceChangeRequest } from './change.js';
 import { performChange } from './grant.js';
 import { PERMISSION_MESSAGES } from './write.js';
 import { WRITE_COST } from './queued.js';
+import { RecordBusyError } from './serialize.js';
 import { GrantOutcomeSchema, granted, progressMessage, publicRecord, SessionAwardSchema, summaryMessage, type GrantOutcome, type SessionAward } from './session-panel.js';
 
 export const XP_SESSION_QUEUE = 'xp-sessions';
@@ -125,6 +126,11 @@ async function grantOne(session: SessionAward, memberId: string, binding: GuildB
     } catch (error) {
       if (error instanceof ValentinaRateLimitError) {
         await sleep(Math.max(1_000, error.retryAfterMs));
+        continue;
+      }
+      // Another change held the member's record all the while: nothing was sent, so try again shortly.
+      if (error instanceof RecordBusyError) {
+        await sleep(1_000);
         continue;
       }
       const described = describeError(error);

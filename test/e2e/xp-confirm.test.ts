@@ -1,6 +1,7 @@
 /** Large grants and grants to yourself ask first: a private Confirm/Cancel step only the granter can use. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
+import { createKeyspace } from '../../src/keyspace.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
@@ -68,6 +69,22 @@ describe('grants that ask first', () => {
     // The write carries the key of the original command, as it would have without the step.
     const post = stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add')).at(-1)!;
     expect(post.headers['idempotency-key']).toMatch(/^\d+:xp-add$/);
+  });
+
+  it('keeps the buttons working when another change held the record all the while, then grants once', { timeout: 60_000 }, async () => {
+    const lock = createKeyspace(stack.redis.prefix).experience.lock(FIXTURE_IDS.companies.chicago, ids.mara.id, main);
+    await stack.redis.client.set(lock, 'another-change', 'PX', 60_000);
+    const before = { xp: balance(ids.mara.id), posts: grants() };
+    const prompt = await run('celeste', 'xp', { user: stack.users.mara.id, amount: 12, reason: 'Held then given' });
+    const refused = await (await click('celeste', prompt, 'Give 12 XP')).reply({ timeoutMs: 30_000 });
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toBe('Another change to this player’s experience in this campaign is still going through, so nothing was changed. Press **Give 12 XP** again in a moment.');
+    expect({ xp: balance(ids.mara.id), posts: grants() }).toEqual(before);
+
+    await stack.redis.client.del(lock);
+    const granted = await (await click('celeste', prompt, 'Give 12 XP')).reply();
+    expect(granted.embeds[0]?.title).toBe('+12 XP for Mara');
+    expect({ xp: balance(ids.mara.id), posts: grants() }).toEqual({ xp: before.xp + 12, posts: before.posts + 1 });
   });
 
   it("refuses someone else's click and still lets the granter confirm", async () => {

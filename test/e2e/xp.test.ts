@@ -1,10 +1,12 @@
 /** `/xp` and `/cp` end to end: exactly once, with a public record and an audit trail. */
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queuedChangeJobId, XP_QUEUE } from '../../src/experience/queued.js';
 import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
-import { startStack, type Stack } from '../support/bot-process.js';
+import { startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 const main = FIXTURE_IDS.campaigns.main;
@@ -206,6 +208,39 @@ describe('/xp and /cp', () => {
 
     await stack.sim.waitForMessage({ channelId: binding.auditChannelId!, predicate: isAudit('Survived the retry'), timeoutMs: 10_000 });
     expect(stack.sim.channelMessages(binding.auditChannelId!).filter(isAudit('Survived the retry'))).toHaveLength(1);
+  });
+
+  it('queues a grant whose player record another change holds past the wait, and applies it once when that change is done', { timeout: 60_000 }, async () => {
+    // Another change (another bot process's) holds Mara's record in the default campaign.
+    const lock = createKeyspace(stack.redis.prefix).experience.lock(chicago, ids.mara.id, main);
+    await stack.redis.client.set(lock, 'another-change', 'PX', 60_000);
+    const before = balance(ids.mara.id);
+    stack.fake.clearRequests();
+    const handle = await stack.sim.slashCommand({
+      user: stack.users.celeste,
+      guildId: stack.guild.id,
+      command: 'xp',
+      subcommand: 'add',
+      options: { user: stack.users.mara.id, amount: 2, reason: 'Waited its turn' },
+    });
+    const queued = await handle.reply({ timeoutMs: 30_000 });
+    expect(queued.ephemeral).toBe(false);
+    expect(queued.content).toMatch(/^⏳ Queued: Giving 2 XP to <@\d+> in \*Requiem for the Loop\* will be applied as soon as another change to their experience there has gone through\./);
+    expect(balance(ids.mara.id)).toBe(before);
+
+    // The queued change finds the record still held too, and is tried again.
+    const queue = new Queue(XP_QUEUE, { connection: stack.redis.client, prefix: createKeyspace(stack.redis.prefix).queuePrefix });
+    try {
+      await waitFor('the queued change to find the record held', 30_000, async () => ((await queue.getJob(queuedChangeJobId(handle.id)))?.attemptsMade ?? 0) >= 1);
+    } finally {
+      await queue.close();
+    }
+    expect(handle.original?.content).toBe(queued.content);
+    await stack.redis.client.del(lock);
+    await waitFor('the queued message to become the record', 30_000, () => handle.original?.embeds[0]?.title === '+2 XP for Mara');
+    expect(balance(ids.mara.id)).toBe(before + 2);
+    expect(stack.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add'))).toHaveLength(1);
+    await stack.sim.waitForMessage({ channelId: binding.auditChannelId!, predicate: isAudit('Waited its turn'), timeoutMs: 10_000 });
   });
 
   it('makes two Valentina calls for /xp add on a warm cache: the fresh balance and the write', async () => {
