@@ -127,7 +127,7 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
     // Each change ends as its public record (at once, or once its queued turn came).
     const recorded = (handle: InteractionHandle) => (handle.original?.embeds[0]?.title ?? '') === '+1 XP for Mara';
     await waitFor('every XP change to be applied and its message to show the record', 180_000, () => writeHandles.every(recorded)).catch((error: unknown) => {
-      const stuck = writeHandles.filter((handle) => !recorded(handle)).map((handle) => `${handle.id}: ${handle.original?.embeds[0]?.title ?? handle.original?.content ?? '(no answer)'}`);
+      const stuck = writeHandles.filter((handle) => !recorded(handle)).map((handle) => `${handle.id}: ${handle.original?.embeds[0]?.title ?? handle.original?.content ?? '(no answer)'}${handle.followUps.map((m) => ` / follow-up: ${m.content}`).join('')}`);
       const posts = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/experience/xp/add')).map((r) => r.status);
       const told = bots.flatMap((bot) => bot.logs).filter((line) => writeHandles.some((handle) => !recorded(handle) && line.includes(handle.id)));
       throw new Error(`${String(error)}\nnot recorded:\n${stuck.join('\n')}\nxp/add answers: ${posts.join(' ')}\nthe bots on them:\n${told.join('\n')}`);
