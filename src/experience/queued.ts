@@ -180,7 +180,7 @@ export function createXpQueue(connection: RedisConnection, queuePrefix: string):
   });
 }
 
-/** Runs one queued change and edits its message with the outcome; a spent budget retries it later. */
+/** Runs one queued change and edits its message with the outcome; a spent budget or a held record tries it again later. */
 export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'applied' | 'answered'> {
   const parsed = QueuedChangeSchema.safeParse(job.data);
   if (!parsed.success) return 'answered';
@@ -231,7 +231,8 @@ function retryable(error: unknown, data: QueuedChange): boolean {
 async function refundUnused(prepaid: { left: number }, deps: BotDeps): Promise<void> {
   const unused = prepaid.left;
   prepaid.left = 0;
-  if (unused > 0) await deps.budget.refund(unused);
+  // The change is done either way: a refund that fails only leaves the budget more careful for a while.
+  if (unused > 0) await deps.budget.refund(unused).catch((error: unknown) => deps.logger.warn({ err: loggableError(error), unused }, 'reserved Valentina calls not given back'));
 }
 
 function failureMessage(error: unknown, data: QueuedChange, deps: BotDeps): ReplyMessage {

@@ -14,7 +14,11 @@ import type { ExperienceChangeLocks } from '../discord/types.js';
 export interface SerializeOptions {
   /** How long the Redis lock lives if its holder dies; renewed every third of it while held. Default 15 000 ms. */
   lockMs?: number;
-  /** How long to wait for another process's change before giving up. Default 10 000 ms. */
+  /**
+   * How long to wait for another process's change before giving up. Default 5 000 ms: a change holds the
+   * record for a fresh read and a write, well under a second unless it waits for Valentina itself, and
+   * every caller handles the refusal without losing the change (queued, tried again, or the button kept).
+   */
   waitMs?: number;
 }
 
@@ -51,6 +55,6 @@ export class ExperienceLocks implements ExperienceChangeLocks {
   }
 
   private underRedisLock<T>(key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
-    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 10_000, busy: () => new RecordBusyError() }, action);
+    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 5_000, busy: () => new RecordBusyError() }, action);
   }
 }

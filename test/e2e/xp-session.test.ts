@@ -205,6 +205,29 @@ describe('/xp session', () => {
     expect(balance(FIXTURE_IDS.users.mara.id)).toBe(before.get(stack.users.mara.id)! + 1);
   });
 
+  it('grants a member whose record another change holds past the wait once it is free, not reporting it failed', { timeout: 90_000 }, async () => {
+    const role = stack.sim.addRole(stack.guild.id, { name: 'Held' });
+    for (const user of [stack.users.mara, stack.users.bastien]) stack.sim.addMemberRole(stack.guild.id, user.id, role.id);
+    const before = balances();
+    const requests = grantRequests();
+    const panel = await openPanel(stack.users.celeste, { amount: 1, role: role.id, reason: 'Held record' });
+    // Another change (another bot process's) holds Bastien's record for longer than a grant waits for it (5 s).
+    const lock = createKeyspace(stack.redis.prefix).experience.lock(chicago, FIXTURE_IDS.users.bastien.id, main);
+    await stack.redis.client.set(lock, 'another-change', 'PX', 60_000);
+    const click = await confirm(panel);
+    const release = setTimeout(() => void stack.redis.client.del(lock), 7_000);
+    try {
+      const summary = await summaryOf(click, 60_000);
+      expect(summary.embeds[0]!.title).toBe('Session award done: 2 members granted');
+    } finally {
+      clearTimeout(release);
+      await stack.redis.client.del(lock);
+    }
+    expect(balance(FIXTURE_IDS.users.bastien.id)).toBe(before.get(stack.users.bastien.id)! + 1);
+    expect(balance(FIXTURE_IDS.users.mara.id)).toBe(before.get(stack.users.mara.id)! + 1);
+    expect(grantRequests() - requests).toBe(2);
+  });
+
   it('uses the voice channel the storyteller is in, with the storyteller left out at first', { timeout: 30_000 }, async () => {
     const nowhere = await openPanel(stack.users.celeste, { amount: 1 });
     expect(nowhere.ephemeral).toBe(true);
