@@ -9,7 +9,7 @@ import { GuildBindingStore } from '../src/identity/guild-binding.js';
 import { createKeyspace } from '../src/keyspace.js';
 import { startDiscordSimulator, type DiscordSimulator, type OptionValue, type SimGuild, type SimUser, type SlashCommandInput, type VisibleReply } from '../packages/sandbox/src/discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../packages/sandbox/src/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../packages/sandbox/src/fixture.js';
 import { startRedisServer, type RedisServerHandle } from '../packages/sandbox/src/redis-server.js';
 import { addLatency, LIVE_RATE_LIMITS } from './bench-valentina.js';
 
@@ -56,8 +56,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       companyId: FIXTURE_IDS.companies.chicago,
       companyName: 'Chicago by Night',
       approvalsChannelId: guild.defaultChannelId,
-      defaultCampaignId: FIXTURE_IDS.campaigns.main,
-      defaultCampaignName: 'Requiem for the Loop',
+      ...MAIN_CAMPAIGN_AS_DEFAULT,
       auditChannelId: null,
       updatedBy: users[0]!.id,
     });

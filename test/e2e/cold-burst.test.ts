@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
 import { bindChicago, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, startStack, waitFor, START_TIMEOUT_MS, type Stack, upstreamEnv } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
@@ -67,7 +67,7 @@ describe('a cold-cache burst in one process', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
-    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop' });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
   });
   afterAll(async () => {
     await stack?.close();

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;
@@ -18,7 +18,7 @@ describe.concurrent('a change whose answer Discord refuses', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT, auditChannelId: stack.guild.defaultChannelId });
   });
   afterAll(async () => {
     await stack?.close();
@@ -70,7 +70,7 @@ describe.concurrent('a restart while commands are running', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop' });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
   });
   afterAll(async () => {
     await stack?.close();

@@ -15,7 +15,7 @@ import { GuildBindingStore } from '../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { DeliveryQueue, jobIdFor } from '../../src/queue/deliveries.js';
 import type { SimGuild, SimMessage, SimUser } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, SIM_APPLICATION_ID, SIM_BOT_TOKEN, startStack, waitFor, type Stack } from '../support/bot-process.js';
 import { redisUrl } from '../support/redis.js';
 
@@ -121,7 +121,7 @@ describe('server lifecycle: joined, removed, restored; members leaving', () => {
 
   it('keeps the links of a member who leaves and rejoins; XP for someone who left is refused clearly', async () => {
     const { viktor, mara } = stack.users;
-    await bindChicago(stack, { defaultCampaignId: FIXTURE_IDS.campaigns.main, defaultCampaignName: 'Requiem for the Loop' });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
     expect((await run(mara, stack.guild.id, 'whoami')).embeds[0]!.fields?.[0]?.value).toBe('Chicago by Night');
 
     stack.sim.removeMember(stack.guild.id, mara.id);

@@ -16,7 +16,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { InteractionHandle, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 import { addLinkedPlayers } from '../support/players.js';
@@ -33,7 +33,7 @@ const WRITES = 3;
 async function liveStack(): Promise<Stack> {
   const stack = await startStack({ fake: { rateLimits: LIVE_LIMIT } });
   try {
-    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop' });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
   } catch (error) {
     await stack.close();
     throw error;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { startRedisCluster, type RedisClusterHandle } from '../../packages/sandbox/src/redis-topology.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 import { waitForIdleQueues } from '../support/queues.js';
@@ -20,7 +20,7 @@ describe('the bot on a Redis Cluster', () => {
     cluster = await startRedisCluster();
     stack = await startStack({ redisEnv: { REDIS_CLUSTER_NODES: cluster.startupNodes.map((node) => `${node.host}:${node.port}`).join(',') } });
     // The binding is written as /setup would, through the same configuration the bot reads.
-    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT, auditChannelId: stack.guild.defaultChannelId });
   }, 60_000);
 
   afterAll(async () => {

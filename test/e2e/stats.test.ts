@@ -1,7 +1,7 @@
 /** `/stats` end to end: figures from Valentina, a chart a person can open, and a friendly empty state. */
 import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { ValentinaClient } from '../../src/valentina/index.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
@@ -12,7 +12,7 @@ describe('/stats', () => {
   beforeAll(async () => {
     stack = await startStack();
     const channelId = stack.guild.defaultChannelId;
-    await bindChicago(stack, { approvalsChannelId: channelId, defaultCampaignId: FIXTURE_IDS.campaigns.main, defaultCampaignName: 'Requiem for the Loop' });
+    await bindChicago(stack, { approvalsChannelId: channelId, ...MAIN_CAMPAIGN_AS_DEFAULT });
     valentina = new ValentinaClient({ baseUrl: stack.fake.url, apiKey: stack.fake.apiKey });
   });
   afterAll(async () => {

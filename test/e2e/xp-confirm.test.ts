@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;
@@ -15,7 +15,7 @@ describe('grants that ask first', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    binding = await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
+    binding = await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT, auditChannelId: stack.guild.defaultChannelId });
   });
   afterAll(async () => {
     await stack?.close();

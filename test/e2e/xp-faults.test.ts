@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import type { FaultRule } from '../../packages/sandbox/src/fake-valentina/index.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const main = FIXTURE_IDS.campaigns.main;
@@ -33,7 +33,7 @@ describe('/xp and /cp under lost answers', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { VALENTINA_TIMEOUT_MS: String(TIMEOUT_MS) } });
-    binding = await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
+    binding = await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT, auditChannelId: stack.guild.defaultChannelId });
   });
   afterAll(async () => {
     await stack?.close();

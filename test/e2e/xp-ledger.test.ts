@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuildBinding } from '../../src/identity/guild-binding.js';
 import type { OptionValue, SimMessage, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
@@ -27,7 +27,7 @@ describe('the XP ledger', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { XP_UNDO_WINDOW_SECONDS: String(UNDO_WINDOW_SECONDS) } });
-    binding = await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
+    binding = await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT, auditChannelId: stack.guild.defaultChannelId });
     tooLate = await grant(2, 'Too late');
   });
   afterAll(async () => {

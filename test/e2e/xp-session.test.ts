@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle, SimChannel, SimMessage, SimUser, VisibleReply } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import { createXpSessionQueue, sessionJobId } from '../../src/experience/session-run.js';
 import { bindChicago, startStack, waitFor, type Stack } from '../support/bot-process.js';
@@ -26,7 +26,7 @@ describe('/xp session', () => {
 
   beforeAll(async () => {
     stack = await startStack({ sim: { serverMembersIntent: true } });
-    await bindChicago(stack, { defaultCampaignId: main, defaultCampaignName: 'Requiem for the Loop', auditChannelId: stack.guild.defaultChannelId });
+    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT, auditChannelId: stack.guild.defaultChannelId });
     voice = stack.sim.addChannel(stack.guild.id, { name: 'Session', type: 2 });
     for (const [name, id] of [['mara', FIXTURE_IDS.users.mara.id], ['bastien', FIXTURE_IDS.users.bastien.id]] as const) {
       players.set(stack.users[name].id, id);

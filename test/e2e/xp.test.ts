@@ -5,7 +5,7 @@ import { queuedChangeJobId, XP_QUEUE } from '../../src/experience/queued.js';
 import { GuildBindingStore, type GuildBinding } from '../../src/identity/guild-binding.js';
 import { createKeyspace } from '../../src/keyspace.js';
 import type { OptionValue, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { startStack, waitFor, type Stack } from '../support/bot-process.js';
 
 const { chicago } = FIXTURE_IDS.companies;
@@ -25,8 +25,7 @@ describe('/xp and /cp', () => {
       companyId: chicago,
       companyName: 'Chicago by Night',
       approvalsChannelId: stack.guild.defaultChannelId,
-      defaultCampaignId: main,
-      defaultCampaignName: 'Requiem for the Loop',
+      ...MAIN_CAMPAIGN_AS_DEFAULT,
       auditChannelId: stack.guild.defaultChannelId,
       updatedBy: stack.users.viktor.id,
     });

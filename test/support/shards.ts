@@ -9,7 +9,7 @@ import { createKeyspace } from '../../src/keyspace.js';
 import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
 import { DISCORD_EPOCH } from '../../packages/sandbox/src/discord-sim/snowflake.js';
-import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
 import { GUILD_MEMBERS, type GuildMemberName } from './bot-process.js';
 
 /** A guild id on `shard` of 2: the shard is `(id >> 22) % 2`. */
@@ -36,8 +36,7 @@ export async function addShardedGuilds(sim: DiscordSimulator, redis: Redis, pref
       companyId: FIXTURE_IDS.companies.chicago,
       companyName: 'Chicago by Night',
       approvalsChannelId: guild.defaultChannelId,
-      defaultCampaignId: FIXTURE_IDS.campaigns.main,
-      defaultCampaignName: 'Requiem for the Loop',
+      ...MAIN_CAMPAIGN_AS_DEFAULT,
       auditChannelId: guild.defaultChannelId,
       updatedBy: users.viktor.id,
     });

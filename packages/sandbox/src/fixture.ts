@@ -77,6 +77,11 @@ export const FIXTURE_IDS = {
 
 export type SeededIds = typeof FIXTURE_IDS;
 
+const MAIN_CAMPAIGN_NAME = 'Requiem for the Loop';
+
+/** A server binding's default campaign as most tests and the demo set it: Chicago's main campaign. */
+export const MAIN_CAMPAIGN_AS_DEFAULT = { defaultCampaignId: FIXTURE_IDS.campaigns.main, defaultCampaignName: MAIN_CAMPAIGN_NAME } as const;
+
 const ids = FIXTURE_IDS;
 const T = TRAIT_IDS;
 
@@ -169,7 +174,7 @@ export const STANDARD_FIXTURE: Fixture = {
     member('lucrezia', { username: 'lucrezia', email: 'lucrezia@example.com', role: 'ADMIN' }, 'Lucrezia'),
   ],
   campaigns: [
-    { id: ids.campaigns.main, company_id: C.chicago, name: 'Requiem for the Loop', description: 'Anarchs versus the Camarilla, 2026.', in_game_date: '2026-03-13', desperation: 2, danger: 3, num_books: 2, num_chapters: 9, date_created: '2026-05-02T18:55:00.000120Z' },
+    { id: ids.campaigns.main, company_id: C.chicago, name: MAIN_CAMPAIGN_NAME, description: 'Anarchs versus the Camarilla, 2026.', in_game_date: '2026-03-13', desperation: 2, danger: 3, num_books: 2, num_chapters: 9, date_created: '2026-05-02T18:55:00.000120Z' },
     { id: ids.campaigns.archived, company_id: C.chicago, name: 'Ashes of Gary', description: 'The prologue chronicle.', archived: true },
     { id: ids.campaigns.anarch, company_id: C.anarch, name: 'Free State Nights', in_game_date: '2026-01-01', danger: 2 },
     { id: ids.campaigns.sabbat, company_id: C.sabbat, name: 'Vaulderie', danger: 5 },

@@ -14,7 +14,7 @@ import { createKeyspace } from '../../../../src/keyspace.js';
 import { createQueueConnection, QUEUE_NAMES } from '../../../../src/queue/connection.js';
 import { startDiscordSimulator, type DiscordSimulator, type SimGuild, type SimUser } from '../discord-sim/index.js';
 import { startFakeValentina, type FakeValentina } from '../fake-valentina/index.js';
-import { FIXTURE_IDS } from '../fixture.js';
+import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../fixture.js';
 import { pendingJobs } from '../queues.js';
 import { freePort, pingRedis, startRedisServer, type RedisServerHandle } from '../redis-server.js';
 
@@ -119,8 +119,7 @@ export async function startSandbox(log: (line: string) => void = () => undefined
       companyId: FIXTURE_IDS.companies.chicago,
       companyName: 'Chicago by Night',
       approvalsChannelId: approvals,
-      defaultCampaignId: FIXTURE_IDS.campaigns.main,
-      defaultCampaignName: 'Requiem for the Loop',
+      ...MAIN_CAMPAIGN_AS_DEFAULT,
       auditChannelId: xpLog,
       updatedBy: users.viktor.id,
     });
