@@ -38,15 +38,18 @@ export interface AcquireOptions {
   waitMs: number;
   /** Pause between attempts; default 15–50 ms, random so waiting processes do not move in step. */
   pollMs?: () => number;
+  /** Called once, when the lock is found taken and the wait begins. */
+  onWait?: () => void;
 }
 
 /** Takes the lock, waiting up to `waitMs` for it; resolves with null when it stayed taken. */
 export async function acquireLock(redis: RedisConnection, key: string, options: AcquireOptions): Promise<HeldLock | null> {
   const deadline = Date.now() + options.waitMs;
   const pause = options.pollMs ?? (() => 15 + Math.random() * 35);
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
     const lock = await tryLock(redis, key, options.ttlMs);
     if (lock || Date.now() >= deadline) return lock;
+    if (attempt === 0) options.onWait?.();
     await new Promise((resolve) => setTimeout(resolve, pause()));
   }
 }

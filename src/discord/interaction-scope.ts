@@ -3,7 +3,7 @@
  * through every call: the router runs each interaction inside a scope, and the Valentina client notes
  * every write it sends (its `onSend` hook). At shutdown the router uses this to tell a user whose
  * command was cut short whether their change may have been applied. When the client knows it must
- * wait (a budget token, a retry's backoff), the scope's `onWait` lets the router defer at once rather
+ * wait (a budget token, a retry's backoff, a lock another change holds), the scope's `onWait` lets the router defer at once rather
  * than when its clock runs out, which under load can be too late for Discord's 3 s.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -39,5 +39,13 @@ export const WAIT_WORTH_DEFERRING_MS = 200;
 /** Notes that a Valentina call is about to wait `waitMs`. Outside an interaction it does nothing. */
 export function noteRequestWaiting(waitMs: number): void {
   if (waitMs < WAIT_WORTH_DEFERRING_MS) return;
+  noteWaiting();
+}
+
+/**
+ * Notes that the interaction is about to wait for someone else's work of unknown length (a lock another
+ * change holds). Outside an interaction it does nothing.
+ */
+export function noteWaiting(): void {
   storage.getStore()?.onWait?.();
 }

@@ -9,6 +9,7 @@
 import type { RedisConnection } from '../redis.js';
 import { withLock } from '../redis-lock.js';
 import { UserError } from '../discord/errors.js';
+import { noteWaiting } from '../discord/interaction-scope.js';
 import type { ExperienceChangeLocks } from '../discord/types.js';
 
 export interface SerializeOptions {
@@ -43,7 +44,10 @@ export class ExperienceLocks implements ExperienceChangeLocks {
 
   /** Runs `action` once no other change holds `key` (`keys.experience.lock(…)`), here or in another process. */
   async oneAtATime<T>(key: string, action: () => Promise<T>, options: SerializeOptions = {}): Promise<T> {
-    const previous = this.#queued.get(key) ?? Promise.resolve();
+    const waiting = this.#queued.get(key);
+    // Waiting behind another change: a command is deferred now rather than when its clock runs out.
+    if (waiting) noteWaiting();
+    const previous = waiting ?? Promise.resolve();
     const run = previous.then(() => this.underRedisLock(key, action, options));
     const tail = run.catch(() => undefined);
     this.#queued.set(key, tail);
@@ -55,6 +59,6 @@ export class ExperienceLocks implements ExperienceChangeLocks {
   }
 
   private underRedisLock<T>(key: string, action: () => Promise<T>, options: SerializeOptions): Promise<T> {
-    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 5_000, busy: () => new RecordBusyError() }, action);
+    return withLock(this.redis, key, { ttlMs: options.lockMs ?? 15_000, waitMs: options.waitMs ?? 5_000, busy: () => new RecordBusyError(), onWait: noteWaiting }, action);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * A command whose Valentina call must wait for a request-budget token is deferred the moment the wait
- * is known, not when the router's clock runs out: under load, a 2.4 s wait plus a late deferral can
- * miss Discord's 3 s. The router's clock is set far out here, so only the wait can defer.
+ * A command whose Valentina call must wait for a request-budget token, or whose change must wait for a
+ * record another change holds, is deferred the moment the wait is known, not when the router's clock
+ * runs out: under load, a 2.4 s wait plus a late deferral can miss Discord's 3 s. The router's clock is
+ * set far out here, so only the wait can defer.
  */
 import { SlashCommandBuilder } from 'discord.js';
 import { Redis } from 'ioredis';
@@ -26,6 +27,12 @@ const commands: CommandModule[] = [
       return { content: 'Valentina is fine.' };
     },
   },
+  {
+    data: new SlashCommandBuilder().setName('record').setDescription('changes a record under its lock'),
+    async execute(_interaction, deps) {
+      return deps.experienceLocks.oneAtATime(RECORD_LOCK, () => Promise.resolve({ content: 'Record changed.' }));
+    },
+  },
 ];
 
 let sim: DiscordSimulator;
@@ -35,6 +42,7 @@ let redis: Redis;
 let guild: SimGuild;
 let user: SimUser;
 const prefix = uniquePrefix('defer-on-wait');
+const RECORD_LOCK = createKeyspace(prefix).experience.lock('company', 'user', 'campaign');
 
 beforeAll(async () => {
   sim = await startDiscordSimulator({ botToken: 'defer-test-token', applicationId: '1180000000000000004', heartbeatIntervalMs: 1_000 });
@@ -83,5 +91,20 @@ describe('a command waiting for a Valentina budget token', () => {
     const handle = await sim.slashCommand({ user, guildId: guild.id, command: 'upstream' });
     expect((await handle.initialResponse()).type).toBe(DEFERRED_CHANNEL_MESSAGE);
     expect((await handle.reply({ timeoutMs: 10_000 })).content).toBe('Valentina is fine.');
+  });
+});
+
+describe('a command waiting for a record another change holds', () => {
+  it('is deferred as soon as it finds the record held, then answered once it is free', async () => {
+    await redis.set(RECORD_LOCK, 'another-change', 'PX', 30_000);
+    try {
+      const handle = await sim.slashCommand({ user, guildId: guild.id, command: 'record' });
+      // Deferred while the record is still held (a 5 s wait, then a refusal): the router's own clock (10 s) has no part in it.
+      expect((await handle.initialResponse()).type).toBe(DEFERRED_CHANNEL_MESSAGE);
+      await redis.del(RECORD_LOCK);
+      expect((await handle.reply({ timeoutMs: 10_000 })).content).toBe('Record changed.');
+    } finally {
+      await redis.del(RECORD_LOCK);
+    }
   });
 });
