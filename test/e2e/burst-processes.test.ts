@@ -7,18 +7,15 @@
  * changes are each applied once; nobody reads an internal error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordSimulator, type DiscordSimulator, type InteractionHandle } from '../../packages/sandbox/src/discord-sim/index.js';
+import type { DiscordSimulator, InteractionHandle } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
-import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import type { FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, REPO_ROOT, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS } from '../support/bot-process.js';
-import { redisUrl } from '../support/redis.js';
-import { addShardedGuilds } from '../support/shards.js';
+import { REPO_ROOT, waitFor, type ChildBot, type GuildMemberName } from '../support/bot-process.js';
+import { startShardedDeployment, type ShardedDeployment } from '../support/shards.js';
 import { addLinkedPlayers } from '../support/players.js';
 
 const main = FIXTURE_IDS.campaigns.main;
@@ -30,13 +27,13 @@ const READERS = 40;
 
 
 describe('a burst of 200 commands on two gateway processes and a worker', () => {
+  let deployment: ShardedDeployment;
   let sim: DiscordSimulator;
   let fake: FakeValentina;
-  let redis: Redis;
-  let proxy: ChildProcess;
-  const users = {} as Record<GuildMemberName, SimUser>;
-  const guilds: SimGuild[] = [];
-  const bots: ChildBot[] = [];
+  let users: Record<GuildMemberName, SimUser>;
+  let guilds: SimGuild[];
+  let bots: ChildBot[];
+  let proxy: ChildProcess | undefined;
 
   beforeAll(async () => {
     const simPort = await freePort();
@@ -47,48 +44,20 @@ describe('a burst of 200 commands on two gateway processes and a worker', () => 
       stdio: 'ignore',
     });
     await waitFor('the proxy to answer /healthz', 15_000, () => fetch(`http://127.0.0.1:${proxyPort}/healthz`).then((r) => r.ok, () => false));
-    sim = await startDiscordSimulator({ port: simPort, heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
-    fake = await startFakeValentina({ discordApiUrl: sim.apiUrl, rateLimits: LIVE_LIMIT });
-    const prefix = `e2e-burst-${randomBytes(4).toString('hex')}`;
-    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-    const added = await addShardedGuilds(sim, redis, prefix);
-    Object.assign(users, added.users);
-    guilds.push(...added.guilds);
-    const env = {
-      DISCORD_TOKEN: SIM_BOT_TOKEN,
-      DISCORD_API_URL: sim.apiUrl,
-      DISCORD_REST_PROXY_URL: `http://127.0.0.1:${proxyPort}/api`,
-      DISCORD_CLIENT_ID: SIM_APPLICATION_ID,
-      DISCORD_CLIENT_SECRET: SIM_CLIENT_SECRET,
-      VALENTINA_API_URL: fake.url,
-      VALENTINA_API_KEY: fake.apiKey,
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: prefix,
-      HTTP_HOST: '127.0.0.1',
-      PUBLIC_URL: 'http://127.0.0.1:9',
-      REGISTER_COMMANDS: 'global',
-      LOG_LEVEL: 'warn',
-    };
-    const start = async (extra: Record<string, string>, ready: () => Promise<void>) => {
-      const bot = new ChildBot({ ...env, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()), ...extra }, ready);
-      bots.push(bot);
-      await bot.start(START_TIMEOUT_MS);
-    };
-    for (const shard of [0, 1]) {
-      await start({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard), LOG_LEVEL: 'info' }, async () => {
-        await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
-        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
-      });
-    }
-    await start({ BOT_ROLES: 'worker,http', REGISTER_COMMANDS: '', LOG_LEVEL: 'info' }, async () => undefined);
+    deployment = await startShardedDeployment({
+      name: 'burst',
+      simPort,
+      fake: { rateLimits: LIVE_LIMIT },
+      env: { DISCORD_REST_PROXY_URL: `http://127.0.0.1:${proxyPort}/api` },
+    });
+    ({ sim, fake, users, guilds, bots } = deployment);
+    for (const shard of [0, 1]) await deployment.startGateway(shard, { LOG_LEVEL: 'info' });
+    await deployment.startBot({ BOT_ROLES: 'worker,http', REGISTER_COMMANDS: '', LOG_LEVEL: 'info' });
   }, 90_000);
 
   afterAll(async () => {
-    for (const bot of bots) await bot.stop('SIGKILL');
+    await deployment?.close();
     proxy?.kill('SIGKILL');
-    await redis?.quit();
-    await fake?.close();
-    await sim?.close();
   });
 
   it('answers all 200 in time, within Valentina’s and Discord’s limits, applying each queued change once', { timeout: 240_000 }, async () => {

@@ -7,17 +7,13 @@
  * gateway processes (which share the lookup and the list through Redis, each reading the balances
  * once) — and every command shows the player's balances.
  */
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordSimulator, type DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
-import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
-import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import type { DiscordSimulator } from '../../packages/sandbox/src/discord-sim/index.js';
+import type { SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
+import type { FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS, MAIN_CAMPAIGN_AS_DEFAULT } from '../../packages/sandbox/src/fixture.js';
-import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { bindChicago, ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, startStack, waitFor, START_TIMEOUT_MS, type Stack, upstreamEnv } from '../support/bot-process.js';
-import { redisUrl } from '../support/redis.js';
-import { addShardedGuilds } from '../support/shards.js';
+import { bindChicago, startStack, type Stack } from '../support/bot-process.js';
+import { startShardedDeployment, type ShardedDeployment } from '../support/shards.js';
 
 const { chicago } = FIXTURE_IDS.companies;
 const main = FIXTURE_IDS.campaigns.main;
@@ -86,51 +82,20 @@ describe('a cold-cache burst in one process', () => {
 });
 
 describe('a cold-cache burst across two gateway processes', () => {
-  let sim: DiscordSimulator;
-  let fake: FakeValentina;
-  let redis: Redis;
-  let users: Record<string, SimUser>;
-  const guilds: SimGuild[] = [];
-  const bots: ChildBot[] = [];
+  let deployment: ShardedDeployment;
 
   beforeAll(async () => {
-    sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
-    fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
-    const prefix = `e2e-cold-${randomBytes(4).toString('hex')}`;
-    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-    const added = await addShardedGuilds(sim, redis, prefix);
-    users = added.users;
-    guilds.push(...added.guilds);
-    const env = {
-      ...upstreamEnv(sim, fake),
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: prefix,
-      HTTP_HOST: '127.0.0.1',
-      PUBLIC_URL: 'http://127.0.0.1:9',
-      REGISTER_COMMANDS: 'global',
-      LOG_LEVEL: 'warn',
-      BOT_ROLES: 'gateway',
-      SHARD_COUNT: '2',
-    };
-    for (const shard of [0, 1]) {
-      const bot = new ChildBot({ ...env, SHARD_IDS: String(shard), HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()) }, async () => {
-        await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
-        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
-      });
-      bots.push(bot);
-      await bot.start(START_TIMEOUT_MS);
-    }
+    deployment = await startShardedDeployment({ name: 'cold' });
+    for (const shard of [0, 1]) await deployment.startGateway(shard);
   }, 90_000);
 
   afterAll(async () => {
-    for (const bot of bots) await bot.stop('SIGKILL');
-    await redis?.quit();
-    await fake?.close();
-    await sim?.close();
+    await deployment?.close();
   });
 
   it(`looks the player up once and reads the campaign list once for ${2 * COMMANDS} commands on two processes`, { timeout: 60_000 }, async () => {
-    const answers = await coldBurst(sim, fake, users.mara!, guilds.map((guild) => guild.id), COMMANDS);
+    const { sim, fake, users, guilds } = deployment;
+    const answers = await coldBurst(sim, fake, users.mara, guilds.map((guild) => guild.id), COMMANDS);
 
     const shown = answers.map((answer) => answer.embeds[0]?.fields?.find((field) => field.name === 'Requiem for the Loop')?.value ?? answer.content);
     expect(shown).toHaveLength(2 * COMMANDS);

@@ -3,77 +3,47 @@
  * Redis. Commands work on both shards, each delivery and each approval request is posted once, and a
  * worker killed with jobs waiting loses none of them once a new worker starts.
  */
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordSimulator, type DiscordSimulator, type SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
+import type { DiscordSimulator, SimMessage } from '../../packages/sandbox/src/discord-sim/index.js';
 import type { SimGuild, SimUser } from '../../packages/sandbox/src/discord-sim/model.js';
 import { shardOf } from '../../packages/sandbox/src/discord-sim/snowflake.js';
-import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
+import type { FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { FIXTURE_IDS } from '../../packages/sandbox/src/fixture.js';
 import { freePort } from '../../packages/sandbox/src/redis-server.js';
-import { ChildBot, SIM_APPLICATION_ID, SIM_BOT_TOKEN, SIM_CLIENT_SECRET, waitFor, type GuildMemberName, START_TIMEOUT_MS, upstreamEnv } from '../support/bot-process.js';
-import { redisUrl } from '../support/redis.js';
+import type { ChildBot, GuildMemberName } from '../support/bot-process.js';
 import { waitForIdleQueues } from '../support/queues.js';
-import { addShardedGuilds } from '../support/shards.js';
+import { startShardedDeployment, type ShardedDeployment } from '../support/shards.js';
 
 const main = FIXTURE_IDS.campaigns.main;
 
 
 describe('two gateway shards and a worker on one Redis', () => {
+  let deployment: ShardedDeployment;
   let sim: DiscordSimulator;
   let fake: FakeValentina;
   let redis: Redis;
-  const users = {} as Record<GuildMemberName, SimUser>;
-  const guilds: SimGuild[] = [];
-  const bots: ChildBot[] = [];
-  let baseEnv: Record<string, string>;
   let prefix: string;
+  let users: Record<GuildMemberName, SimUser>;
+  let guilds: SimGuild[];
+  let bots: ChildBot[];
   /** The worker's HTTP port, where the Discord sign-in of /link comes back to (PUBLIC_URL). */
   let workerPort: number;
 
-  const startBot = async (env: Record<string, string>, ready: () => Promise<void>): Promise<ChildBot> => {
-    const bot = new ChildBot({ ...baseEnv, HTTP_PORT: String(await freePort()), OPS_HTTP_PORT: String(await freePort()), ...env }, ready);
-    bots.push(bot);
-    await bot.start(START_TIMEOUT_MS);
-    return bot;
-  };
-  const startWorker = () => startBot({ BOT_ROLES: 'worker,http', HTTP_PORT: String(workerPort) }, async () => undefined);
+  const startWorker = () => deployment.startBot({ BOT_ROLES: 'worker,http', HTTP_PORT: String(workerPort) });
 
   beforeAll(async () => {
-    sim = await startDiscordSimulator({ heartbeatIntervalMs: 1_000, botToken: SIM_BOT_TOKEN, applicationId: SIM_APPLICATION_ID, clientSecret: SIM_CLIENT_SECRET });
-    fake = await startFakeValentina({ discordApiUrl: sim.apiUrl });
-    prefix = `e2e-scale-${randomBytes(4).toString('hex')}`;
-    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-    const added = await addShardedGuilds(sim, redis, prefix);
-    Object.assign(users, added.users);
-    guilds.push(...added.guilds);
     workerPort = await freePort();
-    baseEnv = {
-      ...upstreamEnv(sim, fake),
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: prefix,
-      HTTP_HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${workerPort}`,
-      REGISTER_COMMANDS: 'global',
-      LOG_LEVEL: 'warn',
-    };
+    deployment = await startShardedDeployment({ name: 'scale', env: { PUBLIC_URL: `http://127.0.0.1:${workerPort}` } });
+    ({ sim, fake, redis, prefix, users, guilds, bots } = deployment);
     // The worker's callback, registered with the application as an operator would: Discord refuses other redirects.
-    sim.application.redirectUris.push(`${baseEnv.PUBLIC_URL}/oauth/discord/callback`);
-    for (const shard of [0, 1]) {
-      await startBot({ BOT_ROLES: 'gateway', SHARD_COUNT: '2', SHARD_IDS: String(shard) }, async () => {
-        await waitFor('global commands', START_TIMEOUT_MS, () => sim.commands().length > 0);
-        await sim.gateway.waitForReady({ shardId: shard, timeoutMs: START_TIMEOUT_MS });
-      });
-    }
+    sim.application.redirectUris.push(`${deployment.env.PUBLIC_URL}/oauth/discord/callback`);
+    for (const shard of [0, 1]) await deployment.startGateway(shard);
     await startWorker();
   }, 90_000);
 
   afterAll(async () => {
-    for (const bot of bots) await bot.stop('SIGKILL');
-    await redis?.quit();
-    await fake?.close();
-    await sim?.close();
+    await deployment?.close();
   });
 
   const grant = (guild: SimGuild, reason: string) =>
