@@ -1,19 +1,19 @@
 /**
  * The interaction router: commands by name and components by the route name in their custom id —
  * two Maps built once from the registry. Each interaction runs under a {@link Responder}, so Discord
- * always gets an answer in time; failures become user-facing text (errors.ts); every interaction is
- * logged on one line and counted. In-flight work is tracked so shutdown can stop taking new
- * interactions and wait for the running ones.
+ * always gets an answer in time; a handler's answer or failure reaches the user through answer.ts
+ * (failures as user-facing text, errors.ts); every interaction is logged on one line and counted.
+ * In-flight work is tracked so shutdown can stop taking new interactions and wait for the running ones.
  */
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction, UserContextMenuCommandInteraction } from 'discord.js';
-import type { InteractionKind, InteractionOutcome } from '../http/metrics.js';
+import type { InteractionKind } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
+import { answerError, answerOrigin, deliverAnswer, type Finished } from './answer.js';
 import { describeError, loggableError } from './errors.js';
 import { newInteractionScope, runInInteractionScope, type InteractionScope } from './interaction-scope.js';
 import { Responder } from './respond.js';
 import { typedCommand } from './typed-command.js';
-import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute, ReplyMessage, UserMenuCommand } from './types.js';
-import { handOverAnswer, type AnswerOrigin } from './undelivered.js';
+import type { BotDeps, CommandModule, ComponentInteraction, ComponentRoute, UserMenuCommand } from './types.js';
 
 export const EXPIRED_COMPONENT_MESSAGE = 'This button has expired — run the command again.';
 export const UNKNOWN_COMMAND_MESSAGE = 'This command is not available any more. Type `/` to see the current ones.';
@@ -34,12 +34,6 @@ export interface RouterOptions {
   deps: BotDeps;
   deferAfterMs?: number | undefined;
   autocompleteBudgetMs?: number;
-}
-
-interface Finished {
-  outcome: InteractionOutcome;
-  reference?: string;
-  error?: unknown;
 }
 
 /** A command or component whose handler is running: what shutdown needs to give it a last word. */
@@ -181,13 +175,13 @@ export class InteractionRouter {
       try {
         answer = await command.execute(interaction, this.options.deps);
       } catch (error) {
-        return this.answerError(responder, error, typed);
+        return answerError(responder, error, this.options.deps, typed);
       }
       const message = 'modal' in answer ? undefined : answer;
       const isPublic = message !== undefined && (message.ephemeral === undefined ? command.visibility === 'public' : !message.ephemeral);
       const sub = interaction.options.getSubcommand(false);
       const action = `Your \`/${interaction.commandName}${sub ? ` ${sub}` : ''}\``;
-      return this.deliver(origin(interaction, action), () => responder.answer(answer), message, isPublic);
+      return deliverAnswer(answerOrigin(interaction, action), () => responder.answer(answer), message, isPublic, this.options.deps);
     });
   }
 
@@ -204,10 +198,11 @@ export class InteractionRouter {
       try {
         answer = await found.menu.execute(interaction, this.options.deps);
       } catch (error) {
-        return this.answerError(responder, error);
+        return answerError(responder, error, this.options.deps);
       }
       const isPublic = answer.ephemeral === undefined ? found.menu.visibility === 'public' : !answer.ephemeral;
-      return this.deliver(origin(interaction, `Your **${interaction.commandName}**`), () => responder.answer(answer), answer, isPublic);
+      const where = answerOrigin(interaction, `Your **${interaction.commandName}**`);
+      return deliverAnswer(where, () => responder.answer(answer), answer, isPublic, this.options.deps);
     });
   }
 
@@ -229,7 +224,7 @@ export class InteractionRouter {
       try {
         answer = route ? await route.run(interaction, interaction.customId, this.options.deps) : 'unknown';
       } catch (error) {
-        return this.answerError(responder, error);
+        return answerError(responder, error, this.options.deps);
       }
       if (typeof answer === 'string') {
         await responder.reply({ content: EXPIRED_COMPONENT_MESSAGE, ephemeral: true });
@@ -237,7 +232,7 @@ export class InteractionRouter {
       }
       const message = 'modal' in answer ? undefined : 'reply' in answer ? answer.reply : answer.update;
       const action = interaction.isModalSubmit() ? 'Your form' : 'Your click';
-      return this.deliver(origin(interaction, action), () => responder.respond(answer), message, false);
+      return deliverAnswer(answerOrigin(interaction, action), () => responder.respond(answer), message, false, this.options.deps);
     });
   }
 
@@ -288,45 +283,6 @@ export class InteractionRouter {
     }
   }
 
-  /**
-   * Sends a handler's answer. The work is done by then, so when Discord will not take the answer the
-   * user is never told to send it again (that would do it twice): the answer is handed to the
-   * delivery queue instead, for the channel when it was public, else for the user's DMs.
-   */
-  private async deliver(where: AnswerOrigin, send: () => Promise<void>, message: ReplyMessage | undefined, isPublic: boolean): Promise<Finished> {
-    try {
-      await send();
-      return { outcome: 'ok' };
-    } catch (error) {
-      const { deps } = this.options;
-      deps.logger.warn({ err: loggableError(error), interactionId: where.interactionId }, 'the answer could not be shown; handing it to the delivery queue');
-      if (message) {
-        await handOverAnswer(where, message, isPublic, deps).catch((queueError: unknown) =>
-          deps.logger.error({ err: loggableError(queueError), interactionId: where.interactionId }, 'an answer that could not be shown was not queued either'),
-        );
-      }
-      return { outcome: 'undelivered', error };
-    }
-  }
-
-  /**
-   * Shows what went wrong. When it was not the user's doing (Valentina down, a fault of ours), the
-   * command as they typed it follows, so they can send it again without retyping it.
-   */
-  private async answerError(responder: Responder, error: unknown, typed?: () => string | undefined): Promise<Finished> {
-    const described = describeError(error);
-    const finished: Finished = { outcome: described.outcome, error };
-    if (described.reference) finished.reference = described.reference;
-    const again = described.outcome === 'user_error' || described.mayHaveApplied ? undefined : typed?.();
-    const content = again ? `${described.message}\nWhat you typed, to send again:\n\`\`\`\n${again}\n\`\`\`` : described.message;
-    try {
-      await responder.reply({ content, ephemeral: true });
-    } catch (replyError) {
-      this.options.deps.logger.warn({ err: loggableError(replyError) }, 'could not show an error to the user');
-    }
-    return finished;
-  }
-
   private record(interaction: Interaction, kind: InteractionKind, name: string, finished: Finished, ms: number): void {
     const { logger, metrics } = this.options.deps;
     // Only registered names become label values, so a forged custom id cannot grow the metric's cardinality.
@@ -346,8 +302,4 @@ export class InteractionRouter {
     else if (finished.outcome === 'upstream_error') logger.warn({ ...line, err: loggableError(finished.error) }, 'interaction');
     else logger.info(line, 'interaction');
   }
-}
-
-function origin(interaction: Pick<Interaction, 'id' | 'user' | 'guildId' | 'channelId'>, action: string): AnswerOrigin {
-  return { interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, action };
 }
