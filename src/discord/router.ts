@@ -9,7 +9,8 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction,
 import type { InteractionKind } from '../http/metrics.js';
 import { parseCustomIdHeader } from './custom-id.js';
 import { answerError, answerOrigin, deliverAnswer, type Finished } from './answer.js';
-import { describeError, loggableError } from './errors.js';
+import { AUTOCOMPLETE_BUDGET_MS, answerAutocomplete } from './autocomplete.js';
+import { loggableError } from './errors.js';
 import { newInteractionScope, runInInteractionScope, type InteractionScope } from './interaction-scope.js';
 import { Responder } from './respond.js';
 import { typedCommand } from './typed-command.js';
@@ -25,9 +26,6 @@ export const INTERRUPTED_MAY_HAVE_APPLIED =
   'The bot restarted while Valentina was working on your command, so the change may or may not have been applied.';
 /** How to check, for commands and buttons that name no better way. */
 export const DEFAULT_HOW_TO_CHECK = 'Look before you try again, so it is not done twice.';
-
-/** Autocomplete is never deferred: past this budget the router answers with no choices. */
-export const AUTOCOMPLETE_BUDGET_MS = 2_000;
 
 export interface RouterOptions {
   commands: readonly CommandModule[];
@@ -238,32 +236,12 @@ export class InteractionRouter {
 
   private async runAutocomplete(interaction: AutocompleteInteraction): Promise<Finished> {
     const command = this.commands.get(interaction.commandName);
-    if (!this.accepting || !command?.autocomplete) {
+    const autocomplete = command?.autocomplete?.bind(command);
+    if (!this.accepting || !autocomplete) {
       await interaction.respond([]);
       return { outcome: this.accepting ? 'unknown_command' : 'shutting_down' };
     }
-    let timer: NodeJS.Timeout | undefined;
-    const budget = this.options.autocompleteBudgetMs ?? AUTOCOMPLETE_BUDGET_MS;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), budget)));
-    const result = await Promise.race([
-      command.autocomplete(interaction, this.options.deps).then(
-        (choices) => ({ choices }),
-        (error: unknown) => ({ error }),
-      ),
-      late,
-    ]);
-    clearTimeout(timer);
-    if (result === 'late') {
-      await interaction.respond([]);
-      return { outcome: 'late' };
-    }
-    if ('error' in result) {
-      await interaction.respond([]);
-      const described = describeError(result.error);
-      return { outcome: described.outcome, error: result.error, ...(described.reference ? { reference: described.reference } : {}) };
-    }
-    await interaction.respond(result.choices.slice(0, 25));
-    return { outcome: 'ok' };
+    return answerAutocomplete(interaction, autocomplete, this.options.deps, this.options.autocompleteBudgetMs ?? AUTOCOMPLETE_BUDGET_MS);
   }
 
   /**
