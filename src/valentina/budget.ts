@@ -4,8 +4,8 @@
  * it with a 429.
  *
  * - Size: configured (VALENTINA_RATE_LIMIT, default 50 requests per 60 s), then learned from the
- *   `RateLimit-Policy` header of every answer (the tightest global bucket's capacity and refill); when the
- *   size changes, the tokens restart from the `RateLimit` header's count.
+ *   `RateLimit-Policy` header of every answer (the tightest global bucket's capacity and refill,
+ *   rate-limit-headers.ts); when the size changes, the tokens restart from the `RateLimit` header's count.
  * - Correction: the `RateLimit` header's remaining tokens and time to the next token, and a 429's
  *   `retry_after`, lower the bucket when Valentina counts fewer tokens than we do (requests made with
  *   the same key elsewhere, a lost Redis state). Route buckets (`user_registration`, identify only) are
@@ -23,6 +23,7 @@
 import type { RedisConnection } from '../redis.js';
 import type { Logger } from '../logger.js';
 import type { RequestPriority } from './priority.js';
+import { tightestPolicy, tightestState } from './rate-limit-headers.js';
 
 export interface BudgetSettings {
   /** Requests per window, before the headers say otherwise. */
@@ -37,9 +38,6 @@ export const DEFAULT_BUDGET: BudgetSettings = { capacity: 50, windowSeconds: 60,
 
 /** How long an interactive call waits for a token by default (the answer is deferred meanwhile). */
 export const INTERACTIVE_MAX_WAIT_MS = 5_000;
-
-/** Buckets that apply to some routes only: they say nothing about the key's global budget. */
-const ROUTE_BUCKETS = new Set(['user_registration']);
 
 export interface BudgetRequest {
   priority: RequestPriority;
@@ -267,54 +265,4 @@ function defineScripts(redis: RedisConnection): RedisConnection & BudgetCommands
     redis.defineCommand('valentinaBudgetRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
   }
   return redis as RedisConnection & BudgetCommands;
-}
-
-interface HeaderItem {
-  name: string;
-  params: Map<string, number>;
-}
-
-/** Parses `"burst";q=30;w=60, "hourly";r=998;t=0` (RFC 9651 list of strings with parameters). */
-export function parseRateLimitHeader(value: string | undefined): HeaderItem[] {
-  if (!value) return [];
-  const items: HeaderItem[] = [];
-  for (const part of value.split(',')) {
-    const [rawName, ...rawParams] = part.split(';').map((piece) => piece.trim());
-    const name = rawName?.replace(/^"|"$/g, '');
-    if (!name) continue;
-    const params = new Map<string, number>();
-    for (const param of rawParams) {
-      const [key, raw] = param.split('=');
-      const number = Number(raw);
-      if (key && raw !== undefined && Number.isFinite(number)) params.set(key.trim(), number);
-    }
-    items.push({ name, params });
-  }
-  return items.filter((item) => !ROUTE_BUCKETS.has(item.name));
-}
-
-/** The smallest capacity and the slowest refill of the key's global buckets: a bucket as strict as all of them. */
-export function tightestPolicy(header: string | undefined): { capacity: number; ratePerMs: number } | undefined {
-  let capacity = Infinity;
-  let ratePerMs = Infinity;
-  for (const { params } of parseRateLimitHeader(header)) {
-    const q = params.get('q');
-    const w = params.get('w');
-    if (q === undefined || w === undefined || q < 1 || w <= 0) continue;
-    capacity = Math.min(capacity, q);
-    ratePerMs = Math.min(ratePerMs, q / (w * 1000));
-  }
-  return Number.isFinite(capacity) ? { capacity, ratePerMs } : undefined;
-}
-
-/** The bucket with the fewest tokens left: its remaining tokens and the wait for its next one. */
-export function tightestState(header: string | undefined): { remaining: number; nextMs: number } | undefined {
-  let best: { remaining: number; nextMs: number } | undefined;
-  for (const { params } of parseRateLimitHeader(header)) {
-    const r = params.get('r');
-    if (r === undefined || r < 0) continue;
-    const nextMs = Math.max(0, (params.get('t') ?? 0) * 1000);
-    if (!best || r < best.remaining || (r === best.remaining && nextMs > best.nextMs)) best = { remaining: r, nextMs };
-  }
-  return best;
 }

@@ -14,7 +14,7 @@ import {
   withRequestPriority,
   type BudgetSettings,
 } from '../../src/valentina/index.js';
-import { parseRateLimitHeader, tightestPolicy, tightestState } from '../../src/valentina/budget.js';
+import { parseRateLimitHeader, tightestPolicy, tightestState } from '../../src/valentina/rate-limit-headers.js';
 import { startFakeValentina, type FakeValentina } from '../../packages/sandbox/src/fake-valentina/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
 import { createKeyspace } from '../../src/keyspace.js';
