@@ -1,6 +1,7 @@
 /**
- * HTTP transport of the Valentina client: one keep-alive undici Pool, the API's headers, zod
- * validation of every response, typed errors, and retries that never apply a write twice.
+ * HTTP transport of the Valentina client: one keep-alive undici Pool, the API's headers, and retries
+ * that never apply a write twice. Each attempt (src/valentina/attempt.ts) validates its response with
+ * zod and turns a failure into a typed error.
  *
  * What is retried (with backoff, up to `maxRetries`):
  * - GET and DELETE: 429, 5xx, network failures and timeouts.
@@ -22,32 +23,15 @@
  * Identical GETs in flight at the same time share one request (src/valentina/shared-reads.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { z } from 'zod';
+import { sendAttempt } from './attempt.js';
 import { currentRequestScope } from './priority.js';
 import { FRESH_QUERY_PARAM, type CallSpec, type RequestOptions, type ValentinaClientOptions } from './options.js';
-import { parseProblem, retryAfterMs, single } from './problem.js';
 import { SharedReads, type ReadWait } from './shared-reads.js';
-import {
-  errorForStatus,
-  ValentinaBudgetError,
-  ValentinaError,
-  ValentinaNetworkError,
-  ValentinaOutcomeUnknownError,
-  ValentinaRateLimitError,
-  ValentinaResponseError,
-} from './errors.js';
+import { ValentinaBudgetError, ValentinaError, ValentinaNetworkError, ValentinaOutcomeUnknownError, ValentinaRateLimitError } from './errors.js';
 
 export const API_ROOT = '/api/v1';
-
-/** Failures to connect at all: the request never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
-
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED',
-]);
 
 export class Transport {
   private readonly pool: Pool;
@@ -111,7 +95,7 @@ export class Transport {
       const timeout = Math.min(opts.timeoutMs ?? this.timeoutMs, opts.deadline === undefined ? Infinity : opts.deadline - Date.now());
       let error: ValentinaError;
       try {
-        return await this.attempt(spec, endpoint, path, headers, body, timeout, attempt, opts.signal);
+        return await sendAttempt(this.pool, this.options, { spec, endpoint, path, headers, body, timeoutMs: timeout, attempt, signal: opts.signal });
       } catch (caught) {
         if (!(caught instanceof ValentinaError)) throw caught;
         error = caught;
@@ -187,100 +171,6 @@ export class Transport {
     if (typeof asked === 'number') return Math.min(Math.max(asked, 0) + jittered * 0.1, 60_000);
     return jittered;
   }
-
-  private async attempt<S extends z.ZodTypeAny>(
-    spec: CallSpec<S>,
-    endpoint: string,
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    timeoutMs: number,
-    attempt: number,
-    signal: AbortSignal | undefined,
-  ): Promise<z.infer<S>> {
-    this.options.onSend?.({ method: spec.method, endpoint: spec.template });
-    const started = performance.now();
-    const report = (status: number, requestId: string | undefined) => {
-      const durationMs = performance.now() - started;
-      this.options.onResponse?.({ method: spec.method, endpoint: spec.template, status, durationMs, attempt, requestId });
-      this.options.logger?.debug({ endpoint, status, ms: Math.round(durationMs), requestId, attempt }, 'valentina request');
-    };
-    let response: Awaited<ReturnType<Pool['request']>>;
-    let text: string;
-    // undici's own header/body timeouts run on a coarse timer; a per-attempt abort is exact.
-    const stop = new AttemptStop();
-    const timeout = setTimeout(() => stop.abort(), timeoutMs);
-    const onAbort = () => stop.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      response = await this.pool.request({ method: spec.method, path, headers, body, signal: signal?.aborted ? signal : stop });
-      text = await response.body.text();
-    } catch (cause) {
-      report(0, undefined);
-      const code = (cause as { code?: string }).code ?? '';
-      if (signal?.aborted) throw cause;
-      const timedOut = stop.aborted || code.includes('TIMEOUT');
-      if (!timedOut && !RETRYABLE_NETWORK_CODES.has(code) && !(cause instanceof TypeError)) throw cause;
-      throw new ValentinaNetworkError({
-        method: spec.method,
-        endpoint: spec.template,
-        detail: timedOut ? `no answer within ${timeoutMs} ms` : `connection failed (${code || 'network error'})`,
-        timedOut,
-        notSent: NOT_SENT_CODES.has(code),
-        cause,
-      });
-    } finally {
-      clearTimeout(timeout);
-      signal?.removeEventListener('abort', onAbort);
-    }
-    const headerRequestId = single(response.headers['x-request-id']);
-    const limits = { policy: single(response.headers['ratelimit-policy']), state: single(response.headers.ratelimit) };
-    if (response.statusCode !== 429) void this.options.budget?.observe({ status: response.statusCode, ...limits });
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      report(response.statusCode, headerRequestId);
-      return this.parseSuccess(spec, text, headerRequestId);
-    }
-    const problem = parseProblem(text);
-    const requestId = problem.request_id ?? headerRequestId;
-    report(response.statusCode, requestId);
-    const wait = response.statusCode === 429 ? retryAfterMs(problem.retry_after, response.headers) : undefined;
-    if (wait !== undefined && this.options.budget) {
-      // Awaited: the retry's token must be taken from the corrected bucket.
-      await this.options.budget.observe({ status: 429, ...limits, retryAfterMs: wait });
-    }
-    throw errorForStatus({
-      status: response.statusCode,
-      title: problem.title,
-      detail: problem.detail ?? `HTTP ${response.statusCode}`,
-      requestId,
-      code: problem.code,
-      invalidParameters: problem.invalid_parameters,
-      method: spec.method,
-      endpoint: spec.template,
-      retryAfterMs: wait,
-    });
-  }
-
-  private parseSuccess<S extends z.ZodTypeAny>(spec: CallSpec<S>, text: string, requestId: string | undefined): z.infer<S> {
-    if (spec.schema === null) return undefined as z.infer<S>;
-    let json: unknown;
-    try {
-      json = text.length === 0 ? null : JSON.parse(text);
-    } catch (cause) {
-      throw new ValentinaResponseError({ status: 200, detail: 'response is not JSON', requestId, method: spec.method, endpoint: spec.template, cause });
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
-    throw new ValentinaResponseError({
-      status: 200,
-      detail: `unexpected response shape at ${where}: ${issue?.message ?? 'invalid'}`,
-      requestId,
-      method: spec.method,
-      endpoint: spec.template,
-    });
-  }
 }
 
 /** Whether a failed POST certainly did not reach its handler, so sending it again cannot apply it twice. */
@@ -304,21 +194,6 @@ function outcomeUnknown(error: ValentinaError): ValentinaOutcomeUnknownError {
     mayStillRun: timedOut || error.status === 504,
     cause: error,
   });
-}
-
-/**
- * What aborts one attempt. undici takes an EventEmitter with `aborted` as a request's signal as well as
- * an AbortSignal, and registering on an emitter costs a fraction of an AbortSignal's listener, which
- * every request would otherwise pay (measured with scripts/bench-client.ts).
- */
-class AttemptStop extends EventEmitter {
-  aborted = false;
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.emit('abort');
-  }
 }
 
 export function buildPath(template: string, params: Record<string, string>): string {
