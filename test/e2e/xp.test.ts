@@ -37,8 +37,9 @@ describe('/xp and /cp', () => {
 
   type Name = keyof Stack['users'];
   const shown = (user: Name) => stack.users[user].globalName ?? stack.users[user].username;
-  const run = (user: Name, subcommand: string, options: Record<string, OptionValue>, command = 'xp') =>
-    stack.sim.slashCommand({ user: stack.users[user], guildId: stack.guild.id, command, subcommand, options }).then((ix) => ix.reply());
+  const send = (user: Name, subcommand: string, options: Record<string, OptionValue>, command = 'xp') =>
+    stack.sim.slashCommand({ user: stack.users[user], guildId: stack.guild.id, command, subcommand, options });
+  const run = (user: Name, subcommand: string, options: Record<string, OptionValue>, command = 'xp') => send(user, subcommand, options, command).then((ix) => ix.reply());
   const experience = (userId: string) => ({ xp_current: 0, xp_total: 0, cool_points: 0, ...stack.fake.store.getExperience(userId, main) });
   const balance = (userId: string) => experience(userId).xp_current;
   const field = (reply: { embeds: Array<{ fields?: Array<{ name: string; value: string }> }> }, name: string) =>
@@ -215,13 +216,7 @@ describe('/xp and /cp', () => {
     await stack.redis.client.set(lock, 'another-change', 'PX', 60_000);
     const before = balance(ids.mara.id);
     stack.fake.clearRequests();
-    const handle = await stack.sim.slashCommand({
-      user: stack.users.celeste,
-      guildId: stack.guild.id,
-      command: 'xp',
-      subcommand: 'add',
-      options: { user: stack.users.mara.id, amount: 2, reason: 'Waited its turn' },
-    });
+    const handle = await send('celeste', 'add', { user: stack.users.mara.id, amount: 2, reason: 'Waited its turn' });
     const queued = await handle.reply({ timeoutMs: 30_000 });
     expect(queued.ephemeral).toBe(false);
     expect(queued.content).toMatch(/^⏳ Queued: Giving 2 XP to <@\d+> in \*Requiem for the Loop\* will be applied as soon as another change to their experience there has gone through\./);
