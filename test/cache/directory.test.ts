@@ -22,6 +22,13 @@ describe('CompanyDirectory', () => {
     await redis.quit();
   });
 
+  /** Two processes: own Redis connections, own directories, one keyspace (the caller quits `other`). */
+  const twoProcesses = () => {
+    const other = new Redis(redisUrl());
+    const keys = createKeyspace(uniquePrefix('dir')).directory;
+    return { other, keys, one: new CompanyDirectory({ redis, keys, valentina: client }), two: new CompanyDirectory({ redis: other, keys, valentina: client }) };
+  };
+
   it('serves campaign autocomplete from cache after the first load', async () => {
     const directory = new CompanyDirectory({ redis, keys: createKeyspace(uniquePrefix('dir')).directory, valentina: client });
     fake.clearRequests();
@@ -32,11 +39,8 @@ describe('CompanyDirectory', () => {
   });
 
   it('loads a missing list once for two processes that miss it at the same moment, each getting it', async () => {
-    // Two processes: own connections, own directories, one keyspace. Valentina's answer is held until both asked.
-    const other = new Redis(redisUrl());
-    const keys = createKeyspace(uniquePrefix('dir')).directory;
-    const one = new CompanyDirectory({ redis, keys, valentina: client });
-    const two = new CompanyDirectory({ redis: other, keys, valentina: client });
+    // Valentina's answer is held until both asked.
+    const { other, keys, one, two } = twoProcesses();
     const release = fake.faults.hold({ path: `/companies/${ids.companies.chicago}/campaigns` });
     fake.clearRequests();
     try {
@@ -60,10 +64,7 @@ describe('CompanyDirectory', () => {
   });
 
   it('lets another process load a list when the one loading it failed', async () => {
-    const other = new Redis(redisUrl());
-    const keys = createKeyspace(uniquePrefix('dir')).directory;
-    const one = new CompanyDirectory({ redis, keys, valentina: client });
-    const two = new CompanyDirectory({ redis: other, keys, valentina: client });
+    const { other, one, two } = twoProcesses();
     const release = fake.faults.hold({ path: `/companies/${ids.companies.chicago}/campaigns` });
     fake.faults.inject({ kind: 'status', status: 404, path: `/companies/${ids.companies.chicago}/campaigns` });
     fake.clearRequests();

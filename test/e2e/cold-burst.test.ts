@@ -63,7 +63,7 @@ describe('a cold-cache burst in one process', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
-    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
+    await bindChicago(stack, MAIN_CAMPAIGN_AS_DEFAULT);
   });
   afterAll(async () => {
     await stack?.close();

@@ -70,7 +70,7 @@ describe.concurrent('a restart while commands are running', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
+    await bindChicago(stack, MAIN_CAMPAIGN_AS_DEFAULT);
   });
   afterAll(async () => {
     await stack?.close();

@@ -121,7 +121,7 @@ describe('server lifecycle: joined, removed, restored; members leaving', () => {
 
   it('keeps the links of a member who leaves and rejoins; XP for someone who left is refused clearly', async () => {
     const { viktor, mara } = stack.users;
-    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
+    await bindChicago(stack, MAIN_CAMPAIGN_AS_DEFAULT);
     expect((await run(mara, stack.guild.id, 'whoami')).embeds[0]!.fields?.[0]?.value).toBe('Chicago by Night');
 
     stack.sim.removeMember(stack.guild.id, mara.id);

@@ -105,7 +105,7 @@ describe('/quickroll board', () => {
   });
 
   it("gives a storyteller a table board: the default campaign's player characters, each with its player's quickrolls, rolled as the storyteller", async () => {
-    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
+    await bindChicago(stack, MAIN_CAMPAIGN_AS_DEFAULT);
     // Four more player characters of the campaign, played by Celeste: six in all, one more than a board holds.
     const hollis = ['Vera', 'Wren', 'Yara', 'Zane'].map((first, i) => {
       const row = stack.fake.store.createCharacter({ company_id: chicago, campaign_id: FIXTURE_IDS.campaigns.main, name_first: first, name_last: 'Hollis', character_class: 'MORTAL', type: 'PLAYER', user_player_id: users.celeste.id, user_creator_id: users.celeste.id });

@@ -33,7 +33,7 @@ const WRITES = 3;
 async function liveStack(): Promise<Stack> {
   const stack = await startStack({ fake: { rateLimits: LIVE_LIMIT } });
   try {
-    await bindChicago(stack, { ...MAIN_CAMPAIGN_AS_DEFAULT });
+    await bindChicago(stack, MAIN_CAMPAIGN_AS_DEFAULT);
   } catch (error) {
     await stack.close();
     throw error;
