@@ -210,8 +210,12 @@ export async function processQueuedChange(job: Job, deps: BotDeps): Promise<'app
   return outcome;
 }
 
-/** How long a refused attempt waits before the next one (BullMQ's backoff), for errors that changed nothing. */
-function retryDelayMs(error: unknown): number | undefined {
+/**
+ * How long to wait before trying a change again after `error`, when it is a refusal that came before
+ * anything was sent (a 429, ours or Valentina's, or a record another change held); undefined for any
+ * other error. Queued changes (BullMQ's backoff) and session awards retry by it.
+ */
+export function retryDelayMs(error: unknown): number | undefined {
   if (error instanceof ValentinaRateLimitError) return error.retryAfterMs;
   if (error instanceof RecordBusyError) return BUSY_RETRY_MS;
   return undefined;

@@ -27,12 +27,11 @@ import type { GuildBinding } from '../identity/guild-binding.js';
 import { KEEP_FAILED_JOBS } from '../queue/connection.js';
 import type { WorkerModule } from '../queue/worker-module.js';
 import { parseJson, type RedisConnection } from '../redis.js';
-import { ValentinaError, ValentinaRateLimitError, withRequestPriority } from '../valentina/index.js';
+import { ValentinaError, withRequestPriority } from '../valentina/index.js';
 import type { ExperienceChangeRequest } from './change.js';
 import { performChange } from './grant.js';
 import { PERMISSION_MESSAGES } from './write.js';
-import { WRITE_COST } from './queued.js';
-import { RecordBusyError } from './serialize.js';
+import { retryDelayMs, WRITE_COST } from './queued.js';
 import { GrantOutcomeSchema, granted, progressMessage, publicRecord, SessionAwardSchema, summaryMessage, type GrantOutcome, type SessionAward } from './session-panel.js';
 
 export const XP_SESSION_QUEUE = 'xp-sessions';
@@ -124,13 +123,10 @@ async function grantOne(session: SessionAward, memberId: string, binding: GuildB
       await withRequestPriority({ priority: 'background', maxWaitMs: 30_000, prepaid }, () => performChange(request, binding, deps, { audit: false }));
       return { status: 'granted' };
     } catch (error) {
-      if (error instanceof ValentinaRateLimitError) {
-        await sleep(Math.max(1_000, error.retryAfterMs));
-        continue;
-      }
-      // Another change held the member's record all the while: nothing was sent, so try again shortly.
-      if (error instanceof RecordBusyError) {
-        await sleep(1_000);
+      // Refused before anything was sent (a 429, the member's record held by another change): try again.
+      const delay = retryDelayMs(error);
+      if (delay !== undefined) {
+        await sleep(Math.max(1_000, delay));
         continue;
       }
       const described = describeError(error);
